@@ -1,0 +1,3 @@
+from metricdsl.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""Ad-hoc queries from the command line, written as a query block and checked like one."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from metricdsl import ast
+from metricdsl import model as m
+from metricdsl.source import SourceFile
+
+ADHOC_NAME = "adhoc"
+ADHOC_FILE = "<command line>"
+
+
+def adhoc_text(metrics: Sequence[str], by: Sequence[str], where: str | None, period: str | None,
+               order: Sequence[str], limit: int | None) -> str:
+    lines = [f"query {ADHOC_NAME} {{", f"  metrics: {', '.join(metrics)}"]
+    if by:
+        lines.append(f"  by: {', '.join(by)}")
+    if where:
+        lines.append(f"  where: {where}")
+    if period:
+        lines.append(f"  period: {period}")
+    if order:
+        lines.append(f"  order: {', '.join(order)}")
+    if limit is not None:
+        lines.append(f"  limit: {limit}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def adhoc_query(project: m.Project, metrics: Sequence[str], by: Sequence[str], where: str | None,
+                period: str | None, order: Sequence[str], limit: int | None) -> m.Query:
+    from metricdsl.api import CheckFailed
+    from metricdsl.check import Checker
+    from metricdsl.diagnostics import Diagnostic
+    from metricdsl.parse import parse_file
+
+    if not metrics:
+        raise CheckFailed([Diagnostic("E108", "name at least one metric (--metrics a,b or --query NAME)", None)])
+    source = SourceFile(ADHOC_FILE, adhoc_text(metrics, by, where, period, order, limit))
+    tree, problems = parse_file(source)
+    checker = Checker.from_model(project)
+    declarations = [d for d in tree.declarations if isinstance(d, ast.BlockDecl)]
+    query = checker.check_query(declarations[0]) if declarations and not problems else None
+    diagnostics = problems + checker.diagnostics
+    if query is None or any(d.severity == "error" for d in diagnostics):
+        raise CheckFailed(diagnostics, None, {ADHOC_FILE: source})
+    return query

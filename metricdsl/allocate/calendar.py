@@ -1,0 +1,104 @@
+"""Working-day calendars for `spread: … by workdays(cal)` (LANGUAGE.md §9).
+
+With a country, holidays and make-up workdays (调休, weekend days that are worked) come from the
+`holidays` package. A year is *published* when the package carries that country's official
+schedule for it: for countries whose schedule is decreed yearly (the package keeps it in
+`special_public_holidays`, by year), a year past the last one in that table — or before the
+first — is not published, and the package's computed holidays are used without make-up workdays,
+with a warning. `closed` and `open` override everything. Without a country: Monday–Friday.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from functools import cached_property
+from importlib.metadata import version
+
+import holidays
+
+from metricdsl.allocate.models import CalendarSpec
+
+SATURDAY = 5
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be built (e.g. an unknown country code)."""
+
+
+def days_between(start: date, end: date) -> Iterator[date]:
+    """Every day from start to end, both inclusive."""
+    for offset in range((end - start).days + 1):
+        yield start + timedelta(days=offset)
+
+
+class WorkCalendar:
+    """Answers "is this a working day?" for one `calendar` declaration."""
+
+    def __init__(self, spec: CalendarSpec | None = None) -> None:
+        self.spec = spec or CalendarSpec(name="weekdays")
+        self._closed = frozenset(d for r in self.spec.closed for d in days_between(r.start, r.end))
+        self._open = frozenset(self.spec.open)
+        self._by_year: dict[int, holidays.HolidayBase] = {}
+        self._years_seen: set[int] = set()
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def country(self) -> str | None:
+        return self.spec.country
+
+    def is_workday(self, day: date) -> bool:
+        self._years_seen.add(day.year)
+        if day in self._open:
+            return True
+        if day in self._closed:
+            return False
+        if self.country is None:
+            return day.weekday() < SATURDAY
+        return bool(self._holidays(day.year).is_working_day(day))
+
+    def workdays(self, start: date, end: date) -> int:
+        """Working days from start to end, both inclusive (0 when end < start)."""
+        return sum(self.is_workday(day) for day in days_between(start, end))
+
+    def is_published(self, year: int) -> bool:
+        """Whether the package holds the official schedule (holidays and 调休) for `year`."""
+        if self.country is None:
+            return True
+        published = self._published_years
+        return not published or min(published) <= year <= max(published)
+
+    def warnings_for(self, start: date, end: date) -> list[str]:
+        return [self._unpublished_warning(y) for y in range(start.year, end.year + 1) if not self.is_published(y)]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings for every year this calendar has been asked about so far."""
+        return [self._unpublished_warning(y) for y in sorted(self._years_seen) if not self.is_published(y)]
+
+    def _unpublished_warning(self, year: int) -> str:
+        return (
+            f"calendar {self.name}: the official {self.country} holiday schedule for {year} is not "
+            f"in the holidays package ({version('holidays')}); using its computed holidays "
+            f"without make-up workdays (调休), plus this calendar's closed/open days"
+        )
+
+    @cached_property
+    def _published_years(self) -> frozenset[int]:
+        schedule = getattr(self._holidays(date.today().year), "special_public_holidays", {})
+        return frozenset(schedule)
+
+    def _holidays(self, year: int) -> holidays.HolidayBase:
+        if year not in self._by_year:
+            self._by_year[year] = _country_holidays(str(self.country), year)
+        return self._by_year[year]
+
+
+def _country_holidays(country: str, year: int) -> holidays.HolidayBase:
+    try:
+        return holidays.country_holidays(country, years=year)
+    except NotImplementedError as error:
+        raise CalendarError(f"unknown country code {country!r} (the holidays package has no such country)") from error

@@ -1,0 +1,21 @@
+"""Short, human number formats shared by the terminal report and the Mermaid tree."""
+
+from __future__ import annotations
+
+import math
+
+_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+
+
+def human_number(value: float | None) -> str:
+    """5e9 → "5bn", 66_666_666.7 → "66.7m", 0.075 → "0.075"; None → "–"."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    for scale, suffix in _SCALES:
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.4g}"
+
+
+def multiplier_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}x"

@@ -1,0 +1,150 @@
+"""Terminal report (`plan --format table`) and long CSV (`plan --format csv`) of a plan."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from metricdsl.allocate.formatting import human_number, multiplier_text
+from metricdsl.allocate.models import PlanResult
+
+BAR_WIDTH = 24
+CSV_COLUMNS = ("section", "grain", "start", "member", "baseline", "target")
+
+
+def print_report(result: PlanResult, console: Console | None = None) -> None:
+    (console or Console()).print(plan_report(result))
+
+
+def plan_report(result: PlanResult) -> RenderableType:
+    """Header, driver table, split table, monthly spread with bars, warnings."""
+    parts: list[RenderableType] = [_header(result)]
+    if result.drivers:
+        parts.append(driver_table(result))
+    if result.split:
+        parts.append(split_table(result))
+    if any(row.grain == "month" for row in result.spread):
+        parts.append(month_table(result))
+    parts += [Text(f"warning: {warning}", style="yellow") for warning in result.warnings]
+    return Group(*parts)
+
+
+def _header(result: PlanResult) -> Text:
+    title = f"{result.target}" + (f" · {result.label}" if result.label else "")
+    line = (
+        f"{title}\n{result.metric} {result.period.start} .. {result.period.end}: "
+        f"{human_number(result.baseline_value)} → {human_number(result.target_value)} "
+        f"({multiplier_text(result.multiplier)}), rounded to {result.unit:g}"
+    )
+    return Text(line, style="bold")
+
+
+def driver_table(result: PlanResult) -> Table:
+    table = Table(title="Drivers", title_justify="left")
+    for column in ("driver", "baseline", "target", "multiplier", ""):
+        table.add_column(column, justify="left" if column in ("driver", "") else "right")
+    depth = _depths(result)
+    for row in result.drivers:
+        mark = "fixed" if row.fixed else (f"capped at {multiplier_text(row.cap)}" if row.capped else "")
+        table.add_row(
+            "  " * depth[row.metric] + row.metric,
+            human_number(row.baseline),
+            human_number(row.target),
+            multiplier_text(row.multiplier),
+            mark,
+        )
+    return table
+
+
+def _depths(result: PlanResult) -> dict[str, int]:
+    depth: dict[str, int] = {}
+    for row in result.drivers:
+        depth[row.metric] = 0 if row.parent is None else depth[row.parent] + 1
+    return depth
+
+
+def split_table(result: PlanResult) -> Table:
+    table = Table(title=f"Split by {result.split_dimension} ({result.split_method})", title_justify="left")
+    for column in ("member", "baseline", "share", "target", "growth"):
+        table.add_column(column, justify="left" if column == "member" else "right")
+    for row in result.split:
+        share = row.target / result.target_value if result.target_value else 0.0
+        growth = multiplier_text(row.target / row.baseline) if row.baseline > 0 else "new"
+        table.add_row(_member(row.member), human_number(row.baseline), f"{share:.1%}", human_number(row.target), growth)
+    return table
+
+
+def month_table(result: PlanResult) -> Table:
+    """Monthly totals over members, with a bar for the target and one for last year."""
+    months = _month_totals(result)
+    last_year_peak = max([pair[0] for pair in months.values()] + [0.0]) or 1.0
+    target_peak = max([pair[1] for pair in months.values()] + [0.0]) or 1.0
+    table = Table(title="Months (█ target, ░ last year; each bar scaled to its own peak)", title_justify="left")
+    for column in ("month", "workdays", "last year", "target", "× last year", ""):
+        table.add_column(column, justify="left" if column in ("month", "") else "right")
+    workdays = _month_workdays(result)
+    for start, (last_year, target) in months.items():
+        bars = Text("█" * _bar(target, target_peak), style="green")
+        bars.append("\n" + "░" * _bar(last_year, last_year_peak), style="dim")
+        growth = multiplier_text(target / last_year) if last_year > 0 else "–"
+        row = (f"{start:%Y-%m}", str(workdays[start]), human_number(last_year), human_number(target), growth)
+        table.add_row(*row, bars)
+    return table
+
+
+def _month_totals(result: PlanResult) -> dict[date, tuple[float, float]]:
+    totals: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in result.spread:
+        if row.grain == "month":
+            totals[row.start][0] += row.baseline or 0.0
+            totals[row.start][1] += row.target
+    return {start: (pair[0], pair[1]) for start, pair in totals.items()}
+
+
+def _month_workdays(result: PlanResult) -> dict[date, int]:
+    return {row.start: row.workdays for row in result.spread if row.grain == "month"}
+
+
+def _bar(value: float, scale: float) -> int:
+    return max(0, round(BAR_WIDTH * value / scale))
+
+
+def to_csv(result: PlanResult) -> str:
+    """One long table: the total, drivers (member = driver name), split rows and spread rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    start = result.period.start.isoformat()
+    writer.writerow(["total", "period", start, "", _number(result.baseline_value), _number(result.target_value)])
+    for driver in result.drivers:
+        writer.writerow(["driver", "period", start, driver.metric, _number(driver.baseline), _number(driver.target)])
+    for split in result.split:
+        writer.writerow(
+            ["split", "period", start, _member(split.member), _number(split.baseline), _number(split.target)]
+        )
+    for row in result.spread:
+        writer.writerow(
+            [
+                "spread",
+                row.grain,
+                row.start.isoformat(),
+                _member(row.member),
+                _number(row.baseline),
+                _number(row.target),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.15g}"
+
+
+def _member(member: str | None) -> str:
+    return "" if member is None else member

@@ -1,0 +1,302 @@
+"""The syntax tree of `.metric` files, exactly as written, with a source span on every node."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Union
+
+from metricdsl.source import Span
+
+
+# ---- expressions ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: Decimal
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SqlString:
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DateLiteral:
+    value: datetime.date
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Multiplier:
+    value: Decimal
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    value: Decimal  # 20% is 0.2
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    count: int
+    unit: str  # singular: day week month quarter year period
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Boolean:
+    value: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Null:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    parts: tuple[str, ...]
+    span: Span
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: str
+    args: tuple[Expr, ...]
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str  # "-", "+", "not"
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str  # + - * / = != < <= > >= and or
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InList:
+    operand: Expr
+    items: tuple[Expr, ...]
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Between:
+    operand: Expr
+    low: Expr
+    high: Expr
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Like:
+    operand: Expr
+    pattern: Expr
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IsNull:
+    operand: Expr
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    whens: tuple[tuple[Expr, Expr], ...]
+    otherwise: Expr | None
+    span: Span
+
+
+Expr = Union[
+    Number, SqlString, Text, DateLiteral, Multiplier, Percent, Duration, Boolean, Null,
+    Name, Call, Unary, Binary, InList, Between, Like, IsNull, Case,
+]
+
+
+# ---- property blocks -----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One value of a property list: `x`, `x desc`, `reach 2`, `a .. b`, `product by baseline {…}`."""
+
+    kind: str  # plain | direction | weighted | range | by
+    expr: Expr
+    span: Span
+    direction: str | None = None
+    weight: Number | None = None
+    upper: Expr | None = None
+    by: Expr | None = None
+    block: Block | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    key: str
+    items: tuple[Item, ...]
+    span: Span
+    key_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NestedBlock:
+    name: str
+    block: Block
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class JoinEntry:
+    target: str
+    condition: Expr
+    span: Span
+    target_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedEntry:
+    key: str
+    items: tuple[Item, ...]
+    span: Span
+    key_span: Span
+
+
+Entry = Union[Property, NestedBlock, JoinEntry, KeyedEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    entries: tuple[Entry, ...]
+    span: Span
+
+    def properties(self) -> list[Property]:
+        return [e for e in self.entries if isinstance(e, Property)]
+
+
+# ---- declarations --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SourceDecl:
+    name: str
+    label: str | None
+    block: Block
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionDecl:
+    name: str
+    label: str | None
+    expr: Expr
+    block: Block | None
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MetricDecl:
+    name: str
+    label: str | None
+    expr: Expr
+    having: Expr | None
+    where: Expr | None
+    block: Block | None
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DecomposeDecl:
+    metric: str
+    expr: Expr | None  # `decompose m = a * b`
+    by: Name | None  # `decompose m by d`
+    span: Span
+    name_span: Span
+
+    @property
+    def name(self) -> str:
+        return self.metric
+
+
+@dataclass(frozen=True, slots=True)
+class BlockDecl:
+    """`query`, `calendar` and `target`: a name and a block of properties."""
+
+    kind: str
+    name: str
+    label: str | None
+    block: Block
+    span: Span
+    name_span: Span
+
+
+Declaration = Union[SourceDecl, DimensionDecl, MetricDecl, DecomposeDecl, BlockDecl]
+
+
+@dataclass(frozen=True, slots=True)
+class FileAST:
+    path: str
+    declarations: tuple[Declaration, ...]
+    broken_names: tuple[str, ...] = ()  # declared in a declaration that did not parse
+
+
+def walk(expr: Expr | None):  # type: ignore[no-untyped-def]
+    """Every node of an expression, parents first."""
+    if expr is None:
+        return
+    yield expr
+    for child in children(expr):
+        yield from walk(child)
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    if isinstance(expr, Call):
+        return expr.args
+    if isinstance(expr, Unary):
+        return (expr.operand,)
+    if isinstance(expr, Binary):
+        return (expr.left, expr.right)
+    if isinstance(expr, InList):
+        return (expr.operand, *expr.items)
+    if isinstance(expr, Between):
+        return (expr.operand, expr.low, expr.high)
+    if isinstance(expr, Like):
+        return (expr.operand, expr.pattern)
+    if isinstance(expr, IsNull):
+        return (expr.operand,)
+    if isinstance(expr, Case):
+        flat = [part for pair in expr.whens for part in pair]
+        return (*flat, expr.otherwise) if expr.otherwise is not None else tuple(flat)
+    return ()

@@ -1,0 +1,237 @@
+"""The checked project as a JSON-serialisable IR: what the planner and allocator consume.
+
+Every name here is resolved: columns name their source, metric references name a metric that
+exists, dimensions carry their expression. Nothing downstream looks at the syntax tree again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TIME_GRAINS = ("day", "week", "month", "quarter", "year")
+NUMERIC_TYPES = frozenset({"int", "bigint", "double", "decimal", "number"})
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Location(Frozen):
+    file: str
+    line: int
+    column: int
+
+
+# ---- row-level expressions ---------------------------------------------------------------
+class Lit(Frozen):
+    kind: Literal["lit"] = "lit"
+    type: Literal["number", "string", "date", "bool", "null"]
+    value: str | None  # numbers as exact decimal text, dates ISO
+
+
+class Col(Frozen):
+    kind: Literal["col"] = "col"
+    source: str
+    column: str
+
+
+class DimRef(Frozen):
+    kind: Literal["dim"] = "dim"
+    name: str
+
+
+class TimeRef(Frozen):
+    kind: Literal["time"] = "time"
+    grain: Literal["day", "week", "month", "quarter", "year"]
+
+
+class Apply(Frozen):
+    """An operator or function: + - * / neg = != < <= > >= and or not in not_in between
+    not_between like not_like is_null is_not_null coalesce abs round floor ceil lower upper
+    length year quarter month week day date_trunc."""
+
+    kind: Literal["apply"] = "apply"
+    op: str
+    args: tuple[RowExpr, ...]
+
+
+class CaseExpr(Frozen):
+    kind: Literal["case"] = "case"
+    whens: tuple[tuple[RowExpr, RowExpr], ...]
+    otherwise: RowExpr | None = None
+
+
+class Agg(Frozen):
+    """An aggregate over the rows of `source` (its base source). `arg` None means count(source)."""
+
+    kind: Literal["agg"] = "agg"
+    func: Literal["sum", "avg", "min", "max", "count", "count_distinct"]
+    arg: RowExpr | None
+    source: str
+    type: str = "unknown"  # the result type, as far as declared columns tell
+
+
+RowExpr = Annotated[Union[Lit, Col, DimRef, TimeRef, Apply, CaseExpr, Agg], Field(discriminator="kind")]
+
+
+# ---- metric expressions --------------------------------------------------------------------
+class Const(Frozen):
+    kind: Literal["const"] = "const"
+    value: str
+
+
+class MetricRef(Frozen):
+    kind: Literal["ref"] = "ref"
+    metric: str
+
+
+class AggLeaf(Frozen):
+    kind: Literal["leaf"] = "leaf"
+    agg: Agg
+
+
+class DistinctHaving(Frozen):
+    """count_distinct(key) having <condition over aggregates of the key's own rows>."""
+
+    kind: Literal["having"] = "having"
+    key: RowExpr
+    source: str
+    condition: RowExpr
+
+
+class Arith(Frozen):
+    kind: Literal["arith"] = "arith"
+    op: Literal["+", "-", "*", "/", "neg", "abs", "round", "floor", "ceil", "coalesce"]
+    args: tuple[MetricExpr, ...]
+
+
+class Filtered(Frozen):
+    kind: Literal["filtered"] = "filtered"
+    expr: MetricExpr
+    condition: RowExpr
+
+
+class Lag(Frozen):
+    """lag/growth: the value `count` `unit`s earlier (unit `period` = previous bucket)."""
+
+    kind: Literal["lag"] = "lag"
+    expr: MetricExpr
+    count: int
+    unit: Literal["day", "week", "month", "quarter", "year", "period"]
+    growth: bool = False
+
+
+class Cumulative(Frozen):
+    """To-date (count None: `unit` is the reset boundary) or rolling (`count` `unit`s ending with the bucket)."""
+
+    kind: Literal["cumulative"] = "cumulative"
+    expr: MetricExpr
+    unit: Literal["day", "week", "month", "quarter", "year"]
+    count: int | None = None
+
+
+MetricExpr = Annotated[
+    Union[Const, MetricRef, AggLeaf, DistinctHaving, Arith, Filtered, Lag, Cumulative],
+    Field(discriminator="kind"),
+]
+
+
+# ---- declarations ----------------------------------------------------------------------------
+class Join(Frozen):
+    target: str
+    pairs: tuple[tuple[str, str], ...]  # (column of the declaring source, column of the target)
+
+
+class Source(Frozen):
+    name: str
+    label: str | None = None
+    table: tuple[str, ...]
+    time_column: str | None = None
+    key: tuple[str, ...] = ()
+    columns: dict[str, str] | None = None  # column → type ("decimal(18,2)"), None when undeclared
+    joins: tuple[Join, ...] = ()
+    location: Location
+
+
+class Dimension(Frozen):
+    name: str
+    label: str | None = None
+    expr: RowExpr
+    source: str  # the source every column of the expression is reachable from
+    type: str
+    description: str | None = None
+    location: Location
+
+
+class MetricCard(Frozen):
+    description: str | None = None
+    unit: str | None = None
+    format: str | None = None
+    owner: str | None = None
+    category: str | None = None
+    core: bool = False
+    kpi: bool = False
+    status: str = "published"
+    version: str | None = None
+    dimensions: tuple[str, ...] | None = None  # allowed group-bys (time = every time.*)
+
+
+class Metric(Frozen):
+    name: str
+    label: str | None = None
+    expr: MetricExpr
+    card: MetricCard = MetricCard()
+    additive: bool
+    sources: tuple[str, ...]  # base sources of every aggregate underneath
+    location: Location
+
+
+class Decomposition(Frozen):
+    metric: str
+    kind: Literal["multiplicative", "additive", "formula", "by"]
+    drivers: tuple[str, ...] = ()
+    formula: MetricExpr | None = None
+    by: str | None = None
+    exact: bool | None = None  # None until proven; see metricdsl.decompose
+    location: Location
+
+
+class Period(Frozen):
+    start: datetime.date
+    end: datetime.date
+
+
+class OrderItem(Frozen):
+    name: str  # a metric or dimension of the query, as written (time.month)
+    descending: bool = False
+
+
+class Query(Frozen):
+    name: str
+    label: str | None = None
+    metrics: tuple[str, ...]
+    by: tuple[str, ...] = ()  # dimension names and time.<grain>
+    where: RowExpr | None = None
+    period: Period | None = None
+    order: tuple[OrderItem, ...] = ()
+    limit: int | None = None
+    location: Location | None = None
+
+
+class Project(Frozen):
+    files: tuple[str, ...]
+    sources: dict[str, Source]
+    dimensions: dict[str, Dimension]
+    metrics: dict[str, Metric]
+    queries: dict[str, Query]
+    decompositions: tuple[Decomposition, ...] = ()
+    join_paths: dict[str, dict[str, tuple[str, ...]]]  # base → reachable source → sources on the way
+    calendars: dict[str, dict[str, object]] = Field(default_factory=dict)
+    targets: dict[str, dict[str, object]] = Field(default_factory=dict)
+
+
+for _model in (Apply, CaseExpr, Agg, Arith, Filtered, Lag, Cumulative):
+    _model.model_rebuild()

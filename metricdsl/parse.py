@@ -1,0 +1,423 @@
+"""Stage 1: text → syntax tree (metricdsl.ast), with every syntax error of a file as a diagnostic.
+
+The grammar lives in grammar/metric.lark (shipped inside the wheel as metricdsl/grammar/).
+After a syntax error, the broken declaration is blanked out (newlines kept, so positions stay
+exact) and the file parsed again, so one run reports the errors of every declaration.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from metricdsl import ast
+from metricdsl.diagnostics import Diagnostic, did_you_mean
+from metricdsl.source import SourceFile, Span
+
+KEYWORDS = (
+    "source dimension metric decompose query target calendar where having by and or not in is null "
+    "between like case when then else end true false"
+).split()
+DECLARATION_START = re.compile(r"^[ \t]*(source|dimension|metric|decompose|query|calendar|target)\b", re.M)
+
+TOKEN_NAMES = {
+    "NAME": "a name", "KEY": "a property `key:`", "TEXT": "a \"label\"", "TEXT_KEY": "a \"key\":",
+    "STRING": "a 'string'", "NUMBER": "a number", "DATE": "a date", "MULTIPLIER": "a multiplier like 2x",
+    "PERCENT": "a percentage", "DURATION": "a duration like `1 year`", "LBRACE": "`{`", "RBRACE": "`}`",
+    "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "EQUAL": "`=`", "COMPARE": "a comparison",
+    "DIRECTION": "`asc`/`desc`", "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`",
+    "DOT": "`.`", "__ANON_0": "`..`", "$END": "end of file", "NOT": "`not`",
+}
+
+
+def grammar_path() -> Path:
+    packaged = Path(__file__).parent / "grammar" / "metric.lark"
+    return packaged if packaged.exists() else Path(__file__).parent.parent / "grammar" / "metric.lark"
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        cache=True,
+    )
+
+
+def parse_file(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
+    """Parse one file; returns the declarations that parsed and a diagnostic per syntax error."""
+    try:
+        return _build(source, parser().parse(source.text))
+    except UnexpectedInput:
+        pass
+    declarations: list[ast.Declaration] = []
+    diagnostics: list[Diagnostic] = []
+    broken: list[str] = []
+    for begin, end in _declaration_chunks(source.text):
+        parsed, chunk_diagnostics = _parse_chunk(source, begin, end)
+        declarations.extend(parsed.declarations)
+        diagnostics.extend(chunk_diagnostics)
+        if any(d.code in ("E002", "E003") for d in chunk_diagnostics):
+            broken.extend(DECLARED_NAME.findall(source.text[begin:end])[:1])
+    return ast.FileAST(source.path, tuple(declarations), tuple(broken)), diagnostics
+
+
+DECLARED_NAME = re.compile(r"^[ \t]*(?:source|dimension|metric|query|calendar|target)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.M)
+
+
+def _build(source: SourceFile, tree: Tree[Any]) -> tuple[ast.FileAST, list[Diagnostic]]:
+    builder = AstBuilder(source.path)
+    try:
+        declarations = builder.transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, LiteralError):
+            return ast.FileAST(source.path, ()), [error.orig_exc.diagnostic]
+        raise
+    return ast.FileAST(source.path, tuple(declarations)), builder.diagnostics
+
+
+def _declaration_chunks(text: str) -> list[tuple[int, int]]:
+    starts = [m.start(1) for m in DECLARATION_START.finditer(text)]
+    bounds = [0, *starts, len(text)] if not starts or starts[0] != 0 else [*starts, len(text)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+def _blank_outside(text: str, begin: int, end: int) -> str:
+    def hole(part: str) -> str:
+        return re.sub(r"[^\n]", " ", part)
+    return hole(text[:begin]) + text[begin:end] + hole(text[end:])
+
+
+def _parse_chunk(source: SourceFile, begin: int, end: int) -> tuple[ast.FileAST, list[Diagnostic]]:
+    """Parse one declaration's text in place; on an error keep what parses before the bad line."""
+    text = _blank_outside(source.text, begin, end)
+    try:
+        return _build(source, parser().parse(text))
+    except UnexpectedInput as error:
+        diagnostic = _syntax_diagnostic(error, source, _last_token_end(source, begin, end))
+        error_offset = _error_offset(error, end)
+    line_start = source.text.rfind("\n", 0, error_offset) + 1
+    if line_start > begin:
+        try:
+            parsed, more = _build(source, parser().parse(_blank_outside(source.text, begin, line_start)))
+            return parsed, [diagnostic, *more]
+        except UnexpectedInput:
+            pass
+    return ast.FileAST(source.path, ()), [diagnostic]
+
+
+def _error_offset(error: UnexpectedInput, default: int) -> int:
+    position = getattr(error, "pos_in_stream", None)
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedEOF) or position is None or (token is not None and token.type == "$END"):
+        return default
+    return int(position)
+
+
+def _last_token_end(source: SourceFile, begin: int, end: int) -> Span:
+    """Where an unexpected end of a declaration is reported: just after its last character."""
+    body = source.text[begin:end].rstrip()
+    offset = begin + len(body)
+    before = source.text[:offset]
+    line = before.count("\n") + 1
+    column = offset - (before.rfind("\n") + 1) + 1
+    return Span(source.path, line, column, line, column + 1)
+
+
+def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Span) -> Diagnostic:
+    line, column = error.line, error.column
+    if isinstance(error, UnexpectedEOF) or line in (None, -1):
+        return Diagnostic("E002", "unexpected end of declaration" + _expected(error), end_span)
+    span = Span(source.path, line, column, line, column + 1)
+    if isinstance(error, UnexpectedCharacters):
+        return _character_diagnostic(error, source, span)
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    if token.type == "$END":
+        return Diagnostic("E002", "unexpected end of declaration" + _expected(error), end_span)
+    width = max(1, len(str(token)))
+    span = Span(source.path, line, column, token.end_line or line, token.end_column or column + width)
+    help_text = None
+    if token.type == "NAME":
+        help_text = did_you_mean(str(token), KEYWORDS)
+    elif token.type == "KEY" and str(token).rstrip(": \t") in KEYWORDS:
+        help_text = "a property key must be inside a `{ … }` block"
+    return Diagnostic("E002", f"unexpected {_describe(token)}" + _expected(error), span, help_text)
+
+
+def _character_diagnostic(error: UnexpectedCharacters, source: SourceFile, span: Span) -> Diagnostic:
+    char = error.char
+    if char in "'\"":
+        kind = "label" if char == '"' else "string"
+        return Diagnostic("E003", f"unterminated {kind}: strings never span lines", span,
+                          f"close the {kind} with {char} on the same line")
+    if char == "\\":
+        return Diagnostic("E002", "unexpected `\\` (escapes only work inside \"labels\")", span)
+    return Diagnostic("E002", f"unexpected character `{char}`" + _expected(error), span)
+
+
+def _describe(token: Token) -> str:
+    if token.type in ("NAME", "KEY"):
+        return f"`{token}`"
+    if token.type in ("STRING", "TEXT", "NUMBER", "DATE"):
+        return f"{TOKEN_NAMES[token.type].split(' ', 1)[1]} {token}"
+    return f"`{token}`"
+
+
+def _expected(error: UnexpectedInput) -> str:
+    expected = getattr(error, "expected", None) or getattr(error, "allowed", None) or set()
+    names = sorted({TOKEN_NAMES.get(t, _literal(t)) for t in expected})
+    if not names or len(names) > 8:
+        return ""
+    return "; expected " + ", ".join(names)
+
+
+def _literal(terminal: str) -> str:
+    return f"`{terminal.lower()}`" if terminal.isupper() else terminal
+
+
+class LiteralError(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _unescape_text(raw: str) -> str:
+    return re.sub(r'\\(["\\])', r"\1", raw[1:-1])
+
+
+@v_args(meta=True)
+class AstBuilder(Transformer[Any, Any]):
+    """lark tree → metricdsl.ast nodes."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    def _span(self, meta: Any) -> Span:
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _token_span(self, token: Token) -> Span:
+        return Span(self.path, token.line or 0, token.column or 0, token.end_line or 0, token.end_column or 0)
+
+    # declarations
+    def start(self, meta: Any, children: list[Any]) -> list[ast.Declaration]:
+        return children
+
+    def source_decl(self, meta: Any, c: list[Any]) -> ast.SourceDecl:
+        name, label, block = c
+        return ast.SourceDecl(str(name), _label(label), block, self._span(meta), self._token_span(name))
+
+    def dimension_decl(self, meta: Any, c: list[Any]) -> ast.DimensionDecl:
+        name, label, expr, block = c
+        return ast.DimensionDecl(str(name), _label(label), expr, block, self._span(meta), self._token_span(name))
+
+    def metric_decl(self, meta: Any, c: list[Any]) -> ast.MetricDecl:
+        name, label, expr, having, where, block = c
+        return ast.MetricDecl(str(name), _label(label), expr, having, where, block, self._span(meta),
+                              self._token_span(name))
+
+    def having_clause(self, meta: Any, c: list[Any]) -> ast.Expr:
+        return c[0]  # type: ignore[no-any-return]
+
+    def where_clause(self, meta: Any, c: list[Any]) -> ast.Expr:
+        return c[0]  # type: ignore[no-any-return]
+
+    def decompose_identity(self, meta: Any, c: list[Any]) -> ast.DecomposeDecl:
+        return ast.DecomposeDecl(str(c[0]), c[1], None, self._span(meta), self._token_span(c[0]))
+
+    def decompose_by(self, meta: Any, c: list[Any]) -> ast.DecomposeDecl:
+        return ast.DecomposeDecl(str(c[0]), None, c[1], self._span(meta), self._token_span(c[0]))
+
+    def _block_decl(self, kind: str, meta: Any, c: list[Any]) -> ast.BlockDecl:
+        name, label, block = c
+        return ast.BlockDecl(kind, str(name), _label(label), block, self._span(meta), self._token_span(name))
+
+    def query_decl(self, meta: Any, c: list[Any]) -> ast.BlockDecl:
+        return self._block_decl("query", meta, c)
+
+    def calendar_decl(self, meta: Any, c: list[Any]) -> ast.BlockDecl:
+        return self._block_decl("calendar", meta, c)
+
+    def target_decl(self, meta: Any, c: list[Any]) -> ast.BlockDecl:
+        return self._block_decl("target", meta, c)
+
+    # blocks
+    def block(self, meta: Any, c: list[Any]) -> ast.Block:
+        return ast.Block(tuple(c), self._span(meta))
+
+    def property(self, meta: Any, c: list[Any]) -> ast.Property:
+        key, items = c
+        return ast.Property(_key(key), items, self._span(meta), self._key_span(key))
+
+    def keyed_entry(self, meta: Any, c: list[Any]) -> ast.KeyedEntry:
+        key, items = c
+        raw = str(key).rstrip()[:-1].rstrip()
+        return ast.KeyedEntry(_unescape_text(raw), items, self._span(meta), self._key_span(key))
+
+    def _key_span(self, key: Token) -> Span:
+        span = self._token_span(key)
+        length = len(str(key).rstrip()[:-1].rstrip())
+        return Span(span.file, span.line, span.column, span.line, span.column + length)
+
+    def nested_block(self, meta: Any, c: list[Any]) -> ast.NestedBlock:
+        return ast.NestedBlock(str(c[0]), c[1], self._span(meta), self._token_span(c[0]))
+
+    def join_entry(self, meta: Any, c: list[Any]) -> ast.JoinEntry:
+        return ast.JoinEntry(str(c[0]), c[1], self._span(meta), self._token_span(c[0]))
+
+    def item_list(self, meta: Any, c: list[Any]) -> tuple[ast.Item, ...]:
+        return tuple(item if isinstance(item, ast.Item) else ast.Item("plain", item, item.span)
+                     for item in c if item is not None)
+
+    def suffixed_item(self, meta: Any, c: list[Any]) -> ast.Item:
+        return ast.Item("direction", c[0], self._span(meta), direction=str(c[1]))
+
+    def weighted_item(self, meta: Any, c: list[Any]) -> ast.Item:
+        return ast.Item("weighted", c[0], self._span(meta), weight=self.number(None, [c[1]]))
+
+    def range_item(self, meta: Any, c: list[Any]) -> ast.Item:
+        return ast.Item("range", c[0], self._span(meta), upper=c[1])
+
+    def by_item(self, meta: Any, c: list[Any]) -> ast.Item:
+        return ast.Item("by", c[0], self._span(meta), by=c[1], block=c[2])
+
+    # expressions
+    def _binary(self, op: str, meta: Any, c: list[Any]) -> ast.Binary:
+        return ast.Binary(op, c[0], c[-1], self._span(meta))
+
+    def or_op(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("or", meta, c)
+
+    def and_op(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("and", meta, c)
+
+    def not_op(self, meta: Any, c: list[Any]) -> ast.Unary:
+        return ast.Unary("not", c[-1], self._span(meta))
+
+    def compare(self, meta: Any, c: list[Any]) -> ast.Binary:
+        op = "!=" if str(c[1]) == "<>" else str(c[1])
+        return ast.Binary(op, c[0], c[2], self._span(meta))
+
+    def equals(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("=", meta, c)
+
+    def add(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("+", meta, c)
+
+    def sub(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("-", meta, c)
+
+    def mul(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("*", meta, c)
+
+    def div(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("/", meta, c)
+
+    def neg(self, meta: Any, c: list[Any]) -> ast.Unary:
+        return ast.Unary("-", c[0], self._span(meta))
+
+    def pos(self, meta: Any, c: list[Any]) -> ast.Unary:
+        return ast.Unary("+", c[0], self._span(meta))
+
+    def in_op(self, meta: Any, c: list[Any]) -> ast.InList:
+        return ast.InList(c[0], tuple(c[2]), c[1] is not None, self._span(meta))
+
+    def between_op(self, meta: Any, c: list[Any]) -> ast.Between:
+        return ast.Between(c[0], c[2], c[3], c[1] is not None, self._span(meta))
+
+    def like_op(self, meta: Any, c: list[Any]) -> ast.Like:
+        return ast.Like(c[0], c[2], c[1] is not None, self._span(meta))
+
+    def is_null_op(self, meta: Any, c: list[Any]) -> ast.IsNull:
+        return ast.IsNull(c[0], c[1] is not None, self._span(meta))
+
+    def case(self, meta: Any, c: list[Any]) -> ast.Case:
+        *whens, otherwise = c
+        return ast.Case(tuple(whens), otherwise, self._span(meta))
+
+    def when_clause(self, meta: Any, c: list[Any]) -> tuple[ast.Expr, ast.Expr]:
+        return (c[0], c[1])
+
+    def expr_list(self, meta: Any, c: list[Any]) -> list[ast.Expr]:
+        return c
+
+    def call(self, meta: Any, c: list[Any]) -> ast.Call:
+        name, args = c
+        return ast.Call(str(name), tuple(args or ()), self._span(meta), self._token_span(name))
+
+    def qualified(self, meta: Any, c: list[Any]) -> ast.Name:
+        return ast.Name(tuple(str(t) for t in c), self._span(meta))
+
+    # literals
+    def number(self, meta: Any, c: list[Any]) -> ast.Number:
+        token = c[0]
+        return ast.Number(self._decimal(token, str(token)), str(token), self._token_span(token))
+
+    def _decimal(self, token: Token, text: str) -> Decimal:
+        try:
+            return Decimal(text.replace("_", ""))
+        except InvalidOperation:
+            raise LiteralError(Diagnostic("E004", f"invalid number `{text}`", self._token_span(token))) from None
+
+    def sql_string(self, meta: Any, c: list[Any]) -> ast.SqlString:
+        return ast.SqlString(str(c[0])[1:-1].replace("''", "'"), self._token_span(c[0]))
+
+    def text(self, meta: Any, c: list[Any]) -> ast.Text:
+        return ast.Text(_unescape_text(str(c[0])), self._token_span(c[0]))
+
+    def date(self, meta: Any, c: list[Any]) -> ast.Expr:
+        token = c[0]
+        try:
+            value = datetime.date.fromisoformat(str(token))
+        except ValueError:
+            self.diagnostics.append(Diagnostic("E004", f"invalid date `{token}`", self._token_span(token),
+                                               "dates are YYYY-MM-DD with a real month and day"))
+            return ast.Null(self._token_span(token))
+        return ast.DateLiteral(value, self._token_span(token))
+
+    def multiplier(self, meta: Any, c: list[Any]) -> ast.Multiplier:
+        token = c[0]
+        return ast.Multiplier(self._decimal(token, str(token)[:-1]), str(token), self._token_span(token))
+
+    def percent(self, meta: Any, c: list[Any]) -> ast.Percent:
+        token = c[0]
+        return ast.Percent(self._decimal(token, str(token)[:-1]) / 100, str(token), self._token_span(token))
+
+    def duration(self, meta: Any, c: list[Any]) -> ast.Duration:
+        count, unit = str(c[0]).split()
+        return ast.Duration(int(count), unit.rstrip("s"), self._token_span(c[0]))
+
+    def true(self, meta: Any, c: list[Any]) -> ast.Boolean:
+        return ast.Boolean(True, self._span(meta))
+
+    def false(self, meta: Any, c: list[Any]) -> ast.Boolean:
+        return ast.Boolean(False, self._span(meta))
+
+    def null(self, meta: Any, c: list[Any]) -> ast.Null:
+        return ast.Null(self._span(meta))
+
+
+def _label(token: Token | None) -> str | None:
+    return None if token is None else _unescape_text(str(token))
+
+
+def _key(token: Token) -> str:
+    return str(token).rstrip()[:-1].rstrip()
+
+
+def parse_text(text: str, path: str = "<text>") -> tuple[ast.FileAST, list[Diagnostic]]:
+    return parse_file(SourceFile(path, text))
+
+
+__all__ = ["parse_file", "parse_text", "Tree"]

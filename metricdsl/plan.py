@@ -1,0 +1,264 @@
+"""Stage 3: a checked query → a logical plan: which sources to scan, what each computes, how to combine.
+
+Every aggregate is computed by one *scan* of its base source at the query's grain; aggregates
+over the same source (and the same time shift or window) share the scan, each with its own
+filter. Scans are combined on the group keys, and metrics are computed on top from the
+combined measures. The SQL stage turns this plan into a statement per dialect.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from metricdsl import model as m
+
+ZERO_WHEN_EMPTY = ("sum", "count", "count_distinct")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Read the source `count` `unit`s earlier, labelled with the later bucket (lag)."""
+
+    count: int
+    unit: str  # day week month quarter year
+
+
+@dataclass(frozen=True)
+class Window:
+    """For each bucket, read the rows from the window start to the bucket end (cumulative)."""
+
+    unit: str
+    count: int | None  # None: to-date since the last `unit` boundary
+
+
+@dataclass
+class Measure:
+    column: str
+    func: str
+    arg: m.RowExpr | None
+    condition: m.RowExpr | None
+    type: str = "unknown"
+
+
+@dataclass
+class DistinctHavingMeasure:
+    column: str
+    key: m.RowExpr
+    having: m.RowExpr
+    condition: m.RowExpr | None
+
+
+@dataclass
+class Scan:
+    name: str
+    source: str
+    shift: Shift | None = None
+    window: Window | None = None
+    measures: list[Measure] = field(default_factory=list)
+    having: DistinctHavingMeasure | None = None
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    column: str
+    zero_when_empty: bool
+
+
+@dataclass(frozen=True)
+class Number:
+    value: str
+
+
+@dataclass(frozen=True)
+class Compute:
+    op: str  # + - * / neg abs round floor ceil coalesce growth
+    args: tuple[Value, ...]
+
+
+Value = Union[MeasureRef, Number, Compute]
+
+
+@dataclass(frozen=True)
+class OutputDim:
+    name: str  # as written: product, time.month
+    column: str  # product, time_month
+    grain: str | None  # for time dimensions
+
+
+@dataclass(frozen=True)
+class OutputMetric:
+    name: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class OrderBy:
+    column: str
+    descending: bool
+
+
+@dataclass
+class QueryPlan:
+    name: str
+    dims: list[OutputDim]
+    scans: list[Scan]
+    metrics: list[OutputMetric]
+    where: m.RowExpr | None
+    period: m.Period | None
+    order: list[OrderBy]
+    limit: int | None
+    files: list[str]
+
+    @property
+    def time_dim(self) -> OutputDim | None:
+        return next((d for d in self.dims if d.grain is not None), None)
+
+
+class PlanError(Exception):
+    """A query that the checker accepted but the planner cannot express (a bug, or an unchecked ad-hoc query)."""
+
+
+def column_name(name: str) -> str:
+    return name.replace(".", "_")
+
+
+class Planner:
+    def __init__(self, project: m.Project, query: m.Query) -> None:
+        self.project = project
+        self.query = query
+        self.scans: dict[tuple[str, Shift | None, Window | None, str], Scan] = {}
+        self.measure_keys: dict[str, MeasureRef] = {}
+        self.used_names: set[str] = {column_name(d) for d in query.by}
+        self.files: set[str] = set()
+        self.grain = next((d.split(".")[1] for d in query.by if d.startswith("time.")), None)
+
+    def plan(self) -> QueryPlan:
+        outputs = [OutputMetric(name, self.metric_value(name)) for name in self.query.metrics]
+        dims = [OutputDim(d, column_name(d), d.split(".")[1] if d.startswith("time.") else None) for d in self.query.by]
+        for dim in self.query.by:
+            if dim in self.project.dimensions:
+                self.files.add(self.project.dimensions[dim].location.file)
+        order = [OrderBy(column_name(o.name), o.descending) for o in self.query.order] or [
+            OrderBy(d.column, False) for d in dims]
+        return QueryPlan(
+            name=self.query.name, dims=dims, scans=list(self.scans.values()), metrics=outputs,
+            where=self.query.where, period=self.query.period, order=order, limit=self.query.limit,
+            files=sorted(self.files))
+
+    def metric_value(self, name: str) -> Value:
+        metric = self.project.metrics[name]
+        self.files.add(metric.location.file)
+        return self.inline(metric.expr, (), None, None, name)
+
+    def inline(self, expr: m.MetricExpr, filters: tuple[m.RowExpr, ...], shift: Shift | None,
+               window: Window | None, owner: str) -> Value:
+        if isinstance(expr, m.Const):
+            return Number(expr.value)
+        if isinstance(expr, m.MetricRef):
+            metric = self.project.metrics[expr.metric]
+            self.files.add(metric.location.file)
+            return self.inline(metric.expr, filters, shift, window, owner if filters else expr.metric)
+        if isinstance(expr, m.Filtered):
+            return self.inline(expr.expr, (*filters, expr.condition), shift, window, owner)
+        if isinstance(expr, m.Arith):
+            return Compute(expr.op, tuple(self.inline(a, filters, shift, window, owner) for a in expr.args))
+        if isinstance(expr, m.AggLeaf):
+            return self.measure(expr.agg, filters, shift, window, owner)
+        if isinstance(expr, m.DistinctHaving):
+            return self.having_measure(expr, filters, shift, window, owner)
+        if isinstance(expr, m.Lag):
+            return self.lag(expr, filters, shift, window, owner)
+        if isinstance(expr, m.Cumulative):
+            if window is not None:
+                raise PlanError("cumulative inside cumulative is not supported")
+            return self.inline(expr.expr, filters, shift, Window(expr.unit, expr.count), owner)
+        raise PlanError(f"cannot plan {type(expr).__name__}")
+
+    def lag(self, expr: m.Lag, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
+            owner: str) -> Value:
+        if self.grain is None:
+            raise PlanError("lag and growth need a time dimension in the query")
+        unit, count = (self.grain, expr.count) if expr.unit == "period" else (expr.unit, expr.count)
+        if shift is not None:
+            if shift.unit != unit:
+                raise PlanError("nested offsets must use the same unit")
+            count += shift.count
+        earlier = self.inline(expr.expr, filters, Shift(count, unit), window, owner)
+        if not expr.growth:
+            return earlier
+        current = self.inline(expr.expr, filters, shift, window, owner)
+        return Compute("growth", (current, earlier))
+
+    def scan_for(self, source: str, shift: Shift | None, window: Window | None, kind: str = "plain") -> Scan:
+        key = (source, shift, window, kind)
+        if key not in self.scans or kind == "having":
+            suffix = "" if shift is None else f"_lag{shift.count}{shift.unit}"
+            suffix += "" if window is None else f"_cum{window.count or ''}{window.unit}"
+            name = f"scan_{source}{suffix}" + ("_having" if kind == "having" else "")
+            scan = Scan(self.unique(name), source, shift, window)
+            self.scans[key if kind != "having" else (*key[:3], f"having{len(self.scans)}")] = scan
+            self.files.add(self.project.sources[source].location.file)
+            return scan
+        return self.scans[key]
+
+    def measure(self, agg: m.Agg, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
+                owner: str) -> MeasureRef:
+        condition = conjunction(filters)
+        scan = self.scan_for(agg.source, shift, window)
+        identity = f"{scan.name}|{agg.model_dump_json()}|{condition.model_dump_json() if condition else ''}"
+        if identity in self.measure_keys:
+            return self.measure_keys[identity]
+        column = self.unique(owner)
+        scan.measures.append(Measure(column, agg.func, agg.arg, condition, agg.type))
+        ref = MeasureRef(column, agg.func in ZERO_WHEN_EMPTY)
+        self.measure_keys[identity] = ref
+        return ref
+
+    def having_measure(self, expr: m.DistinctHaving, filters: tuple[m.RowExpr, ...], shift: Shift | None,
+                       window: Window | None, owner: str) -> MeasureRef:
+        scan = self.scan_for(expr.source, shift, window, kind="having")
+        column = self.unique(owner)
+        scan.having = DistinctHavingMeasure(column, expr.key, expr.condition, conjunction(filters))
+        return MeasureRef(column, True)
+
+    def unique(self, base: str) -> str:
+        name = base
+        counter = 1
+        while name in self.used_names:
+            counter += 1
+            name = f"{base}_{counter}"
+        self.used_names.add(name)
+        return name
+
+
+def conjunction(conditions: tuple[m.RowExpr, ...]) -> m.RowExpr | None:
+    if not conditions:
+        return None
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result = m.Apply(op="and", args=(result, condition))
+    return result
+
+
+def plan_query(project: m.Project, query: m.Query) -> QueryPlan:
+    return Planner(project, query).plan()
+
+
+def shift_date(value: datetime.date, count: int, unit: str) -> datetime.date:
+    """`value` moved `count` units back, clamped to the month's last day (31 March − 1 month = 28/29 Feb)."""
+    if unit == "day":
+        return value - datetime.timedelta(days=count)
+    if unit == "week":
+        return value - datetime.timedelta(weeks=count)
+    months = {"month": 1, "quarter": 3, "year": 12}[unit] * count
+    index = value.year * 12 + value.month - 1 - months
+    year, month = divmod(index, 12)
+    import calendar
+
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(value.day, last))
+
+
+Kind = Literal["plain", "having"]

@@ -1,0 +1,70 @@
+"""Loading a project: find the `.metric` files, parse each, check them together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from metricdsl import model as m
+from metricdsl.diagnostics import Diagnostic, sort_key
+from metricdsl.parse import parse_file
+from metricdsl.source import DecodeFailure, SourceFile, display_path, read_source
+
+
+@dataclass
+class LoadedProject:
+    """The result of `check`: the model (None when there are errors), every diagnostic, the sources read."""
+
+    root: Path
+    model: m.Project | None
+    diagnostics: list[Diagnostic]
+    files: dict[str, SourceFile] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+def find_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted((p for p in root.rglob("*.metric") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
+
+
+def load(root: Path | str) -> LoadedProject:
+    root = Path(root)
+    if not root.exists():
+        return LoadedProject(root, None, [Diagnostic("E005", f"project path `{root}` does not exist", None,
+                                                     "pass the folder that holds your .metric files")])
+    paths = find_files(root)
+    if not paths:
+        return LoadedProject(root, None, [Diagnostic("E005", f"no .metric files in `{display_path(root)}`", None,
+                                                     "a project is a folder of .metric files")])
+    return check_sources(root, [read_or_report(p) for p in paths])
+
+
+def read_or_report(path: Path) -> SourceFile | Diagnostic:
+    try:
+        return read_source(path)
+    except DecodeFailure as failure:
+        return Diagnostic("E001", f"file is not valid UTF-8: {failure.detail}", failure.span)
+    except OSError as error:
+        return Diagnostic("E005", f"cannot read `{display_path(path)}`: {error.strerror}", None)
+
+
+def check_sources(root: Path, inputs: list[SourceFile | Diagnostic]) -> LoadedProject:
+    from metricdsl.check import Checker
+
+    diagnostics = [i for i in inputs if isinstance(i, Diagnostic)]
+    sources = [i for i in inputs if isinstance(i, SourceFile)]
+    trees = []
+    for source in sources:
+        tree, problems = parse_file(source)
+        trees.append(tree)
+        diagnostics.extend(problems)
+    checker = Checker(trees)
+    model = checker.run()
+    diagnostics.extend(checker.diagnostics)
+    diagnostics = sorted(set(diagnostics), key=sort_key)
+    has_errors = any(d.severity == "error" for d in diagnostics)
+    return LoadedProject(root, None if has_errors else model, diagnostics, {s.path: s for s in sources})

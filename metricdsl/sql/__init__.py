@@ -1,0 +1,1 @@
+"""SQL generation: plans → sqlglot trees → text per dialect."""

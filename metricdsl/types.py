@@ -1,0 +1,51 @@
+"""Column types and the small type algebra the checker uses (unknown = undeclared, trusted)."""
+
+from __future__ import annotations
+
+from metricdsl import ast
+
+COLUMN_TYPES = ("int", "bigint", "double", "decimal", "string", "bool", "date", "timestamp")
+NUMERIC = frozenset({"int", "bigint", "double", "decimal", "number"})
+
+
+def parse_column_type(expr: ast.Expr) -> str | None:
+    if isinstance(expr, ast.Name) and len(expr.parts) == 1 and expr.parts[0] in COLUMN_TYPES:
+        return "decimal(38,9)" if expr.parts[0] == "decimal" else expr.parts[0]
+    if isinstance(expr, ast.Call) and expr.name == "decimal" and len(expr.args) == 2:
+        precision, scale = expr.args
+        if isinstance(precision, ast.Number) and isinstance(scale, ast.Number):
+            p, s = int(precision.value), int(scale.value)
+            if 1 <= p <= 38 and 0 <= s <= p:
+                return f"decimal({p},{s})"
+    return None
+
+
+def family(type_name: str) -> str:
+    if type_name.startswith("decimal") or type_name in NUMERIC:
+        return "number"
+    if type_name in ("date", "timestamp"):
+        return "date"
+    return type_name
+
+
+def is_numeric(type_name: str) -> bool:
+    return family(type_name) in ("number", "unknown", "null")
+
+
+def is_orderable(type_name: str) -> bool:
+    return family(type_name) != "bool"
+
+
+def comparable(left: str, right: str) -> bool:
+    a, b = family(left), family(right)
+    return a in ("unknown", "null") or b in ("unknown", "null") or a == b
+
+
+def unify_numeric(left: str, right: str) -> str:
+    if "double" in (left, right):
+        return "double"
+    if left.startswith("decimal") or right.startswith("decimal"):
+        return "decimal(38,9)"
+    if left == "unknown" or right == "unknown":
+        return "unknown"
+    return "bigint" if "bigint" in (left, right) else ("number" if left == right == "number" else "bigint")
