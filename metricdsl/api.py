@@ -54,4 +54,10 @@ def compile_sql(project: m.Project, *, query: str | None = None, metrics: Sequen
 
     request = build_query(project, query=query, metrics=metrics, by=by, where=where, period=period,
                           order=order, limit=limit)
-    return render(project, plan_query(project, request), target(dialect, impala_version))
+    chosen = target(dialect, impala_version)
+    plan = plan_query(project, request)
+    if not chosen.multiple_count_distinct:
+        from metricdsl.sql.rewrite import split_count_distinct
+
+        plan = split_count_distinct(plan)
+    return render(project, plan, chosen)

@@ -37,6 +37,16 @@ STATUSES = ("draft", "published", "deprecated")
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 
 
+def time_hint(grain: str) -> str:
+    """Help for an unknown `time.<grain>`: the nearest grain, else the list of time dimensions."""
+    hint = did_you_mean(grain, m.TIME_GRAINS)
+    if hint is not None:
+        for g in m.TIME_GRAINS:
+            hint = hint.replace(f"`{g}`", f"`time.{g}`")
+        return hint
+    return "time dimensions: " + ", ".join(f"time.{g}" for g in m.TIME_GRAINS)
+
+
 def location(span: Span) -> m.Location:
     return m.Location(file=span.file, line=span.line, column=span.column)
 
@@ -118,7 +128,7 @@ class Checker:
 
     # ---- names ----------------------------------------------------------------------------
     def collect_names(self) -> None:
-        first_shared: dict[str, Span] = {}
+        first_shared: dict[str, tuple[str, Span]] = {}
         for file in self.files:
             self.declared.broken |= set(file.broken_names)
             for decl in file.declarations:
@@ -129,24 +139,34 @@ class Checker:
                 else:
                     self.declare_shared(decl, first_shared)
 
+    def reserved_word(self, kind: str, decl: ast.Declaration) -> None:
+        from metricdsl.parse import KEYWORDS
+
+        if decl.name in KEYWORDS:
+            self.error("E106", f"`{decl.name}` is a keyword and cannot name a {kind}", decl.name_span,
+                       f"rename the {kind}, e.g. `{decl.name}_`")
+
     def declare_source(self, decl: ast.SourceDecl) -> None:
+        self.reserved_word("source", decl)
         if decl.name == "time":
             self.error("E106", "no source may be called `time`: it is the built-in time dimension",
                        decl.name_span, "rename the source, e.g. `time_dim`")
             return
         first = self.declared.sources.get(decl.name)
         if first is not None:
-            self.duplicate("source", decl.name, decl.name_span, first.name_span)
+            self.duplicate("source", decl.name, decl.name_span, first.name_span, "source")
             return
         self.declared.sources[decl.name] = decl
 
-    def declare_shared(self, decl: ast.Declaration, first_shared: dict[str, Span]) -> None:
+    def declare_shared(self, decl: ast.Declaration, first_shared: dict[str, tuple[str, Span]]) -> None:
         assert not isinstance(decl, (ast.SourceDecl, ast.DecomposeDecl))
         name = decl.name
+        self.reserved_word(_kind(decl), decl)
         if name in first_shared:
-            self.duplicate(_kind(decl), name, decl.name_span, first_shared[name])
+            first = first_shared[name]
+            self.duplicate(_kind(decl), name, decl.name_span, first[1], first[0])
             return
-        first_shared[name] = decl.name_span
+        first_shared[name] = (_kind(decl), decl.name_span)
         if isinstance(decl, ast.DimensionDecl):
             self.declared.dimensions[name] = decl
         elif isinstance(decl, ast.MetricDecl):
@@ -154,10 +174,14 @@ class Checker:
         else:
             self.declared.blocks[decl.kind][name] = decl
 
-    def duplicate(self, kind: str, name: str, span: Span, first: Span) -> None:
-        self.error("E105", f"`{name}` is declared twice ({kind})", span,
-                   "metrics, dimensions, queries, calendars and targets share one namespace; rename one",
-                   [Note(first, f"`{name}` is first declared here")])
+    def duplicate(self, kind: str, name: str, span: Span, first: Span, first_kind: str) -> None:
+        if kind == first_kind:
+            message = f"{kind} `{name}` is declared twice"
+        else:
+            message = f"{kind} `{name}` has the same name as {first_kind} `{name}`"
+        help_text = ("rename one of the two sources" if kind == "source" else
+                     "metrics, dimensions, queries, calendars and targets share one namespace; rename one")
+        self.error("E105", message, span, help_text, [Note(first, f"{first_kind} `{name}` is first declared here")])
 
     # ---- properties ------------------------------------------------------------------------
     def properties(self, block: ast.Block | None, allowed: Sequence[str], what: str) -> dict[str, ast.Property]:
@@ -224,7 +248,9 @@ class Checker:
     def check_source(self, decl: ast.SourceDecl) -> None:
         props = self.properties(decl.block, SOURCE_PROPERTIES, "source")
         columns = self.declared_columns(decl)
-        if "table" not in props:
+        misspelled = any(isinstance(e, ast.Property) and e.key not in SOURCE_PROPERTIES
+                         and did_you_mean(e.key, ["table"]) for e in decl.block.entries)
+        if "table" not in props and not misspelled:
             self.error("E108", f"source `{decl.name}` needs a `table:`", decl.name_span,
                        "add e.g. `table: dw.fact_orders`")
         table = self.single_name(props["table"]) if "table" in props else None
@@ -383,8 +409,7 @@ class Checker:
     def time_ref(self, expr: ast.Name) -> tuple[m.RowExpr, str]:
         grain = expr.parts[1]
         if grain not in m.TIME_GRAINS:
-            self.error("E104", f"unknown time dimension `{expr.dotted}`", expr.span,
-                       did_you_mean(grain, m.TIME_GRAINS) or "time dimensions: " + ", ".join(f"time.{g}" for g in m.TIME_GRAINS))
+            self.error("E104", f"unknown time dimension `{expr.dotted}`", expr.span, time_hint(grain))
             return m.Lit(type="null", value=None), "unknown"
         return m.TimeRef(grain=grain), "date"  # type: ignore[arg-type]
 
@@ -547,7 +572,10 @@ class Checker:
         if func == "count" and isinstance(arg, ast.Name) and len(arg.parts) == 1 and (
                 arg.parts[0] in self.declared.sources or arg.parts[0] not in self.declared.dimensions):
             return self.count_rows(arg)
+        before = len(self.errors())
         resolved, arg_type = self.row(arg, RowContext(inside_aggregate=True))
+        if len(self.errors()) != before:
+            return None, "unknown"  # already reported (unknown source or column): no follow-up error
         base = self.base_source(resolved, arg.span)
         if base is None:
             return None, "unknown"
@@ -844,6 +872,9 @@ class Checker:
     def check_decompose_by(self, decl: ast.DecomposeDecl) -> m.Decomposition | None:
         assert decl.by is not None
         by = decl.by.dotted
+        if by.startswith("time.") and by.split(".", 1)[1] not in m.TIME_GRAINS:
+            self.error("E104", f"unknown time dimension `{by}`", decl.by.span, time_hint(by.split(".", 1)[1]))
+            return None
         if not by.startswith("time.") and by not in self.declared.dimensions:
             self.error("E104", f"unknown dimension `{by}`", decl.by.span, did_you_mean(by, self.declared.dimensions))
             return None

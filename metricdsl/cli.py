@@ -108,7 +108,8 @@ def main() -> None:
 
 @main.command()
 @project_argument
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True)
 def check(project: Path, fmt: str) -> None:
     """Check every file of PROJECT and report every error (exit 1 if any).
 
@@ -124,6 +125,10 @@ def check(project: Path, fmt: str) -> None:
     elif fmt == "github":
         for diagnostic in loaded.diagnostics:
             click.echo(to_github(diagnostic))
+    elif fmt == "sarif":
+        from metricdsl.diagnostics import to_sarif
+
+        click.echo(to_sarif(loaded.diagnostics))
     else:
         print_diagnostics(loaded.diagnostics, loaded.files, err=False)
         click.echo(summary(loaded))
@@ -145,8 +150,10 @@ def summary(loaded: Any) -> str:
 @query_options
 @click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb", show_default=True)
 @click.option("--impala-version", default="3.4", show_default=True, help="Impala version the SQL must run on.")
+@click.option("--no-cache", is_flag=True, help="Compile even if this exact input was compiled before.")
 def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
-        period: str | None, order: tuple[str, ...], limit: int | None, dialect: str, impala_version: str) -> None:
+        period: str | None, order: tuple[str, ...], limit: int | None, dialect: str, impala_version: str,
+        no_cache: bool) -> None:
     """Print the SQL of a query.
 
     \b
@@ -154,7 +161,18 @@ def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
               metricdsl sql specs --metrics revenue,aov --by time.month,product --period 2026
     """
     request = request_from(query, metrics, by, where, period, order, limit)
-    click.echo(compile_or_exit(load_or_exit(project), dialect, impala_version, **request), nl=False)
+    from metricdsl import cache
+
+    options = ["sql", dialect, impala_version, repr(sorted(request.items()))]
+    entry = cache.key(project, options) if cache.enabled() and not no_cache else None
+    cached = cache.get(entry) if entry else None
+    if cached is not None:
+        click.echo(cached, nl=False)
+        return
+    text = compile_or_exit(load_or_exit(project), dialect, impala_version, **request)
+    if entry:
+        cache.put(entry, text)
+    click.echo(text, nl=False)
 
 
 @main.command()
@@ -259,6 +277,73 @@ def seed(project: Path, db: str, data: Path | None) -> None:
     except WarehouseError as error:
         fail(str(error))
     click.echo(f"loaded {len(tables)} table(s): {', '.join(tables)}")
+
+
+@main.command("fmt")
+@project_argument
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; list the files that would change (exit 1).")
+def fmt_command(project: Path, check_only: bool) -> None:
+    """Rewrite the .metric files of PROJECT in the canonical layout (all files or none).
+
+    \b
+    Example:  metricdsl fmt specs
+              metricdsl fmt specs --check      # in CI: exit 1 if a file is not formatted
+    """
+    from metricdsl.fmt import format_project, write_results
+    from metricdsl.source import SourceFile, display_path
+
+    if not project.exists():
+        fail(f"project path `{project}` does not exist")
+    results = format_project(project)
+    if not results:
+        fail(f"no .metric files in `{project}`")
+    broken = [r for r in results if r.formatted is None]
+    for result in broken:
+        shown = display_path(result.path)
+        click.echo(f"{shown}: {result.error}; left unchanged", err=True)
+        print_diagnostics(result.problems, {shown: SourceFile(shown, result.original)})
+    changed = [r for r in results if r.changed]
+    if check_only:
+        for result in changed:
+            click.echo(display_path(result.path))
+        click.echo(f"{len(changed)} of {len(results)} file(s) would be reformatted", err=True)
+        sys.exit(1 if changed or broken else 0)
+    if broken:
+        fail(f"{len(broken)} file(s) cannot be formatted; no file was changed")
+    written = write_results(results)
+    click.echo(f"reformatted {len(written)} of {len(results)} file(s)")
+
+
+@main.command("docs")
+@project_argument
+@click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+def docs_command(project: Path, out: Path) -> None:
+    """Write a metric catalog: OUT/index.html (self-contained) and OUT/catalog.md.
+
+    \b
+    Example:  metricdsl docs specs --out build/catalog
+    """
+    from metricdsl.catalog import write_catalog
+    from metricdsl.project import load
+
+    loaded = load(project)
+    if loaded.model is None:
+        print_diagnostics(loaded.diagnostics, loaded.files)
+        fail(f"{len(loaded.errors)} error(s) in {project}")
+    written = write_catalog(loaded.model, loaded.files, out)
+    click.echo(f"wrote {len(written)} file(s) to {out}")
+
+
+@main.command("lsp")
+def lsp_command() -> None:
+    """Run the language server on stdin/stdout (editors start it; see docs/editors.md).
+
+    \b
+    Example:  metricdsl lsp
+    """
+    from metricdsl.lsp import serve
+
+    serve()
 
 
 if __name__ == "__main__":

@@ -170,3 +170,51 @@ def to_github(diagnostic: Diagnostic) -> str:
 
 def _prop(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A relative path is relative to the checkout (%SRCROOT%); an absolute one becomes a file: URI."""
+    from urllib.parse import quote
+
+    posix = path.replace("\\", "/")
+    if posix.startswith("/"):
+        return {"uri": "file://" + quote(posix)}
+    return {"uri": quote(posix), "uriBaseId": "%SRCROOT%"}
+
+
+def to_sarif(diagnostics: list[Diagnostic]) -> str:
+    """A SARIF 2.1.0 log with one run: rules from CODES, one result per diagnostic."""
+    codes = sorted(CODES)
+    rules = [{"id": code, "shortDescription": {"text": CODES[code]},
+              "defaultConfiguration": {"level": "warning" if code.startswith("W") else "error"}} for code in codes]
+    run = {
+        "tool": {"driver": {"name": "metricdsl", "rules": rules}},
+        "columnKind": "unicodeCodePoints",
+        "results": [_sarif_result(d, codes) for d in diagnostics],
+    }
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2)
+
+
+def _sarif_result(diagnostic: Diagnostic, codes: list[str]) -> dict[str, object]:
+    text = diagnostic.message + (f"\nhelp: {diagnostic.help}" if diagnostic.help else "")
+    result: dict[str, object] = {"ruleId": diagnostic.code, "level": diagnostic.severity, "message": {"text": text}}
+    if diagnostic.code in CODES:
+        result["ruleIndex"] = codes.index(diagnostic.code)
+    if diagnostic.span is not None:
+        result["locations"] = [_sarif_location(diagnostic.span)]
+    if diagnostic.notes:
+        result["relatedLocations"] = [
+            {**_sarif_location(note.span), "id": index, "message": {"text": note.message}}
+            for index, note in enumerate(diagnostic.notes)]
+    return result
+
+
+def _sarif_location(span: Span) -> dict[str, object]:
+    return {"physicalLocation": {
+        "artifactLocation": _artifact(span.file),
+        "region": {"startLine": span.line, "startColumn": span.column,
+                   "endLine": span.end_line, "endColumn": span.end_column},
+    }}

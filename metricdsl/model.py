@@ -11,12 +11,14 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metricdsl.allocate.models import CalendarSpec, TargetSpec
+
 TIME_GRAINS = ("day", "week", "month", "quarter", "year")
 NUMERIC_TYPES = frozenset({"int", "bigint", "double", "decimal", "number"})
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Location(Frozen):
@@ -229,9 +231,6 @@ class Project(Frozen):
     queries: dict[str, Query]
     decompositions: tuple[Decomposition, ...] = ()
     join_paths: dict[str, dict[str, tuple[str, ...]]]  # base → reachable source → sources on the way
-    calendars: dict[str, dict[str, object]] = Field(default_factory=dict)
-    targets: dict[str, dict[str, object]] = Field(default_factory=dict)
+    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)  # see metricdsl.targets
+    targets: dict[str, TargetSpec] = Field(default_factory=dict)
 
-
-for _model in (Apply, CaseExpr, Agg, Arith, Filtered, Lag, Cumulative):
-    _model.model_rebuild()

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from metricdsl import ast
 from metricdsl.diagnostics import Diagnostic, did_you_mean
@@ -77,11 +77,9 @@ DECLARED_NAME = re.compile(r"^[ \t]*(?:source|dimension|metric|query|calendar|ta
 def _build(source: SourceFile, tree: Tree[Any]) -> tuple[ast.FileAST, list[Diagnostic]]:
     builder = AstBuilder(source.path)
     try:
-        declarations = builder.transform(tree)
-    except VisitError as error:
-        if isinstance(error.orig_exc, LiteralError):
-            return ast.FileAST(source.path, ()), [error.orig_exc.diagnostic]
-        raise
+        declarations = builder.convert(tree)
+    except LiteralError as error:
+        return ast.FileAST(source.path, ()), [error.diagnostic]
     return ast.FileAST(source.path, tuple(declarations)), builder.diagnostics
 
 
@@ -130,7 +128,7 @@ def _last_token_end(source: SourceFile, begin: int, end: int) -> Span:
     before = source.text[:offset]
     line = before.count("\n") + 1
     column = offset - (before.rfind("\n") + 1) + 1
-    return Span(source.path, line, column, line, column + 1)
+    return Span(source.path, line, column, line, column)  # zero width: the point just after the text
 
 
 def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Span) -> Diagnostic:
@@ -146,6 +144,16 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Spa
         return Diagnostic("E002", "unexpected end of declaration" + _expected(error), end_span)
     width = max(1, len(str(token)))
     span = Span(source.path, line, column, token.end_line or line, token.end_column or column + width)
+    history = getattr(error, "token_history", None) or []
+    if set(error.expected) == {"LBRACE"} and history and history[-1].type == "NAME":
+        # `metrics: revenue buyers`: a name that is not followed by `,` reads as the start of a
+        # nested block `name { … }`; the mistake is the missing comma before that name.
+        stray = history[-1]
+        return Diagnostic("E002", f"unexpected `{stray}`", Span(
+            source.path, stray.line or line, stray.column or column, stray.end_line or line,
+            stray.end_column or column + len(str(stray))),
+            did_you_mean(str(stray), [*KEYWORDS, "asc", "desc"])
+            or f"separate the items of a list with `,` (`…, {stray}`); a property is written `key: value`")
     help_text = None
     if token.type == "NAME":
         help_text = did_you_mean(str(token), KEYWORDS)
@@ -176,6 +184,8 @@ def _describe(token: Token) -> str:
 def _expected(error: UnexpectedInput) -> str:
     expected = getattr(error, "expected", None) or getattr(error, "allowed", None) or set()
     names = sorted({TOKEN_NAMES.get(t, _literal(t)) for t in expected})
+    if {"NAME", "NUMBER", "STRING", "LPAR"} <= set(expected):
+        return "; expected an expression"
     if not names or len(names) > 8:
         return ""
     return "; expected " + ", ".join(names)
@@ -195,14 +205,18 @@ def _unescape_text(raw: str) -> str:
     return re.sub(r'\\(["\\])', r"\1", raw[1:-1])
 
 
-@v_args(meta=True)
-class AstBuilder(Transformer[Any, Any]):
-    """lark tree → metricdsl.ast nodes."""
+class AstBuilder:
+    """lark tree → metricdsl.ast nodes: one method per grammar rule (or alias), bottom-up."""
 
     def __init__(self, path: str) -> None:
-        super().__init__()
         self.path = path
         self.diagnostics: list[Diagnostic] = []
+
+    def convert(self, node: Any) -> Any:
+        if not isinstance(node, Tree):
+            return node
+        children = [self.convert(child) if isinstance(child, Tree) else child for child in node.children]
+        return getattr(self, str(node.data))(node.meta, children)
 
     def _span(self, meta: Any) -> Span:
         return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
@@ -420,4 +434,4 @@ def parse_text(text: str, path: str = "<text>") -> tuple[ast.FileAST, list[Diagn
     return parse_file(SourceFile(path, text))
 
 
-__all__ = ["parse_file", "parse_text", "Tree"]
+__all__ = ["parse_file", "parse_text"]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from metricdsl import model as m
 from metricdsl.diagnostics import Diagnostic, sort_key
-from metricdsl.parse import parse_file
+from metricdsl import ast
+from metricdsl.parse import parse_file, parser
 from metricdsl.source import DecodeFailure, SourceFile, display_path, read_source
 
 
@@ -40,16 +41,47 @@ def load(root: Path | str) -> LoadedProject:
     if not paths:
         return LoadedProject(root, None, [Diagnostic("E005", f"no .metric files in `{display_path(root)}`", None,
                                                      "a project is a folder of .metric files")])
-    return check_sources(root, [read_or_report(p) for p in paths])
+    unreadable: dict[str, SourceFile] = {}
+    loaded = check_sources(root, [read_or_report(p, unreadable) for p in paths])
+    loaded.files.update(unreadable)  # so that the report shows the line with the invalid byte
+    return loaded
 
 
-def read_or_report(path: Path) -> SourceFile | Diagnostic:
+def read_or_report(path: Path, unreadable: dict[str, SourceFile] | None = None) -> SourceFile | Diagnostic:
     try:
         return read_source(path)
     except DecodeFailure as failure:
+        if unreadable is not None and failure.shown is not None:
+            unreadable[failure.span.file] = failure.shown
         return Diagnostic("E001", f"file is not valid UTF-8: {failure.detail}", failure.span)
     except OSError as error:
         return Diagnostic("E005", f"cannot read `{display_path(path)}`: {error.strerror}", None)
+
+
+PARALLEL_BYTES = 200_000  # below this, starting workers costs more than it saves
+
+
+def parse_all(sources: list[SourceFile]) -> list[tuple[ast.FileAST, list[Diagnostic]]]:
+    """Parse every file; large projects are parsed on all cores (forked workers share the loaded parser)."""
+    import os
+
+    workers = min(len(sources), os.cpu_count() or 1)
+    if workers < 2 or sum(len(s.text) for s in sources) < PARALLEL_BYTES or not _can_fork():
+        return [parse_file(source) for source in sources]
+    import multiprocessing
+
+    parser()  # build (or load) the LALR tables once, before forking
+    ordered = sorted(range(len(sources)), key=lambda i: -len(sources[i].text))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.map(parse_file, [sources[i] for i in ordered], chunksize=1)
+    by_index = dict(zip(ordered, results))
+    return [by_index[i] for i in range(len(sources))]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def check_sources(root: Path, inputs: list[SourceFile | Diagnostic]) -> LoadedProject:
@@ -58,8 +90,7 @@ def check_sources(root: Path, inputs: list[SourceFile | Diagnostic]) -> LoadedPr
     diagnostics = [i for i in inputs if isinstance(i, Diagnostic)]
     sources = [i for i in inputs if isinstance(i, SourceFile)]
     trees = []
-    for source in sources:
-        tree, problems = parse_file(source)
+    for tree, problems in parse_all(sources):
         trees.append(tree)
         diagnostics.extend(problems)
     checker = Checker(trees)

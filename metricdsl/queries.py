@@ -36,9 +36,8 @@ class QueryChecker:
         if "period" in props:
             item = props["period"].items[0]
             period = parse_period(item, c) if len(props["period"].items) == 1 else None
-            if period is None:
-                c.error("E502", "a period is a year (2026), a date range (2026-01-01 .. 2026-06-30) or a range of years",
-                        props["period"].items[0].span)
+            if period is None and not _has_invalid_date(item):
+                c.error("E502", *_period_problem(props["period"]))
         order = self.order(props.get("order"), metrics, by)
         limit = self.limit(props.get("limit"))
         self.check_request(metrics, by, where, period, props.get("where"))
@@ -109,11 +108,12 @@ class QueryChecker:
             self.check_time_intelligence(metric, span, grains[0] if grains else None)
 
     def check_dimension_name(self, name: str, span: Span) -> None:
+        from metricdsl.check import time_hint
+
         c = self.c
         if name.startswith("time."):
             if name.split(".", 1)[1] not in m.TIME_GRAINS:
-                c.error("E104", f"unknown time dimension `{name}`", span,
-                        did_you_mean(name, [f"time.{g}" for g in m.TIME_GRAINS]))
+                c.error("E104", f"unknown time dimension `{name}`", span, time_hint(name.split(".", 1)[1]))
         elif name not in c.declared.dimensions and name not in c.declared.broken:
             hint = did_you_mean(name, c.declared.dimensions)
             if name in c.declared.metrics:
@@ -130,9 +130,9 @@ class QueryChecker:
             if allowed is not None and dim not in allowed and not (dim.startswith("time.") and "time" in allowed):
                 c.error("E305", f"metric `{metric.name}` may only be grouped by {', '.join(allowed)}, not `{dim}`", dim_span)
                 continue
-            row = m.TimeRef(grain=dim.split(".")[1]) if dim.startswith("time.") else m.DimRef(name=dim)  # type: ignore[arg-type]
             if dim.startswith("time.") and dim.split(".")[1] not in m.TIME_GRAINS or (not dim.startswith("time.") and dim not in c.dimensions):
-                continue
+                continue  # unknown: reported once by check_dimension_name
+            row = m.TimeRef(grain=dim.split(".")[1]) if dim.startswith("time.") else m.DimRef(name=dim)  # type: ignore[arg-type]
             for base in metric.sources:
                 self.reachable(base, row, dim_span, metric.name, dim)
         if where is not None and where_prop is not None:
@@ -184,6 +184,25 @@ class QueryChecker:
             if isinstance(node, m.MetricRef) and node.metric not in seen and node.metric in self.c.metric_exprs:
                 nodes.extend(self.expanded_nodes(self.c.metric_exprs[node.metric], seen | {node.metric}))
         return nodes
+
+
+def _has_invalid_date(item: ast.Item) -> bool:
+    """An invalid date (2026-02-30) was already reported (E004) by the parser, which put a null there."""
+    return any(isinstance(e, ast.Null) and e.span.end_column - e.span.column == len("YYYY-MM-DD")
+               for e in (item.expr, item.upper) if e is not None)
+
+
+def _period_problem(prop: ast.Property) -> tuple[str, Span, str | None]:
+    from metricdsl.check import parse_period
+
+    item = prop.items[0]
+    if len(prop.items) == 1 and item.kind == "range" and item.upper is not None:
+        start = parse_period(ast.Item("plain", item.expr, item.expr.span), None)
+        end = parse_period(ast.Item("plain", item.upper, item.upper.span), None)
+        if start is not None and end is not None and start.start > end.end:
+            return (f"the period starts after it ends ({start.start.isoformat()} > {end.end.isoformat()})", item.span,
+                    "write the earlier date first: `start .. end`")
+    return ("a period is a year (2026), a date range (2026-01-01 .. 2026-06-30) or a range of years", item.span, None)
 
 
 def _describe(node: m.Lag | m.Cumulative) -> str:

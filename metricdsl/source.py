@@ -37,10 +37,11 @@ class SourceFile:
 
 
 class DecodeFailure(Exception):
-    def __init__(self, span: Span, detail: str) -> None:
+    def __init__(self, span: Span, detail: str, shown: SourceFile | None = None) -> None:
         super().__init__(detail)
         self.span = span
         self.detail = detail
+        self.shown = shown  # the file decoded with U+FFFD for bad bytes, to show the line in the report
 
 
 def display_path(path: Path) -> str:
@@ -61,5 +62,6 @@ def read_source(path: Path, shown_as: str | None = None) -> SourceFile:
         line = good.count("\n") + 1
         column = len(good) - (good.rfind("\n") + 1) + 1
         span = Span(name, line, column, line, column + 1)
-        raise DecodeFailure(span, f"invalid UTF-8 byte 0x{data[error.start]:02x}") from None
+        shown = SourceFile(name, data.decode("utf-8", errors="replace").removeprefix("\ufeff"))
+        raise DecodeFailure(span, f"invalid UTF-8 byte 0x{data[error.start]:02x}", shown) from None
     return SourceFile(name, text.removeprefix("\ufeff"))

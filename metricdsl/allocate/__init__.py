@@ -1,48 +1,53 @@
-"""Targets: driver multipliers, split over members, spread over months and weeks (LANGUAGE.md §9)."""
+"""Targets: driver multipliers, split over members, spread over months and weeks (LANGUAGE.md §9).
 
-from metricdsl.allocate.calendar import CalendarError, WorkCalendar
-from metricdsl.allocate.engine import (
-    InfeasibleTarget,
-    PlanError,
-    allocate,
-    largest_remainder,
-    node_multipliers,
-    solve_multipliers,
-    tree_leaves,
-)
-from metricdsl.allocate.models import (
-    Baseline,
-    CalendarSpec,
-    DateRange,
-    DriverRow,
-    DriverSpec,
-    Period,
-    PlanResult,
-    SplitRow,
-    SpreadRow,
-    TargetSpec,
-    TreeEdge,
-)
+Names are imported lazily, so that `metricdsl.model` can use `metricdsl.allocate.models` without
+loading numpy and the holidays package on every `metricdsl check`.
+"""
 
-__all__ = [
-    "Baseline",
-    "CalendarError",
-    "CalendarSpec",
-    "DateRange",
-    "DriverRow",
-    "DriverSpec",
-    "InfeasibleTarget",
-    "Period",
-    "PlanError",
-    "PlanResult",
-    "SplitRow",
-    "SpreadRow",
-    "TargetSpec",
-    "TreeEdge",
-    "WorkCalendar",
-    "allocate",
-    "largest_remainder",
-    "node_multipliers",
-    "solve_multipliers",
-    "tree_leaves",
-]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from metricdsl.allocate.calendar import CalendarError, WorkCalendar
+    from metricdsl.allocate.engine import (
+        InfeasibleTarget,
+        PlanError,
+        allocate,
+        largest_remainder,
+        node_multipliers,
+        solve_multipliers,
+        tree_leaves,
+    )
+    from metricdsl.allocate.models import (
+        Baseline,
+        CalendarSpec,
+        DateRange,
+        DriverRow,
+        DriverSpec,
+        Period,
+        PlanResult,
+        SplitRow,
+        SpreadRow,
+        TargetSpec,
+        TreeEdge,
+    )
+
+_HOMES = {
+    "calendar": ("CalendarError", "WorkCalendar"),
+    "engine": ("InfeasibleTarget", "PlanError", "allocate", "largest_remainder", "node_multipliers",
+               "solve_multipliers", "tree_leaves"),
+    "models": ("Baseline", "CalendarSpec", "DateRange", "DriverRow", "DriverSpec", "Period", "PlanResult",
+               "SplitRow", "SpreadRow", "TargetSpec", "TreeEdge"),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

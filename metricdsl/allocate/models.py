@@ -20,7 +20,7 @@ SeasonalProfile = Literal["member", "overall", "flat"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class DateRange(_Frozen):

@@ -15,6 +15,7 @@ class Target:
     filter_clause: bool = True  # SUM(x) FILTER (WHERE c); otherwise the dialect rewrites it
     generate_series: bool = True  # a calendar from generate_series; otherwise a numbers CTE
     multiple_count_distinct: bool = True  # several COUNT(DISTINCT …) over different keys in one SELECT
+    materialized_ctes: bool = True  # WITH x AS MATERIALIZED (…): compute a CTE read twice only once
     version: str | None = None
 
 
@@ -26,5 +27,6 @@ def target(name: str, impala_version: str = "3.4") -> Target:
 
         return Target(
             "impala", impala_dialect(impala_version), filter_clause=False, generate_series=False,
+            materialized_ctes=False,
             multiple_count_distinct=supports_multiple_count_distinct(impala_version), version=impala_version)
     raise ValueError(f"unknown dialect `{name}`; choose one of {', '.join(DIALECTS)}")

@@ -196,13 +196,28 @@ class StatementBuilder:
 
     # ---- whole statement ----------------------------------------------------------------
     def build(self) -> exp.Select:
-        for scan in self.plan.scans:
+        direct = [scan for scan in self.plan.scans if scan.window is None]
+        windowed = [scan for scan in self.plan.scans if scan.window is not None]
+        for scan in direct:
+            self.ctes.append((scan.name, self.scan(scan)))
+        time_dim = self.plan.time_dim
+        if time_dim is not None:
+            self.ctes.append(("calendar", self.calendar(time_dim.grain or "day", time_dim.column, direct, windowed)))
+        for scan in windowed:
             self.ctes.append((scan.name, self.scan(scan)))
         source = self.combine()
         final = self.final_select(source)
+        reused = self.reused_ctes()
         for name, query in self.ctes:
-            final = final.with_(ident(name), as_=query)  # type: ignore[arg-type]
+            materialize = self.target.materialized_ctes and name in reused
+            final = final.with_(ident(name), as_=query, materialized=materialize or None)  # type: ignore[arg-type]
         return final
+
+    def reused_ctes(self) -> set[str]:
+        """CTEs read more than once: with a time dimension, the stacked data is read by the grid too."""
+        if self.plan.time_dim is None:
+            return set()
+        return {"combined"} if len(self.plan.scans) > 1 else {self.plan.scans[0].name}
 
     def dim_columns(self) -> list[str]:
         return [d.column for d in self.plan.dims]
@@ -218,8 +233,10 @@ class StatementBuilder:
             self.ctes.append(("combined", union_all(stacked)))
             source = "combined"
         if time_dim is not None:
-            self.ctes.append(("calendar", self.calendar(time_dim.grain or "day", time_dim.column, source)))
-            self.ctes.append(("filled", union_all([self.padded(source, self.measure_columns), self.grid(source)])))
+            data = self.padded(source, self.measure_columns)
+            if self.plan.period is None and any(s.shift for s in self.plan.scans):
+                data = data.where(self.within_calendar(time_dim.column))
+            self.ctes.append(("filled", union_all([data, self.grid(source)])))
             source = "filled"
         grouped = exp.select(*[col(c) for c in self.dim_columns()],
                              *[exp.alias_(exp.Max(this=col(c)), ident(c)) for c in self.measure_columns]
@@ -228,6 +245,13 @@ class StatementBuilder:
             grouped = grouped.group_by(*[col(c) for c in self.dim_columns()])
         self.ctes.append(("grouped", grouped))
         return "grouped"
+
+    @staticmethod
+    def within_calendar(column: str) -> exp.Expression:
+        """Lagged rows labelled past the last bucket of the data (no period given) are not output buckets."""
+        last = exp.Subquery(this=exp.select(exp.Max(this=col(column))).from_(ident("calendar")))
+        return exp.Or(this=exp.Is(this=col(column), expression=exp.Null()),
+                      expression=exp.LTE(this=col(column), expression=last))
 
     def padded(self, relation: str, present: list[str]) -> exp.Select:
         columns: list[exp.Expression] = [col(c) for c in self.dim_columns()]
@@ -259,17 +283,35 @@ class StatementBuilder:
         return select
 
     # ---- calendar --------------------------------------------------------------------------
-    def calendar(self, grain: str, column: str, combined: str) -> exp.Select:
+    def calendar(self, grain: str, column: str, direct: list[Scan], windowed: list[Scan]) -> exp.Select:
+        """Every bucket of the period; without a period, from the first to the last bucket with data."""
         period = self.plan.period
         if period is not None:
             first = date_literal(bucket_start(period.start, grain))
             last = date_literal(bucket_start(period.end, grain))
             return self.series(grain, column, first, last, None)
+        unshifted = [scan for scan in direct if scan.shift is None] or direct
+        ranges = [self.bucket_range(exp.select().from_(ident(scan.name)), col(column)) for scan in unshifted]
+        ranges += [self.window_source_range(scan, grain) for scan in windowed]
         bounds = exp.select(
-            exp.alias_(exp.Min(this=col(column)), ident("first_bucket")),
-            exp.alias_(exp.Max(this=col(column)), ident("last_bucket")),
-        ).from_(ident(combined))
+            exp.alias_(exp.Min(this=col("first_bucket")), ident("first_bucket")),
+            exp.alias_(exp.Max(this=col("last_bucket")), ident("last_bucket")),
+        ).from_(exp.Subquery(this=union_all(ranges), alias=exp.TableAlias(this=ident("ranges"))))
         return self.series(grain, column, col("first_bucket", "bounds"), col("last_bucket", "bounds"), bounds)
+
+    @staticmethod
+    def bucket_range(select: exp.Select, bucket: exp.Expression) -> exp.Select:
+        return select.select(exp.alias_(exp.Min(this=bucket), ident("first_bucket")),
+                             exp.alias_(exp.Max(this=bucket.copy()), ident("last_bucket")))
+
+    def window_source_range(self, scan: Scan, grain: str) -> exp.Select:
+        """The buckets a cumulative scan's own rows fall in (a window scan reads the calendar, so it cannot say)."""
+        rows = self.rows(scan)
+        bucket = truncate(grain, rows.time())
+        conditions = [mz.condition for mz in scan.measures] if scan.having is None else [scan.having.condition]
+        where = self.scan_where(scan, rows, conditions)  # compiled first: it decides which joins are needed
+        select = self.from_with_joins(self.bucket_range(exp.select(), bucket), scan.source, rows)
+        return select.where(where) if where is not None else select
 
     def series(self, grain: str, column: str, first: exp.Expression, last: exp.Expression,
                bounds: exp.Select | None) -> exp.Select:
@@ -332,12 +374,17 @@ class StatementBuilder:
         condition = None if measure.condition is None else rows(measure.condition)
         return with_filter(aggregate(measure.func, arg), condition)
 
+    def scan_dims(self, scan: Scan, rows: RowCompiler) -> list[exp.Expression]:
+        """Group keys of a scan; a cumulative scan takes its time bucket from the calendar row."""
+        return [col(d.column, "calendar") if scan.window is not None and d.grain else rows(self.dim_expr(d.name))
+                for d in self.plan.dims]
+
     def grouped_scan(self, scan: Scan, rows: RowCompiler, measures: list[exp.Expression],
                      conditions: list[m.RowExpr | None]) -> exp.Select:
-        dims = [rows(self.dim_expr(d.name)) for d in self.plan.dims]
+        dims = self.scan_dims(scan, rows)
         select = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)], *measures)
         where = self.scan_where(scan, rows, conditions)
-        select = self.from_with_joins(select, scan.source, rows)
+        select = self.from_with_joins(select, scan.source, rows, scan)
         if where is not None:
             select = select.where(where)
         return select.group_by(*[e.copy() for e in dims]) if dims else select
@@ -350,7 +397,7 @@ class StatementBuilder:
     def scan_where(self, scan: Scan, rows: RowCompiler, conditions: list[m.RowExpr | None]) -> exp.Expression | None:
         parts: list[exp.Expression] = []
         period = self.plan.period
-        if period is not None:
+        if period is not None and scan.window is None:
             time = rows.time()
             parts.append(exp.GTE(this=time, expression=date_literal(period.start)))
             parts.append(exp.LT(this=time.copy(), expression=date_literal(period.end + datetime.timedelta(days=1))))
@@ -361,14 +408,34 @@ class StatementBuilder:
             parts.append(paren(or_all([rows(c) for c in unique.values()])))
         return and_all(parts) if parts else None
 
-    def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler) -> exp.Select:
+    def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler, scan: Scan | None = None) -> exp.Select:
         source = self.project.sources[base]
-        select = select.from_(table_ref(source.table, base))
+        if scan is not None and scan.window is not None:
+            select = select.from_(exp.Table(this=ident("calendar"))).join(
+                table_ref(source.table, base), on=self.window_condition(scan, rows), join_type="INNER")
+        else:
+            select = select.from_(table_ref(source.table, base))
         for hop_from, hop_to in self.join_hops(base, rows.needed):
             join = next(j for j in self.project.sources[hop_from].joins if j.target == hop_to)
             on = and_all([exp.EQ(this=col(a, hop_from), expression=col(b, hop_to)) for a, b in join.pairs])
             select = select.join(table_ref(self.project.sources[hop_to].table, hop_to), on=on, join_type="LEFT")
         return select
+
+    def window_condition(self, scan: Scan, rows: RowCompiler) -> exp.Expression:
+        """Rows from the window's start up to the end of the calendar bucket."""
+        window = scan.window
+        time_dim = self.plan.time_dim
+        assert window is not None and time_dim is not None and time_dim.grain is not None
+        bucket = col(time_dim.column, "calendar")
+        end = add_interval(bucket, 1, time_dim.grain)
+        if window.count is None:
+            start = truncate(window.unit, bucket.copy())
+        else:
+            step, unit = GRAIN_INTERVAL[window.unit]
+            start = exp.Cast(this=exp.DateSub(this=end.copy(), expression=exp.Literal.number(window.count * step),
+                                              unit=exp.Var(this=unit)), to=exp.DataType.build("DATE"))
+        time = rows.time()
+        return exp.And(this=exp.GTE(this=time, expression=start), expression=exp.LT(this=time.copy(), expression=end))
 
     def join_hops(self, base: str, needed: set[str]) -> list[tuple[str, str]]:
         hops: list[tuple[str, str]] = []
@@ -384,12 +451,12 @@ class StatementBuilder:
     def having_scan(self, scan: Scan, having: DistinctHavingMeasure) -> exp.Select:
         """count_distinct(key) having …: one row per group and key with its verdict, then a count."""
         rows = self.rows(scan)
-        dims = [rows(self.dim_expr(d.name)) for d in self.plan.dims]
+        dims = self.scan_dims(scan, rows)
         key = rows(having.key)
         passes = rows(having.having)
         inner = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)],
                            exp.alias_(key, ident("distinct_key")), exp.alias_(passes, ident("passes")))
-        inner = self.from_with_joins(inner, scan.source, rows)
+        inner = self.from_with_joins(inner, scan.source, rows, scan)
         where = self.scan_where(scan, rows, [having.condition])
         if where is not None:
             inner = inner.where(where)

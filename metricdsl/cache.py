@@ -1,0 +1,84 @@
+"""A content-addressed cache of compiled SQL, checked before any heavy import.
+
+The key is a hash of the metricdsl version, the command's options and every `.metric` file's
+path and bytes, so any edit misses. Entries are written atomically; the folder is pruned to
+the newest MAX_ENTRIES. Set METRICDSL_NO_CACHE=1 (or pass --no-cache) to bypass it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+MAX_ENTRIES = 500
+
+
+def cache_dir() -> Path:
+    if "METRICDSL_CACHE_DIR" in os.environ:
+        return Path(os.environ["METRICDSL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "metricdsl"
+
+
+def enabled() -> bool:
+    return os.environ.get("METRICDSL_NO_CACHE", "") in ("", "0")
+
+
+def key(project: Path, options: Sequence[str]) -> str | None:
+    """The cache key, or None when the project cannot be read (the compiler will say why)."""
+    from metricdsl import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(code_fingerprint().encode())
+    for option in options:
+        digest.update(b"\0opt\0" + option.encode("utf-8", "surrogateescape"))
+    try:
+        files = [project] if project.is_file() else sorted(project.rglob("*.metric"))
+        if not files:
+            return None
+        for path in files:
+            digest.update(b"\0file\0" + str(path).encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Size and mtime of the compiler's own files: an edited checkout never serves stale SQL."""
+    package = Path(__file__).parent
+    parts = []
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.lark"), *package.parent.glob("grammar/*.lark")]):
+        stat = path.stat()
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def get(entry: str) -> str | None:
+    try:
+        return (cache_dir() / entry).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def put(entry: str, text: str) -> None:
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, folder / entry)
+        prune(folder)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+
+
+def prune(folder: Path) -> None:
+    entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    if len(entries) <= MAX_ENTRIES:
+        return
+    for old in sorted(entries, key=lambda p: p.stat().st_mtime)[: len(entries) - MAX_ENTRIES]:
+        old.unlink(missing_ok=True)
