@@ -16,6 +16,8 @@ from metricdsl import model as m
 from metricdsl.diagnostics import Diagnostic, Note, did_you_mean
 from metricdsl.joins import JoinGraph
 from metricdsl.source import Span
+from metricdsl.decompose import mark_exact
+from metricdsl.targets import check_calendars, check_targets
 from metricdsl.types import (
     COLUMN_TYPES, comparable, is_numeric, is_orderable, parse_column_type, unify_numeric,
 )
@@ -39,11 +41,11 @@ COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 
 def time_hint(grain: str) -> str:
     """Help for an unknown `time.<grain>`: the nearest grain, else the list of time dimensions."""
-    hint = did_you_mean(grain, m.TIME_GRAINS)
-    if hint is not None:
-        for g in m.TIME_GRAINS:
-            hint = hint.replace(f"`{g}`", f"`time.{g}`")
-        return hint
+    import difflib
+
+    close = difflib.get_close_matches(grain, m.TIME_GRAINS, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(f"`time.{g}`" for g in close) + "?"
     return "time dimensions: " + ", ".join(f"time.{g}" for g in m.TIME_GRAINS)
 
 
@@ -112,14 +114,15 @@ class Checker:
         self.finish_metrics()
         decompositions = [d for d in map(self.check_decomposition, self.declared.decompositions) if d]
         self.check_decomposition_cycles(decompositions)
+        decompositions = mark_exact(decompositions, self.metrics)  # sympy, only when there are identities
         queries = {name: q for name, decl in self.declared.blocks["query"].items()
                    if (q := self.check_query(decl)) is not None}
         return m.Project(
             files=tuple(f.path for f in self.files),
             sources=self.sources, dimensions=self.dimensions, metrics=self.metrics, queries=queries,
             decompositions=tuple(decompositions), join_paths=self.graph.unique_paths(),
-            calendars={n: {"decl": n} for n in self.declared.blocks["calendar"]},
-            targets={n: {"decl": n} for n in self.declared.blocks["target"]},
+            calendars=(calendars := check_calendars(self)),
+            targets=check_targets(self, decompositions, calendars),
         )
 
     def error(self, code: str, message: str, span: Span | None, help: str | None = None,
@@ -437,12 +440,23 @@ class Checker:
             return m.DimRef(name=name), self.dimension_types.get(name, "unknown")
         if name not in self.declared.broken:
             hint = did_you_mean(name, self.declared.dimensions)
+            column = self.similar_column(name)
+            if column is not None and (hint is None or not hint.startswith("did you mean")):
+                hint = f"did you mean the column `{column}`? (a bare name in a condition is a dimension)"
             if name in self.declared.metrics:
                 hint = f"`{name}` is a metric; conditions compare dimensions or columns"
             elif name in self.declared.sources:
                 hint = f"`{name}` is a source; name one of its columns as `{name}.column`"
             self.error("E104", f"unknown dimension `{name}`", expr.span, hint)
         return m.Lit(type="null", value=None), "unknown"
+
+    def similar_column(self, name: str) -> str | None:
+        """`source.column` for the declared column spelled most like `name`, if one is close."""
+        import difflib
+
+        columns = {f"{s.name}.{c}": c for s in self.sources.values() for c in (s.columns or {})}
+        close = difflib.get_close_matches(name, sorted(set(columns.values())), n=1, cutoff=0.75)
+        return next((q for q, c in sorted(columns.items()) if close and c == close[0]), None)
 
     def row_binary(self, expr: ast.Binary, context: RowContext) -> tuple[m.RowExpr, str]:
         left, left_type = self.row(expr.left, context)
@@ -654,7 +668,10 @@ class Checker:
     # ---- dimensions -----------------------------------------------------------------------
     def check_dimension(self, decl: ast.DimensionDecl) -> None:
         props = self.properties(decl.block, DIMENSION_PROPERTIES, "dimension")
+        before = len(self.errors())
         expr, expr_type = self.row(decl.expr, RowContext(in_dimension=True))
+        if len(self.errors()) != before:
+            return  # already reported: no follow-up error about the same expression
         for node in walk_row(expr):
             if isinstance(node, (m.DimRef, m.TimeRef)):
                 self.error("E109", "a dimension is an expression over columns (`source.column`)", decl.expr.span)

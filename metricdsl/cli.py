@@ -346,5 +346,154 @@ def lsp_command() -> None:
     serve()
 
 
+def open_warehouse(model: m.Project, project: Path, db: str | None, data: Path | None) -> Any:
+    """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` does."""
+    from metricdsl.warehouse import WarehouseError, connect
+
+    folder = data if data is not None else (project / "data" if db is None and project.is_dir() else None)
+    try:
+        warehouse = connect(db)
+        if folder is not None:
+            if not folder.is_dir():
+                fail(f"data folder {folder} does not exist")
+            warehouse.load_data(model, folder)
+    except WarehouseError as error:
+        fail(str(error))
+    return warehouse
+
+
+@main.command()
+@project_argument
+@click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
+@click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@click.option("--by", "by", help="Measure residuals per group of this dimension (default: overall).")
+@click.option("--period", help="Only rows of this period: 2026 or 2026-01-01 .. 2026-06-30.")
+@click.option("--tolerance", type=float, default=1e-9, show_default=True, help="Largest relative residual allowed.")
+def verify(project: Path, db: str | None, data: Path | None, by: str | None, period: str | None,
+           tolerance: float) -> None:
+    """Measure every empirical decomposition on data (exit 1 when a residual exceeds --tolerance).
+
+    Exact decompositions (proven from the definitions by `check`) are listed as "exact (proven)".
+    For the others, the metric and its drivers are queried per group of --by, the formula is
+    evaluated on each row and the worst relative residual |m − f| / |m| is reported.
+
+    \b
+    Example:  metricdsl verify specs --by product
+              metricdsl verify specs --db postgresql://postgres@127.0.0.1:5432/postgres --tolerance 0.01
+    """
+    from rich.console import Console
+
+    from metricdsl.decompose import measure, residual_table
+
+    model = load_or_exit(project)
+    if not model.decompositions:
+        click.echo(f"{project} declares no decompositions")
+        return
+    with open_warehouse(model, project, db, data) as warehouse:
+        results = measure(model, warehouse, by=by, period=period)
+    Console(width=140).print(residual_table(results, tolerance, by))
+    failed = [r for r in results if r.exceeds(tolerance)]
+    if failed:
+        fail(f"{len(failed)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured")
+
+
+@main.command()
+@project_argument
+@click.option("--target", "-t", "target_name", required=True, help="A `target` of the project.")
+@click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
+@click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@click.option("--baseline", "baseline_files", multiple=True, type=click.Path(path_type=Path),
+              help="Baseline CSV (kind,member,month,metric,value) instead of a database; may repeat.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
+              show_default=True)
+@click.option("--out", "-o", type=click.Path(path_type=Path), help="Write the plan here (required for xlsx).")
+@click.option("--mermaid", type=click.Path(path_type=Path), help="Also write the driver tree as Mermaid.")
+@click.option("--emit-sql", is_flag=True, help="Print the baseline SQL (its result is a --baseline CSV) and stop.")
+@click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb",
+              show_default=True, help="Dialect of --emit-sql.")
+@click.option("--impala-version", default="3.4", show_default=True)
+def plan(project: Path, target_name: str, db: str | None, data: Path | None, baseline_files: tuple[Path, ...],
+         fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool, dialect: str, impala_version: str) -> None:
+    """Allocate a target: drivers, split and spread over months and weeks (LANGUAGE.md §9).
+
+    \b
+    Example:  metricdsl plan specs --target revenue_2027
+              metricdsl plan specs --target revenue_2027 --format xlsx --out plan.xlsx --mermaid tree.mmd
+              metricdsl plan specs --target revenue_2027 --emit-sql --dialect impala > baseline.sql
+              metricdsl plan specs --target revenue_2027 --baseline baseline.csv --format json
+    """
+    from metricdsl.allocate.outputs import plan_files, render_text, write_all
+
+    model = load_or_exit(project)
+    spec = target_or_exit(model, target_name)
+    if emit_sql:
+        click.echo(baseline_sql_or_exit(model, spec, dialect, impala_version), nl=False)
+        return
+    if fmt == "xlsx" and out is None:
+        fail("--format xlsx writes a workbook: add --out FILE.xlsx", 2)
+    if baseline_files and (db or data):
+        fail("give either a database (--db/--data) or --baseline files, not both", 2)
+    result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files))
+    files = plan_files(result, spec, fmt, out, mermaid)
+    if out is None:
+        click.echo(render_text(result, fmt), nl=False)
+    if fmt != "table" or out is not None:
+        for warning in result.warnings:
+            code = "[W003]" if warning.startswith("calendar ") else ""
+            click.echo(f"warning{code}: {warning}", err=True)
+    write_all(files)
+    for path in files:
+        click.echo(f"wrote {path}", err=True)
+
+
+def target_or_exit(model: m.Project, name: str) -> Any:
+    from metricdsl.diagnostics import did_you_mean
+
+    if name not in model.targets:
+        known = did_you_mean(name, model.targets) or ("targets: " + ", ".join(sorted(model.targets))
+                                                      if model.targets else "the project declares no `target`")
+        fail(f"unknown target `{name}` ({known})")
+    return model.targets[name]
+
+
+def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_version: str) -> str:
+    from metricdsl.api import CheckFailed
+    from metricdsl.baseline import baseline_sql
+
+    try:
+        return baseline_sql(model, spec, dialect, impala_version)
+    except CheckFailed as failure:
+        print_diagnostics(failure.diagnostics, failure.sources)
+        fail(f"the baseline queries of target {spec.name} have errors")
+
+
+def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
+                     files: tuple[Path, ...]) -> Any:
+    from metricdsl.api import CheckFailed
+    from metricdsl.baseline import BaselineError, fetch_baseline, read_baseline_csv
+    from metricdsl.warehouse import WarehouseError
+
+    try:
+        if files:
+            return read_baseline_csv(files, spec)
+        with open_warehouse(model, project, db, data) as warehouse:
+            return fetch_baseline(model, spec, warehouse)
+    except CheckFailed as failure:
+        print_diagnostics(failure.diagnostics, failure.sources)
+        fail(f"the baseline queries of target {spec.name} have errors")
+    except (BaselineError, WarehouseError) as error:
+        fail(f"baseline of target {spec.name}: {error}")
+
+
+def allocate_or_exit(spec: Any, baseline: Any) -> Any:
+    from metricdsl.allocate import CalendarError, PlanError, WorkCalendar, allocate
+
+    try:
+        return allocate(spec, baseline, WorkCalendar(spec.spread_calendar))
+    except (PlanError, CalendarError) as error:
+        fail(f"target {spec.name}: {error}")
+
+
+
 if __name__ == "__main__":
     main()

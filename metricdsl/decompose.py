@@ -19,14 +19,15 @@ formula in Python on each row and reports the worst relative residual |m − f| 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from metricdsl import model as m
 
 if TYPE_CHECKING:
-    import sympy
+    import sympy  # type: ignore[import-untyped]
 
     from metricdsl.warehouse import QueryResult, Warehouse
 
@@ -34,11 +35,11 @@ DEFAULT_TOLERANCE = 1e-9
 
 
 # ---- exactness ---------------------------------------------------------------------------------
-def mark_exact(decompositions: Sequence[m.Decomposition], exprs: Mapping[str, m.MetricExpr]) -> list[m.Decomposition]:
+def mark_exact(decompositions: Sequence[m.Decomposition], metrics: Mapping[str, m.Metric]) -> list[m.Decomposition]:
     """The decompositions with `exact` set: True (proven), False (empirical), None (a metric has errors)."""
     if not any(d.kind != "by" for d in decompositions):
         return [d.model_copy(update={"exact": True}) for d in decompositions]
-    expander = Expander(exprs)
+    expander = Expander({name: metric.expr for name, metric in metrics.items()})
     return [d.model_copy(update={"exact": is_exact(d, expander)}) for d in decompositions]
 
 
@@ -164,7 +165,7 @@ def evaluate(expr: m.MetricExpr, values: Mapping[str, float | None]) -> float | 
     if isinstance(expr, m.MetricRef):
         return values.get(expr.metric)
     if not isinstance(expr, m.Arith):
-        raise ValueError(f"cannot evaluate a {expr.kind} in a decomposition formula")
+        raise TypeError(f"cannot evaluate a {expr.kind} in a decomposition formula")
     args = [evaluate(a, values) for a in expr.args]
     if expr.op == "coalesce":
         return next((a for a in args if a is not None), None)
@@ -249,3 +250,29 @@ def _number(value: object) -> float | None:
 
 def _group_text(value: object) -> str:
     return "NULL" if value is None else str(value)
+
+
+# ---- the `verify` table ------------------------------------------------------------------------
+def residual_table(results: Sequence[Residual], tolerance: float, by: str | None) -> Any:
+    """A rich table: one row per decomposition, exact or with its worst residual and a verdict."""
+    from rich.table import Table
+
+    table = Table(title=f"Decompositions ({'by ' + by if by else 'overall'}; tolerance {tolerance:g} relative)",
+                  title_justify="left")
+    for column in ("decomposition", "kind", "status", "worst residual", "where", "groups", "verdict"):
+        table.add_column(column, justify="right" if column in ("worst residual", "groups") else "left")
+    for result in results:
+        table.add_row(equation(result.decomposition), result.decomposition.kind, *_cells(result, tolerance))
+    return table
+
+
+def _cells(result: Residual, tolerance: float) -> tuple[str, str, str, str, str]:
+    if result.exact:
+        return "exact (proven)", "–", "–", "–", "ok"
+    if result.error is not None:
+        return "empirical", "–", "–", "–", f"error: {result.error}"
+    if result.worst is None:
+        return "empirical", "–", "–", f"0 (+{result.skipped} null)", "no data"
+    verdict = "FAIL" if result.worst > tolerance else "ok"
+    groups = f"{result.groups}" + (f" (+{result.skipped} null)" if result.skipped else "")
+    return "empirical", f"{result.worst:.3e}", result.group or "", groups, verdict

@@ -87,9 +87,12 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     if not close:
         lowered = {c.lower(): c for c in pool}
         close = [lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.5)]
-    if not close:
+    if close:
+        return "did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
+    nearest = difflib.get_close_matches(name, pool, n=3, cutoff=0.0)
+    if not nearest:
         return None
-    return "did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
+    return "nothing is spelled like it; the nearest known names are " + ", ".join(f"`{c}`" for c in nearest)
 
 
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:

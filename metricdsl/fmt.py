@@ -79,7 +79,7 @@ def lex(text: str) -> tuple[list[Token], list[Comment]]:
     """The parser's tokens (contextual lexing) and the comments between them; raises UnexpectedInput."""
     interactive = parser().parse_interactive(text)
     tokens = list(interactive.iter_parse())
-    interactive.feed_eof()
+    interactive.feed_eof()  # type: ignore[no-untyped-call]
     newlines = [i for i, ch in enumerate(text) if ch == "\n"]
     comments: list[Comment] = []
     previous_end = 0
@@ -281,11 +281,7 @@ def needs_space(previous: Token, token: Token, previous_is_sign: bool) -> bool:
         return False
     if token.type == "LPAR" and previous.type == "NAME":
         return False
-    if previous_is_sign:
-        return False
-    if token.type == "RBRACE" and previous.type == "LBRACE":
-        return False
-    return True
+    return not previous_is_sign and not (token.type == "RBRACE" and previous.type == "LBRACE")
 
 
 def align_keys(lines: list[Line]) -> None:
@@ -322,9 +318,9 @@ def set_blank_lines(lines: list[Line]) -> None:
     multi = {start for start, end in zip(starts, [*starts[1:], len(lines)]) if _code_lines(lines[start:end]) > 1}
     for number, line in enumerate(lines):
         line.blank_before = min(line.blank_before, 1)
-        if number == 0 or (line.tokens and line.tokens[0].type == "RBRACE"):
-            line.blank_before = 0
-        elif lines[number - 1].tokens and lines[number - 1].tokens[-1].type == "LBRACE":
+        closes = bool(line.tokens) and line.tokens[0].type == "RBRACE"
+        after_open = number > 0 and bool(lines[number - 1].tokens) and lines[number - 1].tokens[-1].type == "LBRACE"
+        if number == 0 or closes or after_open:
             line.blank_before = 0
     for position, start in enumerate(starts[1:], 1):
         if start in multi or starts[position - 1] in multi:

@@ -152,14 +152,19 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Spa
         return Diagnostic("E002", f"unexpected `{stray}`", Span(
             source.path, stray.line or line, stray.column or column, stray.end_line or line,
             stray.end_column or column + len(str(stray))),
-            did_you_mean(str(stray), [*KEYWORDS, "asc", "desc"])
+            _close(did_you_mean(str(stray), ["asc", "desc"]))
             or f"separate the items of a list with `,` (`…, {stray}`); a property is written `key: value`")
     help_text = None
     if token.type == "NAME":
-        help_text = did_you_mean(str(token), KEYWORDS)
+        help_text = _close(did_you_mean(str(token), KEYWORDS))
     elif token.type == "KEY" and str(token).rstrip(": \t") in KEYWORDS:
         help_text = "a property key must be inside a `{ … }` block"
     return Diagnostic("E002", f"unexpected {_describe(token)}" + _expected(error), span, help_text)
+
+
+def _close(hint: str | None) -> str | None:
+    """Keep a did-you-mean only when a keyword is spelled like the word (a list of all keywords helps nobody)."""
+    return hint if hint is not None and hint.startswith("did you mean") else None
 
 
 def _character_diagnostic(error: UnexpectedCharacters, source: SourceFile, span: Span) -> Diagnostic:

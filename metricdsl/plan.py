@@ -19,10 +19,29 @@ ZERO_WHEN_EMPTY = ("sum", "count", "count_distinct")
 
 @dataclass(frozen=True)
 class Shift:
-    """Read the source `count` `unit`s earlier, labelled with the later bucket (lag)."""
+    """Rows labelled `months` months and then `days` days later than they happened (lag).
 
-    count: int
-    unit: str  # day week month quarter year
+    Years and quarters are 12 and 3 months, weeks 7 days; a month step clamps at month end.
+    """
+
+    months: int = 0
+    days: int = 0
+
+    @staticmethod
+    def of(count: int, unit: str) -> Shift:
+        if unit in MONTHS_PER_UNIT:
+            return Shift(months=count * MONTHS_PER_UNIT[unit])
+        return Shift(days=count * (7 if unit == "week" else 1))
+
+    def __add__(self, other: Shift) -> Shift:
+        return Shift(self.months + other.months, self.days + other.days)
+
+    @property
+    def label(self) -> str:
+        return "_lag" + (f"{self.months}m" if self.months else "") + (f"{self.days}d" if self.days else "")
+
+
+MONTHS_PER_UNIT = {"month": 1, "quarter": 3, "year": 12}
 
 
 @dataclass(frozen=True)
@@ -180,12 +199,9 @@ class Planner:
             owner: str) -> Value:
         if self.grain is None:
             raise PlanError("lag and growth need a time dimension in the query")
-        unit, count = (self.grain, expr.count) if expr.unit == "period" else (expr.unit, expr.count)
-        if shift is not None:
-            if shift.unit != unit:
-                raise PlanError("nested offsets must use the same unit")
-            count += shift.count
-        earlier = self.inline(expr.expr, filters, Shift(count, unit), window, owner)
+        unit = self.grain if expr.unit == "period" else expr.unit
+        offset = Shift.of(expr.count, unit)
+        earlier = self.inline(expr.expr, filters, offset if shift is None else shift + offset, window, owner)
         if not expr.growth:
             return earlier
         current = self.inline(expr.expr, filters, shift, window, owner)
@@ -194,7 +210,7 @@ class Planner:
     def scan_for(self, source: str, shift: Shift | None, window: Window | None, kind: str = "plain") -> Scan:
         key = (source, shift, window, kind)
         if key not in self.scans or kind == "having":
-            suffix = "" if shift is None else f"_lag{shift.count}{shift.unit}"
+            suffix = "" if shift is None else shift.label
             suffix += "" if window is None else f"_cum{window.count or ''}{window.unit}"
             name = f"scan_{source}{suffix}" + ("_having" if kind == "having" else "")
             scan = Scan(self.unique(name), source, shift, window)
@@ -218,10 +234,16 @@ class Planner:
 
     def having_measure(self, expr: m.DistinctHaving, filters: tuple[m.RowExpr, ...], shift: Shift | None,
                        window: Window | None, owner: str) -> MeasureRef:
+        condition = conjunction(filters)
+        identity = f"having|{expr.source}|{shift}|{window}|{expr.model_dump_json()}|" + (
+            condition.model_dump_json() if condition else "")
+        if identity in self.measure_keys:
+            return self.measure_keys[identity]
         scan = self.scan_for(expr.source, shift, window, kind="having")
         column = self.unique(owner)
-        scan.having = DistinctHavingMeasure(column, expr.key, expr.condition, conjunction(filters))
-        return MeasureRef(column, True)
+        scan.having = DistinctHavingMeasure(column, expr.key, expr.condition, condition)
+        ref = self.measure_keys[identity] = MeasureRef(column, True)
+        return ref
 
     def unique(self, base: str) -> str:
         name = base
@@ -244,21 +266,6 @@ def conjunction(conditions: tuple[m.RowExpr, ...]) -> m.RowExpr | None:
 
 def plan_query(project: m.Project, query: m.Query) -> QueryPlan:
     return Planner(project, query).plan()
-
-
-def shift_date(value: datetime.date, count: int, unit: str) -> datetime.date:
-    """`value` moved `count` units back, clamped to the month's last day (31 March − 1 month = 28/29 Feb)."""
-    if unit == "day":
-        return value - datetime.timedelta(days=count)
-    if unit == "week":
-        return value - datetime.timedelta(weeks=count)
-    months = {"month": 1, "quarter": 3, "year": 12}[unit] * count
-    index = value.year * 12 + value.month - 1 - months
-    year, month = divmod(index, 12)
-    import calendar
-
-    last = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(value.day, last))
 
 
 Kind = Literal["plain", "having"]

@@ -72,7 +72,7 @@ class QueryChecker:
             name = item.expr.dotted
             if name not in known:
                 self.c.error("E503", f"`order` names `{name}`, which the query does not return", item.expr.span,
-                             did_you_mean(name, known) or "order by one of: " + ", ".join(known))
+                             _close(did_you_mean(name, known)) or "order by one of: " + ", ".join(known))
                 continue
             items.append(m.OrderItem(name=name, descending=item.direction == "desc"))
         return items
@@ -83,7 +83,8 @@ class QueryChecker:
         expr = prop.items[0].expr
         if len(prop.items) == 1 and isinstance(expr, ast.Number) and expr.value == expr.value.to_integral_value() and expr.value > 0:
             return int(expr.value)
-        self.c.error("E109", "`limit:` takes a positive whole number", prop.items[0].span)
+        shown = f", not {expr.text}" if len(prop.items) == 1 and isinstance(expr, ast.Number) else ""
+        self.c.error("E109", f"`limit:` takes a positive whole number{shown}", prop.items[0].span)
         return None
 
     # ---- the request: which metrics can be grouped and filtered how ---------------------------
@@ -186,6 +187,11 @@ class QueryChecker:
         return nodes
 
 
+def _close(hint: str | None) -> str | None:
+    """A did-you-mean hint only when something is spelled like the name (else the caller lists them all)."""
+    return hint if hint is not None and hint.startswith("did you mean") else None
+
+
 def _has_invalid_date(item: ast.Item) -> bool:
     """An invalid date (2026-02-30) was already reported (E004) by the parser, which put a null there."""
     return any(isinstance(e, ast.Null) and e.span.end_column - e.span.column == len("YYYY-MM-DD")
@@ -224,6 +230,9 @@ def time_problem(node: m.Lag | m.Cumulative, grain: str) -> str | None:
             return f"cumulative to-date by {node.unit} at {grain} grain: the {grain} is longer than the {node.unit}"
         if node.unit == "week" and grain != "day" and grain != "week":
             return "cumulative by week needs a day or week grain"
+        if grain == "week" and node.unit in ("month", "quarter"):
+            return f"weeks do not nest in {node.unit}s, so {node.unit}-to-date at week grain has no meaning; " \
+                   "use day grain, or year-to-date (ISO years) at week grain"
         return None
     if not window_covers(node.unit, node.count, grain):
         return f"a rolling window of {node.count} {node.unit}(s) is shorter than a {grain} or not a whole number of {grain}s"

@@ -18,8 +18,9 @@ is left out of the model. Decisions where §9 is silent:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -248,10 +249,10 @@ class TargetChecker:
         return names[0], names[1:], item.span  # type: ignore[return-value]
 
     def declared(self, parent: str, children: list[str], span: Span) -> bool:
-        for d in self.decompositions:
-            if d.metric == parent and d.kind == "multiplicative" and sorted(d.drivers) == sorted(children):
-                if len(set(children)) == len(children):
-                    return True
+        if len(set(children)) == len(children) and any(
+                d.metric == parent and d.kind == "multiplicative" and sorted(d.drivers) == sorted(children)
+                for d in self.decompositions):
+            return True
         equation = f"{parent} = {' * '.join(children)}"
         others = [d for d in self.decompositions if d.metric == parent and d.kind == "multiplicative"]
         known = "; declared for it: " + ", ".join(" * ".join(d.drivers) for d in others) if others else ""
@@ -349,8 +350,9 @@ class TargetChecker:
         if metric is None or dimension not in self.c.dimensions:
             return False
         what = f"`split` of target `{self.name}`"
-        return all([self.c.check_reachable(base, m.DimRef(name=dimension), span, what)
-                    for base in self.c.metrics[metric].sources])
+        reachable = [self.c.check_reachable(base, m.DimRef(name=dimension), span, what)
+                     for base in self.c.metrics[metric].sources]  # every base reports its own error
+        return all(reachable)
 
     def split_weights(self, item: ast.Item, method: str) -> dict[str, float] | None:
         if method != "weights":
@@ -377,7 +379,7 @@ class TargetChecker:
         grains: list[Grain] = []
         for index, item in enumerate(prop.items):
             last = index == len(prop.items) - 1
-            if not isinstance(item.expr, ast.Name) or item.kind not in ("plain", "by") or (item.kind == "by") != last:
+            if not isinstance(item.expr, ast.Name) or item.kind not in ("plain", "by") or (item.kind == "by" and not last):
                 self.c.error("E109", "`spread:` lists grains (month, week), then `by workdays(cal) …`", item.span,
                              SPREAD_HELP)
                 return {}

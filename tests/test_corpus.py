@@ -50,6 +50,7 @@ from reference import (
     sum_,
     year,
 )
+from ti_reference import cumulative, growth, lag, ti_query
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
@@ -183,6 +184,15 @@ def revenue_per_call(g: Group) -> Any:
     return div(revenue(g), call_count(g))
 
 
+# specs/time_intelligence.metric
+revenue_ly = lag(revenue, 1, "year", "revenue_ly")
+revenue_yoy = growth(revenue, 1, "year", "revenue_yoy")
+revenue_mom = growth(revenue, 1, "period", "revenue_mom")
+revenue_ytd = cumulative(revenue, "year", "revenue_ytd")
+buyers_ytd = cumulative(buyers, "year", "buyers_ytd")
+aov_yoy = growth(aov, 1, "year", "aov_yoy")
+
+
 def _price_band(r: dict[str, Any]) -> str:
     price = r["products.price"]
     if ge(price, 5000):
@@ -245,6 +255,13 @@ SPECS_QUERIES: dict[str, QueryFn] = {
     "summary_2026": lambda ds: ds.query(
         metrics=[revenue, profit, margin_rate, buyers, repeat_rate, call_count, connect_rate, revenue_per_call],
         period=year(2026),
+    ),
+    "yoy_monthly": lambda ds: ti_query(
+        ds,
+        metrics=[revenue, revenue_ly, revenue_yoy, revenue_mom, revenue_ytd, buyers, buyers_ytd, aov, aov_yoy],
+        by=[TIME_MONTH],
+        period=year(2026),
+        order=["time.month"],
     ),
 }
 

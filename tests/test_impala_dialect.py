@@ -539,3 +539,103 @@ def test_decimal_values_survive(con: duckdb.DuckDBPyConnection) -> None:
     tree = select_from_orders(exp.cast(col("amount"), exp.DataType.build("DECIMAL")))
     values = [row[0] for row in con.execute(via_impala(tree)).fetchall()]
     assert Decimal("10.50") in values
+
+
+# -------------------------------------------------------------------------------------------
+# (e) scalar subqueries leave WHERE; DATE before 3.3; the linter's structural rules
+# -------------------------------------------------------------------------------------------
+
+CALENDAR_END = "SELECT a FROM t WHERE a IS NULL OR a <= (SELECT MAX(b) FROM c)"
+
+
+def test_scalar_subquery_in_or_becomes_cross_join() -> None:
+    assert to_impala(CALENDAR_END) == (
+        "SELECT a FROM t CROSS JOIN (SELECT MAX(b) AS `scalar_value` FROM c) AS `scalar_subquery` "
+        "WHERE a IS NULL OR a <= `scalar_subquery`.`scalar_value`"
+    )
+    assert lint_impala(to_impala(CALENDAR_END)) == []
+
+
+def test_scalar_subquery_names_avoid_existing_ones() -> None:
+    sql = "SELECT scalar_value FROM t AS scalar_subquery WHERE scalar_value < (SELECT MAX(b) FROM c)"
+    produced = to_impala(sql)
+    assert "AS `scalar_value_2` FROM c) AS `scalar_subquery_2`" in produced
+    assert produced.endswith("WHERE scalar_value < `scalar_subquery_2`.`scalar_value_2`")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT a FROM t WHERE a IN (SELECT b FROM c)",  # not scalar
+        "SELECT a FROM t WHERE a < (SELECT b FROM c)",  # may return 0 or many rows
+        "SELECT a FROM t WHERE a < (SELECT MAX(b) FROM c GROUP BY d)",  # may return 0 or many rows
+        "SELECT a FROM t WHERE a < (SELECT MAX(b) FROM c WHERE c.k = t.k)",  # correlated
+    ],
+)
+def test_other_subqueries_are_left_alone(sql: str) -> None:
+    assert "CROSS JOIN" not in to_impala(sql)
+
+
+def test_roundtrip_scalar_subquery(con: duckdb.DuckDBPyConnection) -> None:
+    last = exp.Subquery(this=exp.select(exp.Max(this=exp.column("customer_id"))).from_("orders AS x"))
+    never = exp.Subquery(this=exp.select(exp.Max(this=exp.column("id"))).from_(
+        exp.select(exp.Literal.number(1).as_("id")).where(exp.false()).subquery("e")))
+    for bound in (last, never):
+        condition = exp.or_(exp.column("grade").is_(exp.null()), exp.LT(this=col("customer_id"), expression=bound))
+        assert_same_rows(con, select_from_orders(col("id")).where(condition).order_by(col("id")))
+
+
+def test_date_is_timestamp_before_3_3() -> None:
+    assert to_impala("SELECT CAST(d AS DATE) FROM t", version="3.2") == "SELECT CAST(d AS TIMESTAMP) FROM t"
+    assert to_impala("SELECT DATE '2026-01-01'", version="3.0") == "SELECT CAST('2026-01-01' AS TIMESTAMP)"
+    assert to_impala("SELECT CAST(d AS DATE) FROM t", version="3.3") == "SELECT CAST(d AS DATE) FROM t"
+
+
+STRUCTURAL_BAD_SQL: list[tuple[str, str, str]] = [
+    ("SELECT CAST(d AS DATE) FROM t", "3.2", "DATE type needs Impala 3.3"),
+    (CALENDAR_END, "3.4", "inside OR"),
+    ("SELECT a FROM t WHERE NOT (a = 1 OR a > (SELECT MAX(b) FROM c))", "3.4", "inside OR"),
+    ("SELECT COUNT(DISTINCT IF(c, k, NULL)), COUNT(DISTINCT k) FROM t", "3.0", "3.1"),
+    ("SELECT FROM WHERE", "3.4", "cannot parse"),
+]
+
+
+@pytest.mark.parametrize(("sql", "version", "needle"), STRUCTURAL_BAD_SQL)
+def test_lint_structural_rules(sql: str, version: str, needle: str) -> None:
+    findings = lint_impala(sql, version)
+    assert len(findings) == 1
+    assert needle in findings[0]
+
+
+def test_lint_accepts_subqueries_outside_or() -> None:
+    assert lint_impala("SELECT a FROM t WHERE a > (SELECT MAX(b) FROM c) AND a IN (SELECT b FROM c)") == []
+    assert lint_impala("SELECT a FROM t WHERE a = 1 OR a IN (1, 2)") == []
+    assert lint_impala("SELECT CAST(d AS DATE), DATE_TRUNC('MONTH', d) FROM t", "3.3") == []
+
+
+# -------------------------------------------------------------------------------------------
+# (f) the plan rewrite for Impala before 3.1
+# -------------------------------------------------------------------------------------------
+
+
+def test_split_count_distinct_one_class_per_scan() -> None:
+    from metricdsl.model import Apply, Col, Lit
+    from metricdsl.plan import Measure, QueryPlan, Scan
+    from metricdsl.sql.rewrite import distinct_class, split_count_distinct
+
+    key, other = Col(source="s", column="k"), Col(source="s", column="j")
+    paid = Apply(op="=", args=(Col(source="s", column="status"), Lit(type="string", value="paid")))
+    measures = [
+        Measure("total", "sum", other, None), Measure("k_all", "count_distinct", key, None),
+        Measure("k_paid", "count_distinct", key, paid), Measure("j_all", "count_distinct", other, None),
+        Measure("rows", "count", None, None), Measure("k_all_again", "count_distinct", key, None),
+    ]
+    scans = [Scan("scan_s", "s", measures=measures), Scan("scan_s_distinct2", "s")]
+    plan = QueryPlan("q", [], scans, [], None, None, [], None, [])
+    split = split_count_distinct(plan)
+    assert [[m.column for m in s.measures] for s in split.scans] == [
+        ["total", "k_all", "rows", "k_all_again"], ["k_paid"], ["j_all"], []]
+    assert [s.name for s in split.scans] == ["scan_s", "scan_s_distinct3", "scan_s_distinct4", "scan_s_distinct2"]
+    for scan in split.scans:
+        assert len({distinct_class(m) for m in scan.measures} - {None}) <= 1
+    assert [m.column for m in plan.scans[0].measures] == [m.column for m in measures]  # input unchanged

@@ -43,7 +43,28 @@ _HOMES = {
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
-__all__ = sorted(_MODULE_OF)
+__all__ = [
+    "Baseline",
+    "CalendarError",
+    "CalendarSpec",
+    "DateRange",
+    "DriverRow",
+    "DriverSpec",
+    "InfeasibleTarget",
+    "Period",
+    "PlanError",
+    "PlanResult",
+    "SplitRow",
+    "SpreadRow",
+    "TargetSpec",
+    "TreeEdge",
+    "WorkCalendar",
+    "allocate",
+    "largest_remainder",
+    "node_multipliers",
+    "solve_multipliers",
+    "tree_leaves",
+]
 
 
 def __getattr__(name: str) -> Any:

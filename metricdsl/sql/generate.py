@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from metricdsl import model as m
 from metricdsl.plan import (
-    Compute, DistinctHavingMeasure, Measure, MeasureRef, Number, QueryPlan, Scan, Value,
+    Compute, DistinctHavingMeasure, Measure, MeasureRef, Number, QueryPlan, Scan, Shift, Value,
 )
 from metricdsl.sql.dialect import Target
 
@@ -290,9 +290,10 @@ class StatementBuilder:
             first = date_literal(bucket_start(period.start, grain))
             last = date_literal(bucket_start(period.end, grain))
             return self.series(grain, column, first, last, None)
-        unshifted = [scan for scan in direct if scan.shift is None] or direct
+        unshifted = [scan for scan in direct if scan.shift is None]
         ranges = [self.bucket_range(exp.select().from_(ident(scan.name)), col(column)) for scan in unshifted]
-        ranges += [self.window_source_range(scan, grain) for scan in windowed]
+        raw = windowed + ([] if unshifted else direct)  # buckets of the rows as they happened
+        ranges += [self.source_range(scan, grain) for scan in raw]
         bounds = exp.select(
             exp.alias_(exp.Min(this=col("first_bucket")), ident("first_bucket")),
             exp.alias_(exp.Max(this=col("last_bucket")), ident("last_bucket")),
@@ -304,9 +305,9 @@ class StatementBuilder:
         return select.select(exp.alias_(exp.Min(this=bucket), ident("first_bucket")),
                              exp.alias_(exp.Max(this=bucket.copy()), ident("last_bucket")))
 
-    def window_source_range(self, scan: Scan, grain: str) -> exp.Select:
-        """The buckets a cumulative scan's own rows fall in (a window scan reads the calendar, so it cannot say)."""
-        rows = self.rows(scan)
+    def source_range(self, scan: Scan, grain: str) -> exp.Select:
+        """The first and last bucket of a scan's rows as they happened (not shifted, not windowed)."""
+        rows = RowCompiler(self.project, scan.source)
         bucket = truncate(grain, rows.time())
         conditions = [mz.condition for mz in scan.measures] if scan.having is None else [scan.having.condition]
         where = self.scan_where(scan, rows, conditions)  # compiled first: it decides which joins are needed
@@ -365,8 +366,7 @@ class StatementBuilder:
     def rows(self, scan: Scan) -> RowCompiler:
         time_value = None
         if scan.shift is not None:
-            base_time = RowCompiler(self.project, scan.source).time()
-            time_value = add_interval(base_time, scan.shift.count, scan.shift.unit)
+            time_value = shifted(RowCompiler(self.project, scan.source).time(), scan.shift)
         return RowCompiler(self.project, scan.source, time_value)
 
     def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expression:
@@ -398,15 +398,26 @@ class StatementBuilder:
         parts: list[exp.Expression] = []
         period = self.plan.period
         if period is not None and scan.window is None:
-            time = rows.time()
-            parts.append(exp.GTE(this=time, expression=date_literal(period.start)))
-            parts.append(exp.LT(this=time.copy(), expression=date_literal(period.end + datetime.timedelta(days=1))))
+            parts.extend(self.period_filter(scan, rows, period))
         if self.plan.where is not None:
             parts.append(paren(rows(self.plan.where)))
         if conditions and all(c is not None for c in conditions):
             unique = {c.model_dump_json(): c for c in conditions if c is not None}
             parts.append(paren(or_all([rows(c) for c in unique.values()])))
         return and_all(parts) if parts else None
+
+    def period_filter(self, scan: Scan, rows: RowCompiler, period: m.Period) -> list[exp.Expression]:
+        """Rows whose (shifted) time lies in the period; on the raw column where that is exact,
+        so that a warehouse can still prune partitions for lagged scans."""
+        start, stop = period.start, period.end + datetime.timedelta(days=1)
+        time = rows.time()
+        if scan.shift is not None:
+            raw = raw_bounds(scan.shift, start, stop)
+            if raw is not None:
+                time = RowCompiler(self.project, scan.source).time()
+                start, stop = raw
+        return [exp.GTE(this=time, expression=date_literal(start)),
+                exp.LT(this=time.copy(), expression=date_literal(stop))]
 
     def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler, scan: Scan | None = None) -> exp.Select:
         source = self.project.sources[base]
@@ -428,7 +439,9 @@ class StatementBuilder:
         assert window is not None and time_dim is not None and time_dim.grain is not None
         bucket = col(time_dim.column, "calendar")
         end = add_interval(bucket, 1, time_dim.grain)
-        if window.count is None:
+        if window.count is None and window.unit == "year" and time_dim.grain == "week":
+            start = iso_year_start(bucket.copy())
+        elif window.count is None:
             start = truncate(window.unit, bucket.copy())
         else:
             step, unit = GRAIN_INTERVAL[window.unit]
@@ -522,6 +535,39 @@ def table_ref(parts: tuple[str, ...], alias: str) -> exp.Table:
     table = exp.Table(this=names[-1], db=names[-2] if len(names) > 1 else None,
                       catalog=names[-3] if len(names) > 2 else None)
     return table.as_(ident(alias))
+
+
+def iso_year_start(week: exp.Expression) -> exp.Expression:
+    """Monday of ISO week 1 of the ISO year a week (given by its Monday) belongs to.
+
+    The week's Thursday is in its ISO year; 4 January is always in week 1."""
+    january_first = truncate("year", add_interval(week, 3, "day"))
+    return truncate("week", add_interval(january_first, 3, "day"))
+
+
+def shifted(value: exp.Expression, shift: Shift) -> exp.Expression:
+    if shift.months:
+        value = add_interval(value, shift.months, "month")
+    if shift.days:
+        value = add_interval(value, shift.days, "day")
+    return value
+
+
+def raw_bounds(shift: Shift, start: datetime.date, stop: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    """Bounds on the unshifted time equivalent to `start <= shifted(t) < stop`, or None.
+
+    Adding days is exact; adding months clamps at month end but keeps the month, so it can be
+    undone exactly only when both bounds are first days of months."""
+    if shift.months == 0:
+        return start - datetime.timedelta(days=shift.days), stop - datetime.timedelta(days=shift.days)
+    if shift.days == 0 and start.day == 1 and stop.day == 1:
+        return months_before(start, shift.months), months_before(stop, shift.months)
+    return None
+
+
+def months_before(value: datetime.date, months: int) -> datetime.date:
+    index = value.year * 12 + value.month - 1 - months
+    return datetime.date(index // 12, index % 12 + 1, value.day)
 
 
 def union_all(selects: list[exp.Select]) -> exp.Expression:

@@ -46,7 +46,8 @@ class ImpalaCapabilities:
         version: the Impala version, as ``(major, minor, patch)``.
         multiple_count_distinct: several ``COUNT(DISTINCT …)`` over different arguments in one
             SELECT block (IMPALA-110, Impala 3.1). Before that Impala rejects the query.
-        date_type: the ``DATE`` type and ``CAST(… AS DATE)`` (IMPALA-7368, Impala 3.3).
+        date_type: the ``DATE`` type and ``CAST(… AS DATE)`` (IMPALA-7368, Impala 3.3). Before
+            that dates are stored as ``TIMESTAMP`` at midnight, and ``DATE`` is written ``TIMESTAMP``.
         pipe_concat: ``||`` concatenates strings (Impala 4.0). Before that ``||`` is logical OR,
             so ``CONCAT(a, b)`` is emitted instead.
         grouping_sets: ``GROUPING SETS`` / ``ROLLUP`` / ``CUBE`` (IMPALA-9298, Impala 4.0).
@@ -305,6 +306,77 @@ def _to_date_sql(self: ImpalaGenerator, expression: exp.TsOrDsToDate) -> str:
     return self.sql(exp.cast(expression.this, exp.DType.DATE))
 
 
+SCALAR_ALIAS = "scalar_subquery"
+SCALAR_COLUMN = "scalar_value"
+COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)
+
+
+def _single_row(query: exp.Expr) -> bool:
+    """A SELECT of one aggregate with no GROUP BY / HAVING / LIMIT: exactly one row, always."""
+    if not isinstance(query, exp.Select) or len(query.expressions) != 1:
+        return False
+    if any(query.args.get(k) for k in ("group", "having", "limit", "offset", "distinct", "qualify")):
+        return False
+    value = query.expressions[0]
+    value = value.this if isinstance(value, exp.Alias) else value
+    return isinstance(value, exp.AggFunc) and value.find(exp.Window) is None
+
+
+def _uncorrelated(query: exp.Select) -> bool:
+    """No column of the subquery is qualified with a name the subquery does not define itself."""
+    own = {source.alias_or_name for source in query.find_all(exp.Table, exp.Subquery)}
+    return all(not column.table or column.table in own for column in query.find_all(exp.Column))
+
+
+def _scalar_subqueries(select: exp.Select) -> list[exp.Subquery]:
+    where = select.args.get("where")
+    if where is None:
+        return []
+    return [
+        sub
+        for sub in where.find_all(exp.Subquery)
+        if sub.parent_select is select
+        and isinstance(sub.parent, COMPARISONS)
+        and _single_row(sub.this)
+        and _uncorrelated(sub.this)
+    ]
+
+
+def unnest_scalar_subqueries(expression: exp.Expr) -> exp.Expr:
+    """``WHERE x <= (SELECT MAX(y) FROM c)`` as a CROSS JOIN with the one-row subquery.
+
+    Impala accepts a scalar subquery in WHERE only outside ``OR`` and only in numeric
+    comparisons (not against TIMESTAMP or DATE). An uncorrelated subquery of one aggregate
+    always yields exactly one row, so crossing it in and comparing with its column gives the
+    same rows in every context.
+    """
+    if not isinstance(expression, exp.Select):
+        return expression
+    taken = {identifier.name for identifier in expression.find_all(exp.Identifier)}
+    for sub in _scalar_subqueries(expression):
+        alias, column = _fresh(SCALAR_ALIAS, taken), _fresh(SCALAR_COLUMN, taken)
+        query = sub.this.copy()
+        query.expressions[0].replace(exp.alias_(_unaliased(query.expressions[0]), column, quoted=True))
+        derived = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+        sub.replace(exp.column(column, table=alias, quoted=True))
+        expression = expression.join(derived, join_type="CROSS", copy=False)
+    return expression
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3`` … : the first name not in ``taken`` (then taken)."""
+    name, counter = base, 1
+    while name in taken:
+        counter += 1
+        name = f"{base}_{counter}"
+    taken.add(name)
+    return name
+
+
+def _unaliased(expression: exp.Expr) -> exp.Expr:
+    return expression.this if isinstance(expression, exp.Alias) else expression
+
+
 class ImpalaGenerator(HiveGenerator):
     TRANSFORMS: t.ClassVar[dict[type[exp.Expr], t.Callable[..., str]]] = {
         **HiveGenerator.TRANSFORMS,
@@ -320,7 +392,11 @@ class ImpalaGenerator(HiveGenerator):
         exp.Week: lambda self, e: self.func("WEEKOFYEAR", e.this),
         exp.Trunc: lambda self, e: self.func("TRUNCATE", e.this, e.args.get("decimals")),
         exp.Select: transforms.preprocess(
-            [transforms.eliminate_qualify, transforms.eliminate_distinct_on]
+            [
+                transforms.eliminate_qualify,
+                transforms.eliminate_distinct_on,
+                unnest_scalar_subqueries,
+            ]
         ),
     }
 
@@ -368,7 +444,8 @@ class ImpalaGenerator(HiveGenerator):
             precision, scale = DEFAULT_DECIMAL
             expression = exp.DataType.build(f"DECIMAL({precision}, {scale})")
         elif expression.is_type(exp.DType.DATE) and not self.capabilities.date_type:
-            self.unsupported("The DATE type needs Impala 3.3 or later")
+            # No DATE before 3.3: dates live in TIMESTAMP columns, at midnight.
+            expression = exp.DataType.build("TIMESTAMP")
         return super().datatype_sql(expression)
 
     def groupingsets_sql(self, expression: exp.GroupingSets) -> str:

@@ -149,6 +149,13 @@ def _bare_decimal(tokens: Tokens, i: int, caps: ImpalaCapabilities) -> Iterator[
         yield tokens.items[i], "a bare DECIMAL is DECIMAL(9,0) in Impala; give precision and scale"
 
 
+def _bare_date(tokens: Tokens, i: int, caps: ImpalaCapabilities) -> Iterator[Finding]:
+    if caps.date_type or tokens.items[i].token_type != TokenType.DATE:
+        return
+    if not tokens.is_type(i + 1, TokenType.L_PAREN):
+        yield tokens.items[i], "the DATE type needs Impala 3.3; use TIMESTAMP"
+
+
 RULES: tuple[Rule, ...] = (
     _filter_where,
     _keywords,
@@ -158,24 +165,44 @@ RULES: tuple[Rule, ...] = (
     _trunc_day,
     _string_quotes,
     _bare_decimal,
+    _bare_date,
 )
 
+NOT_SCALAR_PARENTS = (exp.From, exp.Join, exp.With, exp.CTE, exp.In, exp.Exists, exp.SetOperation)
 
-def _distinct_findings(sql: str, caps: ImpalaCapabilities) -> list[str]:
+
+def _several_distinct(select: exp.Select, caps: ImpalaCapabilities) -> str | None:
     """Several DISTINCT aggregate classes in one SELECT block, before Impala 3.1."""
-    if caps.multiple_count_distinct:
-        return []
+    if caps.multiple_count_distinct or len(distinct_aggregate_classes(select)) <= 1:
+        return None
+    return f"several DISTINCT aggregates in one SELECT need Impala 3.1: {select.sql('impala')[:60]}"
+
+
+def _subquery_in_or(subquery: exp.Subquery) -> str | None:
+    """A scalar subquery under OR: "A subquery cannot be used inside an OR conjunction"."""
+    if isinstance(subquery.parent, NOT_SCALAR_PARENTS):
+        return None
+    node = subquery.parent
+    while node is not None and node is not subquery.parent_select:
+        if isinstance(node, exp.Or):
+            return f"a subquery cannot be used inside OR in Impala: {subquery.sql('impala')[:60]}"
+        node = node.parent
+    return None
+
+
+def _tree_findings(sql: str, caps: ImpalaCapabilities) -> list[str]:
+    """Rules that need the statement's structure (blocks, subqueries), not just its tokens."""
     try:
         statements = impala_dialect(".".join(map(str, caps.version))).parse(sql)
-    except ParseError:
-        return []
-    return [
-        f"several DISTINCT aggregates in one SELECT need Impala 3.1: {select.sql('impala')[:60]}"
-        for statement in statements
-        if statement is not None
-        for select in statement.find_all(exp.Select)
-        if len(distinct_aggregate_classes(select)) > 1
-    ]
+    except ParseError as error:
+        return [f"cannot parse as Impala SQL: {str(error).splitlines()[0]}"]
+    findings: list[str | None] = []
+    for statement in statements:
+        if statement is None:
+            continue
+        findings += [_several_distinct(select, caps) for select in statement.find_all(exp.Select)]
+        findings += [_subquery_in_or(sub) for sub in statement.find_all(exp.Subquery)]
+    return [finding for finding in findings if finding is not None]
 
 
 def lint_impala(sql: str, version: str = DEFAULT_VERSION) -> list[str]:
@@ -194,4 +221,4 @@ def lint_impala(sql: str, version: str = DEFAULT_VERSION) -> list[str]:
         for rule in RULES
         for token, message in rule(tokens, index, caps)
     ]
-    return findings + _distinct_findings(sql, caps)
+    return findings + _tree_findings(sql, caps)

@@ -1,0 +1,267 @@
+"""The metric catalog (`metricdsl docs`): one self-contained index.html and one catalog.md.
+
+Each metric gets a card: its definition card, the formula as written, the dimensions it may be
+grouped by, its lineage (every table and column it reads, through the metrics it refers to and
+the dimensions its filters use) and its decomposition tree as a Mermaid diagram.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from metricdsl import ast
+from metricdsl import model as m
+from metricdsl.parse import parse_file
+from metricdsl.source import SourceFile, Span
+
+
+@dataclass(frozen=True)
+class Card:
+    metric: m.Metric
+    formula: str
+    dimensions: tuple[str, ...]
+    lineage: dict[str, tuple[str, ...]]  # table → columns read (empty: rows counted only)
+    mermaid: str | None
+    defined_at: str
+
+
+# ---- formula text --------------------------------------------------------------------------
+def span_text(source: SourceFile, span: Span) -> str:
+    """The text a span covers (columns are 1-based code points, the end is exclusive)."""
+    lines = source.text.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
+    parts = [lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
+             lines[span.end_line - 1][:span.end_column - 1]]
+    return "\n".join(part.rstrip("\r") for part in parts)
+
+
+def formula_span(decl: ast.MetricDecl | ast.DimensionDecl) -> Span:
+    """From the start of the expression to the end of its `having`/`where` (the block excluded)."""
+    last = decl.expr
+    if isinstance(decl, ast.MetricDecl):
+        last = decl.where or decl.having or decl.expr
+    return decl.expr.span.to(last.span)
+
+
+def formula_text(source: SourceFile, decl: ast.MetricDecl | ast.DimensionDecl) -> str:
+    return " ".join(span_text(source, formula_span(decl)).split())
+
+
+def formulas(files: dict[str, SourceFile]) -> dict[str, str]:
+    """metric name → its formula as written, for every metric of the files."""
+    result: dict[str, str] = {}
+    for source in files.values():
+        tree, _ = parse_file(source)
+        for decl in tree.declarations:
+            if isinstance(decl, ast.MetricDecl):
+                result.setdefault(decl.name, formula_text(source, decl))
+    return result
+
+
+# ---- lineage and dimensions ------------------------------------------------------------------
+def row_children(expr: m.RowExpr) -> list[m.RowExpr]:
+    if isinstance(expr, m.Apply):
+        return list(expr.args)
+    if isinstance(expr, m.CaseExpr):
+        pairs = [part for pair in expr.whens for part in pair]
+        return pairs + ([expr.otherwise] if expr.otherwise is not None else [])
+    if isinstance(expr, m.Agg):
+        return [expr.arg] if expr.arg is not None else []
+    return []
+
+
+def row_columns(expr: m.RowExpr | None, project: m.Project, seen: set[str]) -> set[tuple[str, str]]:
+    """(source, column) pairs a row expression reads, dimensions expanded."""
+    if expr is None:
+        return set()
+    if isinstance(expr, m.Col):
+        return {(expr.source, expr.column)}
+    if isinstance(expr, m.DimRef) and expr.name in project.dimensions and expr.name not in seen:
+        return row_columns(project.dimensions[expr.name].expr, project, seen | {expr.name})
+    found: set[tuple[str, str]] = set()
+    for child in row_children(expr):
+        found |= row_columns(child, project, seen)
+    return found
+
+
+def metric_reads(expr: m.MetricExpr, project: m.Project, seen: frozenset[str]) -> tuple[set[str], set[tuple[str, str]]]:
+    """The sources whose rows a metric expression aggregates and the columns it reads."""
+    if isinstance(expr, m.MetricRef):
+        target = project.metrics.get(expr.metric)
+        if target is None or expr.metric in seen:
+            return set(), set()
+        return metric_reads(target.expr, project, seen | {expr.metric})
+    if isinstance(expr, m.AggLeaf):
+        return {expr.agg.source}, row_columns(expr.agg, project, set())
+    if isinstance(expr, m.DistinctHaving):
+        return {expr.source}, row_columns(expr.key, project, set()) | row_columns(expr.condition, project, set())
+    sources: set[str] = set()
+    columns: set[tuple[str, str]] = set()
+    for child in metric_children(expr):
+        more_sources, more_columns = metric_reads(child, project, seen)
+        sources |= more_sources
+        columns |= more_columns
+    if isinstance(expr, m.Filtered):
+        columns |= row_columns(expr.condition, project, set())
+    return sources, columns
+
+
+def metric_children(expr: m.MetricExpr) -> list[m.MetricExpr]:
+    if isinstance(expr, m.Arith):
+        return list(expr.args)
+    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative)):
+        return [expr.expr]
+    return []
+
+
+def lineage(metric: m.Metric, project: m.Project) -> dict[str, tuple[str, ...]]:
+    sources, columns = metric_reads(metric.expr, project, frozenset({metric.name}))
+    tables: dict[str, set[str]] = {}
+    for source in sources | {s for s, _ in columns}:
+        tables.setdefault(table_name(project, source), set())
+    for source, column in columns:
+        tables[table_name(project, source)].add(column)
+    return {table: tuple(sorted(cols)) for table, cols in sorted(tables.items())}
+
+
+def table_name(project: m.Project, source: str) -> str:
+    found = project.sources.get(source)
+    return ".".join(found.table) if found else source
+
+
+def allowed_dimensions(metric: m.Metric, project: m.Project) -> tuple[str, ...]:
+    if metric.card.dimensions is not None:
+        return metric.card.dimensions
+    def reachable(dimension: m.Dimension) -> bool:
+        return all(dimension.source == s or dimension.source in project.join_paths.get(s, {}) for s in metric.sources)
+    names = [name for name, dimension in sorted(project.dimensions.items()) if reachable(dimension)]
+    if metric.sources and all(project.sources[s].time_column for s in metric.sources if s in project.sources):
+        names += [f"time.{grain}" for grain in m.TIME_GRAINS]
+    return tuple(names)
+
+
+# ---- decomposition trees ---------------------------------------------------------------------
+def decomposition_edges(name: str, project: m.Project, seen: frozenset[str] = frozenset()) -> list[tuple[str, str, str]]:
+    """(parent, label, child) edges of every decomposition reachable from a metric."""
+    edges: list[tuple[str, str, str]] = []
+    for decomposition in project.decompositions:
+        if decomposition.metric != name or name in seen:
+            continue
+        if decomposition.kind == "by" and decomposition.by:
+            edges.append((name, "by", decomposition.by))
+            continue
+        label = {"multiplicative": "×", "additive": "+"}.get(decomposition.kind, "ƒ")
+        for driver in decomposition.drivers:
+            edges.append((name, label, driver))
+            edges.extend(decomposition_edges(driver, project, seen | {name}))
+    return edges
+
+
+def mermaid(name: str, project: m.Project) -> str | None:
+    edges = decomposition_edges(name, project)
+    if not edges:
+        return None
+    nodes = sorted({n for parent, _, child in edges for n in (parent, child)})
+    ids = {node: f"n{i}" for i, node in enumerate(nodes)}
+    lines = ["graph TD"]
+    lines += [f'  {ids[node]}["{_mermaid_label(node, project)}"]' for node in nodes]
+    lines += [f"  {ids[parent]} -->|{label}| {ids[child]}" for parent, label, child in dict.fromkeys(edges)]
+    return "\n".join(lines)
+
+
+def _mermaid_label(node: str, project: m.Project) -> str:
+    metric = project.metrics.get(node)
+    text = f"{node} · {metric.label}" if metric and metric.label else node
+    return text.replace('"', "#quot;")
+
+
+# ---- cards and output ------------------------------------------------------------------------
+def build_cards(project: m.Project, files: dict[str, SourceFile]) -> list[Card]:
+    texts = formulas(files)
+    return [Card(metric, texts.get(name, ""), allowed_dimensions(metric, project), lineage(metric, project),
+                 mermaid(name, project), f"{metric.location.file}:{metric.location.line}")
+            for name, metric in sorted(project.metrics.items())]
+
+
+def _facts(card: Card) -> list[tuple[str, str]]:
+    c = card.metric.card
+    flags = ", ".join(flag for flag, on in (("core", c.core), ("KPI", c.kpi)) if on) or "—"
+    return [("unit", c.unit or "—"), ("format", c.format or "—"), ("owner", c.owner or "—"),
+            ("category", c.category or "—"), ("flags", flags), ("status", c.status), ("version", c.version or "—"),
+            ("additive", "yes" if card.metric.additive else "no"), ("defined at", card.defined_at)]
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:1.2rem 2rem}header h1{margin:0;font-size:1.4rem}
+nav{padding:.8rem 2rem;line-height:1.9}nav a{margin-right:.8rem;color:#2457c5;text-decoration:none}
+main{display:grid;grid-template-columns:repeat(auto-fill,minmax(28rem,1fr));gap:1rem;padding:0 2rem 2rem}
+.card{background:#fff;border:1px solid #d9dde5;border-radius:8px;padding:1rem 1.2rem}
+.card h2{margin:0 0 .2rem;font-size:1.15rem}.card h2 code{color:#2457c5}
+.label{color:#555;margin:0 0 .6rem}.desc{margin:.4rem 0 .8rem}
+pre{background:#f0f2f5;padding:.6rem;border-radius:6px;white-space:pre-wrap;overflow-wrap:anywhere}
+dl{display:grid;grid-template-columns:8rem 1fr;gap:.2rem .6rem;margin:.6rem 0}dt{color:#666}dd{margin:0}
+.badge{display:inline-block;border-radius:4px;padding:0 .4rem;font-size:.8rem;margin-left:.3rem;background:#e4e9f5}
+.badge.deprecated{background:#f7d9d9}.badge.draft{background:#fff1c7}
+h3{font-size:.95rem;margin:.8rem 0 .3rem}ul{margin:.2rem 0;padding-left:1.2rem}
+"""
+
+
+def render_html(cards: list[Card], title: str) -> str:
+    e = html.escape
+    nav = " ".join(f'<a href="#metric-{e(c.metric.name)}">{e(c.metric.name)}</a>' for c in cards)
+    body = "\n".join(_html_card(card) for card in cards)
+    return (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{e(title)}</title>\n'
+            f"<style>{CSS}</style>\n</head>\n<body>\n<header><h1>{e(title)}</h1>"
+            f"<p>{len(cards)} metric(s)</p></header>\n<nav>{nav}</nav>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
+
+
+def _html_card(card: Card) -> str:
+    e = html.escape
+    metric, c = card.metric, card.metric.card
+    facts = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in _facts(card))
+    lineage_items = "".join(f"<li><code>{e(t)}</code>: {e(', '.join(cols) or 'rows counted')}</li>"
+                            for t, cols in card.lineage.items())
+    dims = ", ".join(f"<code>{e(d)}</code>" for d in card.dimensions) or "—"
+    tree = f'<h3>Decomposition</h3><pre class="mermaid">{e(card.mermaid)}</pre>' if card.mermaid else ""
+    return (f'<article class="card" id="metric-{e(metric.name)}" data-metric="{e(metric.name)}">'
+            f"<h2><code>{e(metric.name)}</code><span class=\"badge {e(c.status)}\">{e(c.status)}</span></h2>"
+            f'<p class="label">{e(metric.label or "")}</p>'
+            + (f'<p class="desc">{e(c.description)}</p>' if c.description else "")
+            + f"<pre>{e(card.formula)}</pre><dl>{facts}</dl>"
+            f"<h3>Dimensions</h3><p>{dims}</p><h3>Lineage</h3><ul>{lineage_items}</ul>{tree}</article>")
+
+
+def render_markdown(cards: list[Card], title: str) -> str:
+    out = [f"# {title}", "", f"{len(cards)} metric(s).", ""]
+    out += [f"- [`{c.metric.name}`](#{c.metric.name}){' — ' + _md(c.metric.label) if c.metric.label else ''}"
+            for c in cards]
+    for card in cards:
+        out += ["", f'<a id="{card.metric.name}"></a>', f"## `{card.metric.name}`"
+                + (f" — {_md(card.metric.label)}" if card.metric.label else ""), ""]
+        if card.metric.card.description:
+            out += [_md(card.metric.card.description), ""]
+        out += ["```", card.formula, "```", "", "| | |", "|---|---|"]
+        out += [f"| {k} | {_md(v)} |" for k, v in _facts(card)]
+        out += ["", "**Dimensions:** " + (", ".join(f"`{d}`" for d in card.dimensions) or "—"), "", "**Lineage:**", ""]
+        out += [f"- `{t}`: {', '.join(cols) or 'rows counted'}" for t, cols in card.lineage.items()]
+        if card.mermaid:
+            out += ["", "**Decomposition:**", "", "```mermaid", card.mermaid, "```"]
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def write_catalog(project: m.Project, files: dict[str, SourceFile], out: Path, title: str = "Metric catalog") -> list[Path]:
+    cards = build_cards(project, files)
+    pages = {out / "index.html": render_html(cards, title), out / "catalog.md": render_markdown(cards, title)}
+    out.mkdir(parents=True, exist_ok=True)
+    for path, text in pages.items():
+        path.write_text(text, encoding="utf-8")
+    return list(pages)

@@ -1,0 +1,1 @@
+"""Golden SQL files and the projects they are generated from (see docs/dialects.md)."""

@@ -1,0 +1,54 @@
+-- metricdsl query: yearly (duckdb)
+-- from: tests/corpus/time_buckets/spec.metric
+WITH "scan_events" AS MATERIALIZED (
+  SELECT
+    CAST(DATE_TRUNC('YEAR', "events"."event_date") AS DATE) AS "time_year",
+    COUNT(*) AS "events",
+    SUM("events"."value") AS "total",
+    MIN("events"."value") AS "min_value"
+  FROM "tb_events" AS "events"
+  WHERE
+    "events"."event_date" >= CAST('2023-01-01' AS DATE)
+    AND "events"."event_date" < CAST('2028-01-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('YEAR', "events"."event_date") AS DATE)
+), "calendar" AS (
+  SELECT
+    CAST("series"."bucket" AS DATE) AS "time_year"
+  FROM GENERATE_SERIES(
+    CAST(CAST('2023-01-01' AS DATE) AS TIMESTAMP),
+    CAST(CAST('2027-01-01' AS DATE) AS TIMESTAMP),
+    INTERVAL '12' MONTH
+  ) AS "series"("bucket")
+), "filled" AS (
+  SELECT
+    "time_year",
+    "events",
+    "total",
+    "min_value"
+  FROM "scan_events"
+  UNION ALL
+  SELECT
+    "calendar"."time_year",
+    CAST(NULL AS BIGINT) AS "events",
+    CAST(NULL AS BIGINT) AS "total",
+    CAST(NULL AS BIGINT) AS "min_value"
+  FROM "calendar"
+), "grouped" AS (
+  SELECT
+    "time_year",
+    MAX("events") AS "events",
+    MAX("total") AS "total",
+    MAX("min_value") AS "min_value"
+  FROM "filled"
+  GROUP BY
+    "time_year"
+)
+SELECT
+  "time_year" AS "time_year",
+  COALESCE("events", 0) AS "events",
+  COALESCE("total", 0) AS "total",
+  "min_value" AS "min_value"
+FROM "grouped"
+ORDER BY
+  "time_year" ASC;

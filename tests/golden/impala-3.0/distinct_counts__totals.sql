@@ -1,0 +1,105 @@
+-- metricdsl query: totals (impala 3.0)
+-- from: tests/golden/projects/distinct_counts/spec.metric
+WITH `scan_sales` AS (
+  SELECT
+    COUNT(DISTINCT IF(`sales`.`status` = 'paid', `sales`.`customer_id`, NULL)) AS `buyers`,
+    SUM(IF(`sales`.`status` = 'paid', `sales`.`amount`, NULL)) AS `revenue`
+  FROM `dc`.`sales` AS `sales`
+  WHERE
+    (
+      `sales`.`status` = 'paid'
+    )
+), `scan_sales_distinct2` AS (
+  SELECT
+    COUNT(DISTINCT `sales`.`customer_id`) AS `all_buyers`
+  FROM `dc`.`sales` AS `sales`
+), `scan_sales_distinct3` AS (
+  SELECT
+    COUNT(DISTINCT `sales`.`product_id`) AS `products_sold`
+  FROM `dc`.`sales` AS `sales`
+), `scan_sales_distinct4` AS (
+  SELECT
+    COUNT(DISTINCT IF(`sales`.`status` = 'paid', `sales`.`product_id`, NULL)) AS `paid_products`
+  FROM `dc`.`sales` AS `sales`
+  WHERE
+    (
+      `sales`.`status` = 'paid'
+    )
+), `scan_sales_having` AS (
+  SELECT
+    COUNT(DISTINCT IF(`passes`, `distinct_key`, NULL)) AS `repeat_buyers`
+  FROM (
+    SELECT
+      `sales`.`customer_id` AS `distinct_key`,
+      COUNT(*) >= 2 AS `passes`
+    FROM `dc`.`sales` AS `sales`
+    WHERE
+      (
+        `sales`.`status` = 'paid'
+      )
+    GROUP BY
+      `sales`.`customer_id`
+  ) AS `per_key`
+), `combined` AS (
+  SELECT
+    `buyers`,
+    `revenue`,
+    CAST(NULL AS BIGINT) AS `all_buyers`,
+    CAST(NULL AS BIGINT) AS `products_sold`,
+    CAST(NULL AS BIGINT) AS `paid_products`,
+    CAST(NULL AS BIGINT) AS `repeat_buyers`
+  FROM `scan_sales`
+  UNION ALL
+  SELECT
+    CAST(NULL AS BIGINT) AS `buyers`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`,
+    `all_buyers`,
+    CAST(NULL AS BIGINT) AS `products_sold`,
+    CAST(NULL AS BIGINT) AS `paid_products`,
+    CAST(NULL AS BIGINT) AS `repeat_buyers`
+  FROM `scan_sales_distinct2`
+  UNION ALL
+  SELECT
+    CAST(NULL AS BIGINT) AS `buyers`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`,
+    CAST(NULL AS BIGINT) AS `all_buyers`,
+    `products_sold`,
+    CAST(NULL AS BIGINT) AS `paid_products`,
+    CAST(NULL AS BIGINT) AS `repeat_buyers`
+  FROM `scan_sales_distinct3`
+  UNION ALL
+  SELECT
+    CAST(NULL AS BIGINT) AS `buyers`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`,
+    CAST(NULL AS BIGINT) AS `all_buyers`,
+    CAST(NULL AS BIGINT) AS `products_sold`,
+    `paid_products`,
+    CAST(NULL AS BIGINT) AS `repeat_buyers`
+  FROM `scan_sales_distinct4`
+  UNION ALL
+  SELECT
+    CAST(NULL AS BIGINT) AS `buyers`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`,
+    CAST(NULL AS BIGINT) AS `all_buyers`,
+    CAST(NULL AS BIGINT) AS `products_sold`,
+    CAST(NULL AS BIGINT) AS `paid_products`,
+    `repeat_buyers`
+  FROM `scan_sales_having`
+), `grouped` AS (
+  SELECT
+    MAX(`buyers`) AS `buyers`,
+    MAX(`revenue`) AS `revenue`,
+    MAX(`all_buyers`) AS `all_buyers`,
+    MAX(`products_sold`) AS `products_sold`,
+    MAX(`paid_products`) AS `paid_products`,
+    MAX(`repeat_buyers`) AS `repeat_buyers`
+  FROM `combined`
+)
+SELECT
+  COALESCE(`buyers`, 0) AS `buyers`,
+  COALESCE(`all_buyers`, 0) AS `all_buyers`,
+  COALESCE(`products_sold`, 0) AS `products_sold`,
+  COALESCE(`paid_products`, 0) AS `paid_products`,
+  COALESCE(`repeat_buyers`, 0) AS `repeat_buyers`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(COALESCE(`buyers`, 0), 0) AS `aov`
+FROM `grouped`;

@@ -1,0 +1,39 @@
+-- metricdsl query: by_channel (impala 3.4)
+-- from: tests/golden/projects/distinct_counts/spec.metric
+WITH `scan_sales` AS (
+  SELECT
+    `sales`.`channel` AS `channel`,
+    COUNT(DISTINCT IF(`sales`.`status` = 'paid', `sales`.`customer_id`, NULL)) AS `buyers`,
+    COUNT(DISTINCT `sales`.`customer_id`) AS `all_buyers`,
+    COUNT(
+      DISTINCT IF(
+        (
+          `sales`.`channel` = 'phone'
+        ) AND (
+          `sales`.`status` = 'paid'
+        ),
+        `sales`.`customer_id`,
+        NULL
+      )
+    ) AS `phone_buyers`,
+    COUNT(DISTINCT `sales`.`product_id`) AS `products_sold`,
+    COUNT(DISTINCT IF(`sales`.`status` = 'paid', `sales`.`product_id`, NULL)) AS `paid_products`,
+    SUM(IF(`sales`.`status` = 'paid', `sales`.`amount`, NULL)) AS `revenue`,
+    COUNT(*) AS `orders`
+  FROM `dc`.`sales` AS `sales`
+  GROUP BY
+    `sales`.`channel`
+)
+SELECT
+  `channel` AS `channel`,
+  COALESCE(`buyers`, 0) AS `buyers`,
+  COALESCE(`all_buyers`, 0) AS `all_buyers`,
+  COALESCE(`phone_buyers`, 0) AS `phone_buyers`,
+  COALESCE(`products_sold`, 0) AS `products_sold`,
+  COALESCE(`paid_products`, 0) AS `paid_products`,
+  COALESCE(`revenue`, 0) AS `revenue`,
+  COALESCE(`orders`, 0) AS `orders`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(COALESCE(`buyers`, 0), 0) AS `aov`
+FROM `scan_sales`
+ORDER BY
+  `channel` ASC;

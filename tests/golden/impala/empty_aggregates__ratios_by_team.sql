@@ -1,0 +1,24 @@
+-- metricdsl query: ratios_by_team (impala 3.4)
+-- from: tests/corpus/empty_aggregates/spec.metric
+WITH `scan_tickets` AS (
+  SELECT
+    `tickets`.`team` AS `team`,
+    SUM(IF(`tickets`.`status` = 'solved', `tickets`.`minutes`, NULL)) AS `solved_minutes`,
+    COUNT(IF(`tickets`.`status` = 'solved', 1, NULL)) AS `solved`,
+    COUNT(IF(`tickets`.`status` = 'escalated', 1, NULL)) AS `escalations`,
+    SUM(`tickets`.`minutes`) AS `minutes_per_ticket`,
+    COUNT(*) AS `minutes_per_ticket_2`,
+    SUM(CAST(`tickets`.`minutes` AS DOUBLE) / NULLIF(`tickets`.`reopens`, 0)) AS `minutes_per_reopen`
+  FROM `ea_tickets` AS `tickets`
+  GROUP BY
+    `tickets`.`team`
+)
+SELECT
+  `team` AS `team`,
+  CAST(COALESCE(`solved_minutes`, 0) AS DOUBLE) / NULLIF(COALESCE(`solved`, 0), 0) AS `minutes_per_solved`,
+  CAST(COALESCE(`escalations`, 0) AS DOUBLE) / NULLIF(COALESCE(`solved`, 0), 0) AS `escalations_per_solved`,
+  CAST(COALESCE(`minutes_per_ticket`, 0) AS DOUBLE) / NULLIF(COALESCE(`minutes_per_ticket_2`, 0), 0) AS `minutes_per_ticket`,
+  COALESCE(`minutes_per_reopen`, 0) AS `minutes_per_reopen`
+FROM `scan_tickets`
+ORDER BY
+  `team` ASC;

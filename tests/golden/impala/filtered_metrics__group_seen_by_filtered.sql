@@ -1,0 +1,34 @@
+-- metricdsl query: group_seen_by_filtered (impala 3.4)
+-- from: tests/corpus/filtered_metrics/spec.metric
+WITH `scan_sales` AS (
+  SELECT
+    `sales`.`channel` AS `channel`,
+    SUM(
+      IF(
+        (
+          `sales`.`channel` = 'phone'
+        ) AND (
+          `sales`.`status` = 'paid'
+        ),
+        `sales`.`amount`,
+        NULL
+      )
+    ) AS `phone_revenue`
+  FROM `fm_sales` AS `sales`
+  WHERE
+    (
+      (
+        `sales`.`channel` = 'phone'
+      ) AND (
+        `sales`.`status` = 'paid'
+      )
+    )
+  GROUP BY
+    `sales`.`channel`
+)
+SELECT
+  `channel` AS `channel`,
+  COALESCE(`phone_revenue`, 0) AS `phone_revenue`
+FROM `scan_sales`
+ORDER BY
+  `channel` ASC;

@@ -1,0 +1,34 @@
+-- metricdsl query: with_query_where (impala 3.4)
+-- from: tests/corpus/filtered_metrics/spec.metric
+WITH `scan_sales` AS (
+  SELECT
+    `sales`.`region` AS `region`,
+    SUM(IF(`sales`.`status` = 'paid', `sales`.`amount`, NULL)) AS `revenue`,
+    SUM(
+      IF(
+        (
+          `sales`.`channel` = 'phone'
+        ) AND (
+          `sales`.`status` = 'paid'
+        ),
+        `sales`.`amount`,
+        NULL
+      )
+    ) AS `phone_revenue`,
+    SUM(`sales`.`amount`) AS `gross`
+  FROM `fm_sales` AS `sales`
+  WHERE
+    (
+      `sales`.`channel` <> 'web'
+    )
+  GROUP BY
+    `sales`.`region`
+)
+SELECT
+  `region` AS `region`,
+  COALESCE(`revenue`, 0) AS `revenue`,
+  COALESCE(`phone_revenue`, 0) AS `phone_revenue`,
+  COALESCE(`gross`, 0) AS `gross`
+FROM `scan_sales`
+ORDER BY
+  `region` ASC;
