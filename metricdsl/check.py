@@ -910,15 +910,19 @@ class Checker:
         return m.Decomposition(metric=decl.metric, kind="by", by=by, location=location(decl.name_span))
 
     def check_decomposition_cycles(self, decompositions: list[m.Decomposition]) -> None:
+        """A cycle is reported at the decomposition of every metric on it."""
         graph: dict[str, list[str]] = {}
         spans: dict[str, Span] = {}
-        for decl, decomposition in zip(self.declared.decompositions, decompositions):
+        for decomposition in decompositions:
             graph.setdefault(decomposition.metric, []).extend(decomposition.drivers)
-            spans.setdefault(decomposition.metric, decl.name_span)
+            where = decomposition.location
+            spans.setdefault(decomposition.metric, Span(where.file, where.line, where.column, where.line,
+                                                        where.column + len(decomposition.metric)))
         for cycle in find_cycles(graph):
             text = " -> ".join([*cycle, cycle[0]])
-            self.error("E403", f"decompositions form a cycle: {text}", spans[cycle[0]],
-                       "a driver cannot be decomposed back into the metric it drives")
+            for metric in cycle:
+                self.error("E403", f"decompositions form a cycle: {text}", spans[metric],
+                           "a driver cannot be decomposed back into the metric it drives")
 
     # ---- queries --------------------------------------------------------------------------
     def check_query(self, decl: ast.BlockDecl) -> m.Query | None:

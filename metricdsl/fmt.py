@@ -254,7 +254,7 @@ def starts_entry(line: Line) -> bool:
     first = line.tokens[0]
     if first.type in KEY_TYPES or first.type == "JOIN":
         return True
-    return first.type == "NAME" and len(line.tokens) > 1 and line.tokens[1].type == "LBRACE"
+    return first.type in ("NAME", "BLOCK_NAME") and len(line.tokens) > 1 and line.tokens[1].type == "LBRACE"
 
 
 def render_tokens(line_tokens: list[Token], signs: set[int]) -> str:

@@ -25,7 +25,7 @@ KEYWORDS = (
     "source dimension metric decompose query target calendar where having by and or not in is null "
     "between like case when then else end true false"
 ).split()
-DECLARATION_START = re.compile(r"^[ \t]*(source|dimension|metric|decompose|query|calendar|target)\b", re.M)
+DECLARATION_START = re.compile(r"^[ \t]*(source|dimension|metric|decompose|query|calendar|target)\b(?![ \t]*:)", re.M)
 
 TOKEN_NAMES = {
     "NAME": "a name", "KEY": "a property `key:`", "TEXT": "a \"label\"", "TEXT_KEY": "a \"key\":",
@@ -33,7 +33,7 @@ TOKEN_NAMES = {
     "PERCENT": "a percentage", "DURATION": "a duration like `1 year`", "LBRACE": "`{`", "RBRACE": "`}`",
     "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "EQUAL": "`=`", "COMPARE": "a comparison",
     "DIRECTION": "`asc`/`desc`", "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`",
-    "DOT": "`.`", "__ANON_0": "`..`", "$END": "end of file", "NOT": "`not`",
+    "DOT": "`.`", "__ANON_0": "`..`", "$END": "end of file", "NOT": "`not`", "BLOCK_NAME": "a block `name {`",
 }
 
 
@@ -144,16 +144,10 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Spa
         return Diagnostic("E002", "unexpected end of declaration" + _expected(error), end_span)
     width = max(1, len(str(token)))
     span = Span(source.path, line, column, token.end_line or line, token.end_column or column + width)
-    history = getattr(error, "token_history", None) or []
-    if set(error.expected) == {"LBRACE"} and history and history[-1].type == "NAME":
-        # `metrics: revenue buyers`: a name that is not followed by `,` reads as the start of a
-        # nested block `name { … }`; the mistake is the missing comma before that name.
-        stray = history[-1]
-        return Diagnostic("E002", f"unexpected `{stray}`", Span(
-            source.path, stray.line or line, stray.column or column, stray.end_line or line,
-            stray.end_column or column + len(str(stray))),
-            _close(did_you_mean(str(stray), ["asc", "desc"]))
-            or f"separate the items of a list with `,` (`…, {stray}`); a property is written `key: value`")
+    if token.type == "NAME" and "COMMA" in _acceptable(error):
+        # `metrics: revenue buyers`: a second name inside a list; the mistake is the missing comma.
+        return Diagnostic("E002", f"unexpected `{token}`", span, _close(did_you_mean(str(token), ["asc", "desc"]))
+                          or f"separate the items of a list with `,` (`…, {token}`); a property is written `key: value`")
     help_text = None
     if token.type == "NAME":
         help_text = _close(did_you_mean(str(token), KEYWORDS))
@@ -187,13 +181,24 @@ def _describe(token: Token) -> str:
 
 
 def _expected(error: UnexpectedInput) -> str:
-    expected = getattr(error, "expected", None) or getattr(error, "allowed", None) or set()
+    expected = _acceptable(error)
     names = sorted({TOKEN_NAMES.get(t, _literal(t)) for t in expected})
     if {"NAME", "NUMBER", "STRING", "LPAR"} <= set(expected):
         return "; expected an expression"
     if not names or len(names) > 8:
         return ""
     return "; expected " + ", ".join(names)
+
+
+def _acceptable(error: UnexpectedInput) -> set[str]:
+    """What the parser accepts at the error, after its pending reductions (sharper than lark's set)."""
+    interactive = getattr(error, "interactive_parser", None)
+    if interactive is not None:
+        try:
+            return set(interactive.accepts())
+        except Exception:  # noqa: BLE001 - fall back to lark's own set
+            pass
+    return set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
 
 
 def _literal(terminal: str) -> str:
@@ -309,7 +314,10 @@ class AstBuilder:
         return ast.Item("range", c[0], self._span(meta), upper=c[1])
 
     def by_item(self, meta: Any, c: list[Any]) -> ast.Item:
-        return ast.Item("by", c[0], self._span(meta), by=c[1], block=c[2])
+        by = c[1]
+        if isinstance(by, Token):  # `by weights { … }`: a block name
+            by = ast.Name((str(by),), self._token_span(by))
+        return ast.Item("by", c[0], self._span(meta), by=by, block=c[2])
 
     # expressions
     def _binary(self, op: str, meta: Any, c: list[Any]) -> ast.Binary:
