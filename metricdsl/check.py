@@ -73,8 +73,9 @@ class Declared:
 
 
 class Checker:
-    def __init__(self, files: Sequence[ast.FileAST]) -> None:
+    def __init__(self, files: Sequence[ast.FileAST], prove: bool = True) -> None:
         self.files = files
+        self.prove = prove  # prove decompositions exact (sympy); compiling queries does not need it
         self.diagnostics: list[Diagnostic] = []
         self.declared = Declared()
         self.sources: dict[str, m.Source] = {}
@@ -114,7 +115,8 @@ class Checker:
         self.finish_metrics()
         decompositions = [d for d in map(self.check_decomposition, self.declared.decompositions) if d]
         self.check_decomposition_cycles(decompositions)
-        decompositions = mark_exact(decompositions, self.metrics)  # sympy, only when there are identities
+        if self.prove:
+            decompositions = mark_exact(decompositions, self.metrics)  # sympy: only when there are identities
         queries = {name: q for name, decl in self.declared.blocks["query"].items()
                    if (q := self.check_query(decl)) is not None}
         return m.Project(

@@ -48,10 +48,10 @@ def print_diagnostics(diagnostics: list[Diagnostic], files: dict[str, SourceFile
         click.echo(render_text(diagnostic, files), err=err)
 
 
-def load_or_exit(project: Path, show_warnings: bool = False) -> m.Project:
+def load_or_exit(project: Path, show_warnings: bool = False, prove: bool = False) -> m.Project:
     from metricdsl.project import load
 
-    loaded = load(project)
+    loaded = load(project, prove)
     shown = loaded.diagnostics if (show_warnings or loaded.model is None) else []
     print_diagnostics(shown, loaded.files)
     if loaded.model is None:
@@ -385,7 +385,7 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 
     from metricdsl.decompose import measure, residual_table
 
-    model = load_or_exit(project)
+    model = load_or_exit(project, prove=True)
     if not model.decompositions:
         click.echo(f"{project} declares no decompositions")
         return

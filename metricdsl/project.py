@@ -32,7 +32,8 @@ def find_files(root: Path) -> list[Path]:
     return sorted((p for p in root.rglob("*.metric") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
 
 
-def load(root: Path | str) -> LoadedProject:
+def load(root: Path | str, prove: bool = True) -> LoadedProject:
+    """Read, parse and check a project; `prove=False` skips proving decompositions exact (slow sympy)."""
     root = Path(root)
     if not root.exists():
         return LoadedProject(root, None, [Diagnostic("E005", f"project path `{root}` does not exist", None,
@@ -42,7 +43,7 @@ def load(root: Path | str) -> LoadedProject:
         return LoadedProject(root, None, [Diagnostic("E005", f"no .metric files in `{display_path(root)}`", None,
                                                      "a project is a folder of .metric files")])
     unreadable: dict[str, SourceFile] = {}
-    loaded = check_sources(root, [read_or_report(p, unreadable) for p in paths])
+    loaded = check_sources(root, [read_or_report(p, unreadable) for p in paths], prove)
     loaded.files.update(unreadable)  # so that the report shows the line with the invalid byte
     return loaded
 
@@ -84,7 +85,7 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def check_sources(root: Path, inputs: list[SourceFile | Diagnostic]) -> LoadedProject:
+def check_sources(root: Path, inputs: list[SourceFile | Diagnostic], prove: bool = True) -> LoadedProject:
     from metricdsl.check import Checker
 
     diagnostics = [i for i in inputs if isinstance(i, Diagnostic)]
@@ -93,7 +94,7 @@ def check_sources(root: Path, inputs: list[SourceFile | Diagnostic]) -> LoadedPr
     for tree, problems in parse_all(sources):
         trees.append(tree)
         diagnostics.extend(problems)
-    checker = Checker(trees)
+    checker = Checker(trees, prove)
     model = checker.run()
     diagnostics.extend(checker.diagnostics)
     diagnostics = sorted(set(diagnostics), key=sort_key)
