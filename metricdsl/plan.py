@@ -159,8 +159,9 @@ class Planner:
         for dim in self.query.by:
             if dim in self.project.dimensions:
                 self.files.add(self.project.dimensions[dim].location.file)
-        order = [OrderBy(column_name(o.name), o.descending) for o in self.query.order] or [
-            OrderBy(d.column, False) for d in dims]
+        order = [OrderBy(column_name(o.name), o.descending) for o in self.query.order]
+        ordered = {o.column for o in order}
+        order += [OrderBy(d.column, False) for d in dims if d.column not in ordered]  # ties: same rows everywhere
         return QueryPlan(
             name=self.query.name, dims=dims, scans=list(self.scans.values()), metrics=outputs,
             where=self.query.where, period=self.query.period, order=order, limit=self.query.limit,

@@ -108,7 +108,7 @@ def test_definition_of_metric_and_column(client: LspClient, project: Path) -> No
     column = client.request("textDocument/definition", {
         "textDocument": doc(project), "position": position_of(project, "sum(orders.amount)", offset=13)})
     assert column["result"]["uri"] == (project / "sources.metric").as_uri()
-    assert column["result"]["range"]["start"] == position_of(project, "amount: decimal", name="sources.metric")
+    assert column["result"]["range"]["start"] == position_of(project, "amount:", name="sources.metric")
 
 
 def _completion(client: LspClient, project: Path, line: int, character: int, text: str) -> list[dict[str, Any]]:

@@ -88,4 +88,5 @@ SELECT
 FROM "grouped"
 ORDER BY
   "time_quarter" ASC,
-  "revenue" DESC;
+  "revenue" DESC,
+  "price_band" ASC;

@@ -39,4 +39,6 @@ SELECT
   ) AS DOUBLE) / NULLIF(COALESCE("revenue", 0), 0) AS "margin_rate"
 FROM "scan_orders"
 ORDER BY
-  "revenue" DESC;
+  "revenue" DESC,
+  "category" ASC,
+  "product" ASC;

@@ -34,5 +34,6 @@ SELECT
   CAST(COALESCE("revenue", 0) AS DOUBLE) / NULLIF(COALESCE("buyers", 0), 0) AS "aov"
 FROM "scan_orders"
 ORDER BY
-  "revenue" DESC
+  "revenue" DESC,
+  "city" ASC
 LIMIT 5;

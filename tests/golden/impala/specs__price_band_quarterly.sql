@@ -214,4 +214,5 @@ SELECT
 FROM `grouped`
 ORDER BY
   `time_quarter` ASC,
-  `revenue` DESC NULLS LAST;
+  `revenue` DESC NULLS LAST,
+  `price_band` ASC;

@@ -35,4 +35,6 @@ SELECT
   ) AS DOUBLE) / NULLIF(COALESCE(`revenue`, 0), 0) AS `margin_rate`
 FROM `scan_orders`
 ORDER BY
-  `revenue` DESC NULLS LAST;
+  `revenue` DESC NULLS LAST,
+  `category` ASC,
+  `product` ASC;

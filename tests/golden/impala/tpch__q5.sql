@@ -32,4 +32,5 @@ SELECT
   COALESCE(`sum_disc_price`, 0) AS `revenue`
 FROM `scan_lineitem`
 ORDER BY
-  `revenue` DESC NULLS LAST;
+  `revenue` DESC NULLS LAST,
+  `nation` ASC;

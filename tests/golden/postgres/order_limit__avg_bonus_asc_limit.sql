@@ -16,5 +16,6 @@ SELECT
 FROM "scan_scores"
 ORDER BY
   "avg_bonus" ASC,
-  "points" DESC NULLS LAST
+  "points" DESC NULLS LAST,
+  "player" ASC
 LIMIT 5;

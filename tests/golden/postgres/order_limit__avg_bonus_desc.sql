@@ -13,4 +13,5 @@ SELECT
   "avg_bonus" AS "avg_bonus"
 FROM "scan_scores"
 ORDER BY
-  "avg_bonus" DESC NULLS LAST;
+  "avg_bonus" DESC NULLS LAST,
+  "player" ASC;

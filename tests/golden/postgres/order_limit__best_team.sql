@@ -13,5 +13,6 @@ SELECT
   COALESCE("points", 0) AS "points"
 FROM "scan_scores"
 ORDER BY
-  "points" DESC NULLS LAST
+  "points" DESC NULLS LAST,
+  "team" ASC
 LIMIT 1;

@@ -34,5 +34,6 @@ SELECT
   CAST(COALESCE("revenue", 0) AS DOUBLE PRECISION) / NULLIF(COALESCE("buyers", 0), 0) AS "aov"
 FROM "scan_orders"
 ORDER BY
-  "revenue" DESC NULLS LAST
+  "revenue" DESC NULLS LAST,
+  "city" ASC
 LIMIT 5;
