@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
 from metricdsl.source import Span
 
@@ -140,10 +139,10 @@ class Case:
     span: Span
 
 
-Expr = Union[
-    Number, SqlString, Text, DateLiteral, Multiplier, Percent, Duration, Boolean, Null,
-    Name, Call, Unary, Binary, InList, Between, Like, IsNull, Case,
-]
+Expr = (
+    Number | SqlString | Text | DateLiteral | Multiplier | Percent | Duration | Boolean | Null
+    | Name | Call | Unary | Binary | InList | Between | Like | IsNull | Case
+)
 
 
 # ---- property blocks -----------------------------------------------------------------------
@@ -193,7 +192,7 @@ class KeyedEntry:
     key_span: Span
 
 
-Entry = Union[Property, NestedBlock, JoinEntry, KeyedEntry]
+Entry = Property | NestedBlock | JoinEntry | KeyedEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +261,7 @@ class BlockDecl:
     name_span: Span
 
 
-Declaration = Union[SourceDecl, DimensionDecl, MetricDecl, DecomposeDecl, BlockDecl]
+Declaration = SourceDecl | DimensionDecl | MetricDecl | DecomposeDecl | BlockDecl
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,25 @@ declaration that fails keeps its name known so that it does not cause follow-up 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import cast
 
 from metricdsl import ast
 from metricdsl import model as m
+from metricdsl.decompose import mark_exact
 from metricdsl.diagnostics import Diagnostic, Note, did_you_mean
 from metricdsl.joins import JoinGraph
 from metricdsl.source import Span
-from metricdsl.decompose import mark_exact
 from metricdsl.targets import check_calendars, check_targets
 from metricdsl.types import (
-    COLUMN_TYPES, comparable, is_numeric, is_orderable, parse_column_type, unify_numeric,
+    COLUMN_TYPES,
+    comparable,
+    is_numeric,
+    is_orderable,
+    parse_column_type,
+    unify_numeric,
 )
 
 AGGREGATES = ("sum", "avg", "min", "max", "count", "count_distinct")
@@ -96,9 +102,10 @@ class Checker:
         checker.dimension_types = {name: dim.type for name, dim in project.dimensions.items()}
         checker.graph = JoinGraph(project.sources)
         names = checker.declared
-        names.sources = dict.fromkeys(project.sources)  # type: ignore[arg-type]
-        names.dimensions = dict.fromkeys(project.dimensions)  # type: ignore[arg-type]
-        names.metrics = dict.fromkeys(project.metrics)  # type: ignore[arg-type]
+        # A checker made from a model only checks queries, which read these tables for their names.
+        names.sources = cast("dict[str, ast.SourceDecl]", dict.fromkeys(project.sources))
+        names.dimensions = cast("dict[str, ast.DimensionDecl]", dict.fromkeys(project.dimensions))
+        names.metrics = cast("dict[str, ast.MetricDecl]", dict.fromkeys(project.metrics))
         return checker
 
     # ---- entry point ----------------------------------------------------------------------
@@ -108,10 +115,10 @@ class Checker:
             self.check_source(decl)
         self.graph = JoinGraph(self.sources)
         self.check_join_targets()
-        for dim in self.declared.dimensions.values():
-            self.check_dimension(dim)
-        for decl in self.declared.metrics.values():
-            self.resolve_metric(decl)
+        for dimension in self.declared.dimensions.values():
+            self.check_dimension(dimension)
+        for metric in self.declared.metrics.values():
+            self.resolve_metric(metric)
         self.finish_metrics()
         decompositions = [d for d in map(self.check_decomposition, self.declared.decompositions) if d]
         self.check_decomposition_cycles(decompositions)
@@ -325,7 +332,7 @@ class Checker:
         pairs = self.join_pairs(decl.name, target, entry.condition)
         if pairs is None:
             return None
-        if target.key and set(t for _, t in pairs) != set(target.key):
+        if target.key and {t for _, t in pairs} != set(target.key):
             self.error("E303", f"join to `{target.name}` is not many-to-one: it matches on "
                        f"{', '.join(t for _, t in pairs)} but the key of `{target.name}` is {', '.join(target.key)}",
                        entry.span, "join on the whole key of the joined source")

@@ -7,7 +7,7 @@ exists, dimensions carry their expression. Nothing downstream looks at the synta
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,7 +76,7 @@ class Agg(Frozen):
     type: str = "unknown"  # the result type, as far as declared columns tell
 
 
-RowExpr = Annotated[Union[Lit, Col, DimRef, TimeRef, Apply, CaseExpr, Agg], Field(discriminator="kind")]
+RowExpr = Annotated[Lit | Col | DimRef | TimeRef | Apply | CaseExpr | Agg, Field(discriminator="kind")]
 
 
 # ---- metric expressions --------------------------------------------------------------------
@@ -136,7 +136,7 @@ class Cumulative(Frozen):
 
 
 MetricExpr = Annotated[
-    Union[Const, MetricRef, AggLeaf, DistinctHaving, Arith, Filtered, Lag, Cumulative],
+    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative,
     Field(discriminator="kind"),
 ]
 

@@ -12,7 +12,9 @@ from metricdsl.warehouse import QueryResult, rows_to_csv
 
 def json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        exponent = value.as_tuple().exponent
+        whole = isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value()
+        return int(value) if whole else float(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value

@@ -8,6 +8,7 @@ exact) and the file parsed again, so one run reports the errors of every declara
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -21,11 +22,8 @@ from metricdsl import ast
 from metricdsl.diagnostics import Diagnostic, did_you_mean
 from metricdsl.source import SourceFile, Span
 
-KEYWORDS = (
-    "source dimension metric decompose query target calendar where having by and or not in is null "
-    "between like case when then else end true false"
-).split()
-DECLARATION_START = re.compile(r"^[ \t]*(source|dimension|metric|decompose|query|calendar|target)\b(?![ \t]*:)", re.M)
+KEYWORDS = ["source", "dimension", "metric", "decompose", "query", "target", "calendar", "where", "having", "by", "and", "or", "not", "in", "is", "null", "between", "like", "case", "when", "then", "else", "end", "true", "false"]
+DECLARATION_START = re.compile(r"^[ \t]*(source|dimension|metric|decompose|query|calendar|target)\b(?![ \t]*:)", re.MULTILINE)
 
 TOKEN_NAMES = {
     "NAME": "a name", "KEY": "a property `key:`", "TEXT": "a \"label\"", "TEXT_KEY": "a \"key\":",
@@ -71,7 +69,7 @@ def parse_file(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     return ast.FileAST(source.path, tuple(declarations), tuple(broken)), diagnostics
 
 
-DECLARED_NAME = re.compile(r"^[ \t]*(?:source|dimension|metric|query|calendar|target)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.M)
+DECLARED_NAME = re.compile(r"^[ \t]*(?:source|dimension|metric|query|calendar|target)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 
 
 def _build(source: SourceFile, tree: Tree[Any]) -> tuple[ast.FileAST, list[Diagnostic]]:
@@ -86,7 +84,7 @@ def _build(source: SourceFile, tree: Tree[Any]) -> tuple[ast.FileAST, list[Diagn
 def _declaration_chunks(text: str) -> list[tuple[int, int]]:
     starts = [m.start(1) for m in DECLARATION_START.finditer(text)]
     bounds = [0, *starts, len(text)] if not starts or starts[0] != 0 else [*starts, len(text)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
 
 
 def _blank_outside(text: str, begin: int, end: int) -> str:
@@ -193,12 +191,13 @@ def _expected(error: UnexpectedInput) -> str:
 def _acceptable(error: UnexpectedInput) -> set[str]:
     """What the parser accepts at the error, after its pending reductions (sharper than lark's set)."""
     interactive = getattr(error, "interactive_parser", None)
-    if interactive is not None:
-        try:
-            return set(interactive.accepts())
-        except Exception:  # noqa: BLE001 - fall back to lark's own set
-            pass
-    return set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
+    fallback = set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
+    if interactive is None:
+        return fallback
+    try:
+        return set(interactive.accepts())
+    except UnexpectedInput:  # the pending reductions themselves fail: lark's own set is all there is
+        return fallback
 
 
 def _literal(terminal: str) -> str:

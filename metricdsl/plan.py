@@ -8,9 +8,8 @@ combined measures. The SQL stage turns this plan into a statement per dialect.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from metricdsl import model as m
 
@@ -96,7 +95,7 @@ class Compute:
     args: tuple[Value, ...]
 
 
-Value = Union[MeasureRef, Number, Compute]
+Value = MeasureRef | Number | Compute
 
 
 @dataclass(frozen=True)

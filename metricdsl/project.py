@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from metricdsl import ast
 from metricdsl import model as m
 from metricdsl.diagnostics import Diagnostic, sort_key
-from metricdsl import ast
 from metricdsl.parse import parse_file, parser
 from metricdsl.source import DecodeFailure, SourceFile, display_path, read_source
 

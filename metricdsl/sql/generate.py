@@ -14,13 +14,21 @@ a hash aggregate (PostgreSQL cannot run FULL JOIN … ON a IS NOT DISTINCT FROM 
 from __future__ import annotations
 
 import datetime
-from typing import Callable
+from collections.abc import Callable
 
 from sqlglot import exp
 
 from metricdsl import model as m
 from metricdsl.plan import (
-    Compute, DistinctHavingMeasure, Measure, MeasureRef, Number, QueryPlan, Scan, Shift, Value,
+    Compute,
+    DistinctHavingMeasure,
+    Measure,
+    MeasureRef,
+    Number,
+    QueryPlan,
+    Scan,
+    Shift,
+    Value,
 )
 from metricdsl.sql.dialect import Target
 
@@ -29,7 +37,7 @@ GRAIN_INTERVAL = {"day": (1, "DAY"), "week": (7, "DAY"), "month": (1, "MONTH"), 
 DATE_PARTS = {"year": "YEAR", "quarter": "QUARTER", "month": "MONTH", "week": "WEEK", "day": "DAY"}
 COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
 ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
-SIMPLE_FUNCS: dict[str, Callable[..., exp.Expression]] = {
+SIMPLE_FUNCS: dict[str, Callable[..., exp.Expr]] = {
     "abs": lambda a: exp.Abs(this=a[0]),
     "floor": lambda a: exp.Floor(this=a[0]),
     "ceil": lambda a: exp.Ceil(this=a[0]),
@@ -50,29 +58,29 @@ def col(name: str, table: str | None = None) -> exp.Column:
     return exp.Column(this=ident(name), table=ident(table) if table else None)
 
 
-def paren(node: exp.Expression) -> exp.Expression:
+def paren(node: exp.Expr) -> exp.Expr:
     if isinstance(node, (exp.Binary, exp.Not, exp.Neg, exp.Between, exp.In, exp.Is)):
         return exp.Paren(this=node)
     return node
 
 
-def date_literal(value: datetime.date) -> exp.Expression:
+def date_literal(value: datetime.date) -> exp.Expr:
     return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("DATE"))
 
 
-def safe_divide(numerator: exp.Expression, denominator: exp.Expression) -> exp.Expression:
+def safe_divide(numerator: exp.Expr, denominator: exp.Expr) -> exp.Expr:
     """Real division that is NULL where the denominator is 0 or NULL, on every engine."""
     left = exp.Cast(this=numerator, to=exp.DataType.build("DOUBLE"))
     right = exp.Nullif(this=denominator, expression=exp.Literal.number(0))
     return exp.Div(this=left, expression=right)
 
 
-def truncate(grain: str, value: exp.Expression) -> exp.Expression:
-    return exp.Cast(this=exp.DateTrunc(this=value, unit=exp.Literal.string(grain.upper())),
-                    to=exp.DataType.build("DATE"))
+def truncate(grain: str, value: exp.Expr) -> exp.Expr:
+    trunc = exp.DateTrunc(this=value, unit=exp.Literal.string(grain.upper()))  # type: ignore[no-untyped-call]
+    return exp.Cast(this=trunc, to=exp.DataType.build("DATE"))
 
 
-def add_interval(value: exp.Expression, count: int | exp.Expression, unit: str) -> exp.Expression:
+def add_interval(value: exp.Expr, count: int | exp.Expr, unit: str) -> exp.Expr:
     """value + count units (unit: day week month quarter year), as a DATE."""
     step, base_unit = GRAIN_INTERVAL[unit]
     amount = exp.Literal.number(count * step) if isinstance(count, int) else (
@@ -84,16 +92,16 @@ def add_interval(value: exp.Expression, count: int | exp.Expression, unit: str) 
 class RowCompiler:
     """Row-level IR → sqlglot, relative to one base source (dimensions and time follow its joins)."""
 
-    def __init__(self, project: m.Project, base: str, time_value: exp.Expression | None = None) -> None:
+    def __init__(self, project: m.Project, base: str, time_value: exp.Expr | None = None) -> None:
         self.project = project
         self.base = base
         self.time_value = time_value  # the (possibly shifted) time column used by time.* dimensions
         self.needed: set[str] = set()
 
-    def __call__(self, expr: m.RowExpr) -> exp.Expression:
+    def __call__(self, expr: m.RowExpr) -> exp.Expr:
         return self.compile(expr)
 
-    def compile(self, expr: m.RowExpr) -> exp.Expression:
+    def compile(self, expr: m.RowExpr) -> exp.Expr:
         if isinstance(expr, m.Lit):
             return literal(expr)
         if isinstance(expr, m.Col):
@@ -111,14 +119,14 @@ class RowCompiler:
             return aggregate(expr.func, None if expr.arg is None else self.compile(expr.arg))
         return self.apply(expr)
 
-    def time(self) -> exp.Expression:
+    def time(self) -> exp.Expr:
         if self.time_value is not None:
             return self.time_value
         column = self.project.sources[self.base].time_column
         assert column is not None, f"source {self.base} has no time column"
         return col(column, self.base)
 
-    def apply(self, expr: m.Apply) -> exp.Expression:
+    def apply(self, expr: m.Apply) -> exp.Expr:
         op = expr.op
         args = [self.compile(a) for a in expr.args]
         if op in ARITH:
@@ -135,10 +143,10 @@ class RowCompiler:
             return exp.Neg(this=paren(args[0]))
         return self.predicate(op, args) or self.function(op, args)
 
-    def predicate(self, op: str, args: list[exp.Expression]) -> exp.Expression | None:
+    def predicate(self, op: str, args: list[exp.Expr]) -> exp.Expr | None:
         negated = op.startswith("not_")
         base_op = op.removeprefix("not_")
-        node: exp.Expression
+        node: exp.Expr
         if base_op == "in":
             node = exp.In(this=paren(args[0]), expressions=args[1:])
         elif base_op == "between":
@@ -152,7 +160,7 @@ class RowCompiler:
             return None
         return exp.Not(this=exp.Paren(this=node)) if negated else node
 
-    def function(self, op: str, args: list[exp.Expression]) -> exp.Expression:
+    def function(self, op: str, args: list[exp.Expr]) -> exp.Expr:
         if op in DATE_PARTS:
             return exp.Extract(this=exp.Var(this=DATE_PARTS[op]), expression=args[1 if len(args) > 1 else 0])
         if op == "date_trunc":
@@ -161,7 +169,7 @@ class RowCompiler:
         return SIMPLE_FUNCS[op](args)
 
 
-def literal(expr: m.Lit) -> exp.Expression:
+def literal(expr: m.Lit) -> exp.Expr:
     if expr.type == "number":
         return exp.Literal.number(expr.value)
     if expr.type == "string":
@@ -173,7 +181,7 @@ def literal(expr: m.Lit) -> exp.Expression:
     return exp.Null()
 
 
-def aggregate(func: str, arg: exp.Expression | None) -> exp.Expression:
+def aggregate(func: str, arg: exp.Expr | None) -> exp.Expr:
     if func == "count":
         return exp.Count(this=arg if arg is not None else exp.Star())
     if func == "count_distinct":
@@ -181,7 +189,7 @@ def aggregate(func: str, arg: exp.Expression | None) -> exp.Expression:
     return {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[func](this=arg)
 
 
-def with_filter(agg: exp.Expression, condition: exp.Expression | None) -> exp.Expression:
+def with_filter(agg: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
     return agg if condition is None else exp.Filter(this=agg, expression=exp.Where(this=condition))
 
 
@@ -190,7 +198,7 @@ class StatementBuilder:
         self.project = project
         self.plan = plan
         self.target = target
-        self.ctes: list[tuple[str, exp.Expression]] = []
+        self.ctes: list[tuple[str, exp.Expr]] = []
         self.measure_columns = [c for scan in plan.scans for c in scan_columns(scan)]
         self.measure_types = {c: t for scan in plan.scans for c, t in scan_types(scan).items()}
 
@@ -210,7 +218,7 @@ class StatementBuilder:
         reused = self.reused_ctes()
         for name, query in self.ctes:
             materialize = self.target.materialized_ctes and name in reused
-            final = final.with_(ident(name), as_=query, materialized=materialize or None)  # type: ignore[arg-type]
+            final = final.with_(ident(name), as_=query, materialized=materialize or None)
         return final
 
     def reused_ctes(self) -> set[str]:
@@ -247,19 +255,19 @@ class StatementBuilder:
         return "grouped"
 
     @staticmethod
-    def within_calendar(column: str) -> exp.Expression:
+    def within_calendar(column: str) -> exp.Expr:
         """Lagged rows labelled past the last bucket of the data (no period given) are not output buckets."""
         last = exp.Subquery(this=exp.select(exp.Max(this=col(column))).from_(ident("calendar")))
         return exp.Or(this=exp.Is(this=col(column), expression=exp.Null()),
                       expression=exp.LTE(this=col(column), expression=last))
 
     def padded(self, relation: str, present: list[str]) -> exp.Select:
-        columns: list[exp.Expression] = [col(c) for c in self.dim_columns()]
+        columns: list[exp.Expr] = [col(c) for c in self.dim_columns()]
         for name in self.measure_columns:
             columns.append(col(name) if name in present else exp.alias_(self.typed_null(name), ident(name)))
         return exp.select(*columns).from_(ident(relation))
 
-    def typed_null(self, column: str) -> exp.Expression:
+    def typed_null(self, column: str) -> exp.Expr:
         """NULL of the measure's type: PostgreSQL types an untyped NULL ∪ NULL as text."""
         type_name = self.measure_types.get(column, "unknown")
         if type_name in ("unknown", "null", "number"):
@@ -271,7 +279,7 @@ class StatementBuilder:
         time_dim = self.plan.time_dim
         assert time_dim is not None
         others = [d.column for d in self.plan.dims if d.grain is None]
-        columns: list[exp.Expression] = []
+        columns: list[exp.Expr] = []
         for d in self.plan.dims:
             columns.append(col(d.column, "calendar" if d.grain else "present"))
         columns += [exp.alias_(self.typed_null(c), ident(c)) for c in self.measure_columns]
@@ -301,7 +309,7 @@ class StatementBuilder:
         return self.series(grain, column, col("first_bucket", "bounds"), col("last_bucket", "bounds"), bounds)
 
     @staticmethod
-    def bucket_range(select: exp.Select, bucket: exp.Expression) -> exp.Select:
+    def bucket_range(select: exp.Select, bucket: exp.Expr) -> exp.Select:
         return select.select(exp.alias_(exp.Min(this=bucket), ident("first_bucket")),
                              exp.alias_(exp.Max(this=bucket.copy()), ident("last_bucket")))
 
@@ -314,13 +322,13 @@ class StatementBuilder:
         select = self.from_with_joins(self.bucket_range(exp.select(), bucket), scan.source, rows)
         return select.where(where) if where is not None else select
 
-    def series(self, grain: str, column: str, first: exp.Expression, last: exp.Expression,
+    def series(self, grain: str, column: str, first: exp.Expr, last: exp.Expr,
                bounds: exp.Select | None) -> exp.Select:
         if self.target.generate_series:
             return self.generated_series(grain, column, first, last, bounds)
         return self.numbered_series(grain, column, first, last, bounds)
 
-    def generated_series(self, grain: str, column: str, first: exp.Expression, last: exp.Expression,
+    def generated_series(self, grain: str, column: str, first: exp.Expr, last: exp.Expr,
                          bounds: exp.Select | None) -> exp.Select:
         step, unit = GRAIN_INTERVAL[grain]
         interval = exp.Interval(this=exp.Literal.string(str(step)), unit=exp.Var(this=unit))
@@ -335,7 +343,7 @@ class StatementBuilder:
         return select.from_(exp.Subquery(this=bounds, alias=exp.TableAlias(this=ident("bounds")))).join(
             table, join_type="CROSS")
 
-    def numbered_series(self, grain: str, column: str, first: exp.Expression, last: exp.Expression,
+    def numbered_series(self, grain: str, column: str, first: exp.Expr, last: exp.Expr,
                         bounds: exp.Select | None) -> exp.Select:
         """A calendar without generate_series: 0…9999 from crossed digits, added to the first bucket."""
         digits = union_all([exp.select(exp.alias_(exp.Literal.number(d), ident("d"))) for d in range(10)])
@@ -369,17 +377,17 @@ class StatementBuilder:
             time_value = shifted(RowCompiler(self.project, scan.source).time(), scan.shift)
         return RowCompiler(self.project, scan.source, time_value)
 
-    def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expression:
+    def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr:
         arg = None if measure.arg is None else rows(measure.arg)
         condition = None if measure.condition is None else rows(measure.condition)
         return with_filter(aggregate(measure.func, arg), condition)
 
-    def scan_dims(self, scan: Scan, rows: RowCompiler) -> list[exp.Expression]:
+    def scan_dims(self, scan: Scan, rows: RowCompiler) -> list[exp.Expr]:
         """Group keys of a scan; a cumulative scan takes its time bucket from the calendar row."""
         return [col(d.column, "calendar") if scan.window is not None and d.grain else rows(self.dim_expr(d.name))
                 for d in self.plan.dims]
 
-    def grouped_scan(self, scan: Scan, rows: RowCompiler, measures: list[exp.Expression],
+    def grouped_scan(self, scan: Scan, rows: RowCompiler, measures: list[exp.Expr],
                      conditions: list[m.RowExpr | None]) -> exp.Select:
         dims = self.scan_dims(scan, rows)
         select = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)], *measures)
@@ -394,8 +402,8 @@ class StatementBuilder:
             return m.TimeRef(grain=name.split(".")[1])  # type: ignore[arg-type]
         return m.DimRef(name=name)
 
-    def scan_where(self, scan: Scan, rows: RowCompiler, conditions: list[m.RowExpr | None]) -> exp.Expression | None:
-        parts: list[exp.Expression] = []
+    def scan_where(self, scan: Scan, rows: RowCompiler, conditions: list[m.RowExpr | None]) -> exp.Expr | None:
+        parts: list[exp.Expr] = []
         period = self.plan.period
         if period is not None and scan.window is None:
             parts.extend(self.period_filter(scan, rows, period))
@@ -406,7 +414,7 @@ class StatementBuilder:
             parts.append(paren(or_all([rows(c) for c in unique.values()])))
         return and_all(parts) if parts else None
 
-    def period_filter(self, scan: Scan, rows: RowCompiler, period: m.Period) -> list[exp.Expression]:
+    def period_filter(self, scan: Scan, rows: RowCompiler, period: m.Period) -> list[exp.Expr]:
         """Rows whose (shifted) time lies in the period; on the raw column where that is exact,
         so that a warehouse can still prune partitions for lagged scans."""
         start, stop = period.start, period.end + datetime.timedelta(days=1)
@@ -432,7 +440,7 @@ class StatementBuilder:
             select = select.join(table_ref(self.project.sources[hop_to].table, hop_to), on=on, join_type="LEFT")
         return select
 
-    def window_condition(self, scan: Scan, rows: RowCompiler) -> exp.Expression:
+    def window_condition(self, scan: Scan, rows: RowCompiler) -> exp.Expr:
         """Rows from the window's start up to the end of the calendar bucket."""
         window = scan.window
         time_dim = self.plan.time_dim
@@ -491,7 +499,7 @@ class StatementBuilder:
             select = select.limit(self.plan.limit)
         return select
 
-    def value(self, value: Value) -> exp.Expression:
+    def value(self, value: Value) -> exp.Expr:
         if isinstance(value, MeasureRef):
             ref = col(value.column)
             return exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)]) if value.zero_when_empty else ref
@@ -499,7 +507,7 @@ class StatementBuilder:
             return exp.Literal.number(value.value)
         return self.compute(value)
 
-    def compute(self, value: Compute) -> exp.Expression:
+    def compute(self, value: Compute) -> exp.Expr:
         args = [self.value(a) for a in value.args]
         if value.op == "/":
             return safe_divide(paren(args[0]), paren(args[1]))
@@ -532,12 +540,11 @@ def scan_columns(scan: Scan) -> list[str]:
 
 def table_ref(parts: tuple[str, ...], alias: str) -> exp.Table:
     names = [ident(p) for p in parts]
-    table = exp.Table(this=names[-1], db=names[-2] if len(names) > 1 else None,
-                      catalog=names[-3] if len(names) > 2 else None)
-    return table.as_(ident(alias))
+    return exp.Table(this=names[-1], db=names[-2] if len(names) > 1 else None,
+                     catalog=names[-3] if len(names) > 2 else None, alias=exp.TableAlias(this=ident(alias)))
 
 
-def iso_year_start(week: exp.Expression) -> exp.Expression:
+def iso_year_start(week: exp.Expr) -> exp.Expr:
     """Monday of ISO week 1 of the ISO year a week (given by its Monday) belongs to.
 
     The week's Thursday is in its ISO year; 4 January is always in week 1."""
@@ -545,7 +552,7 @@ def iso_year_start(week: exp.Expression) -> exp.Expression:
     return truncate("week", add_interval(january_first, 3, "day"))
 
 
-def shifted(value: exp.Expression, shift: Shift) -> exp.Expression:
+def shifted(value: exp.Expr, shift: Shift) -> exp.Expr:
     if shift.months:
         value = add_interval(value, shift.months, "month")
     if shift.days:
@@ -570,21 +577,21 @@ def months_before(value: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, value.day)
 
 
-def union_all(selects: list[exp.Select]) -> exp.Expression:
-    result: exp.Expression = selects[0]
+def union_all(selects: list[exp.Select]) -> exp.Expr:
+    result: exp.Expr = selects[0]
     for select in selects[1:]:
         result = exp.Union(this=result, expression=select, distinct=False)
     return result
 
 
-def and_all(parts: list[exp.Expression]) -> exp.Expression:
+def and_all(parts: list[exp.Expr]) -> exp.Expr:
     result = parts[0]
     for part in parts[1:]:
         result = exp.And(this=result, expression=part)
     return result
 
 
-def or_all(parts: list[exp.Expression]) -> exp.Expression:
+def or_all(parts: list[exp.Expr]) -> exp.Expr:
     result = paren(parts[0])
     for part in parts[1:]:
         result = exp.Or(this=result, expression=paren(part))
