@@ -111,12 +111,17 @@ def test_plan_json_keeps_every_invariant() -> None:
 CAP = re.compile(r"cap:\s*conversion <= 1\.5x")  # whatever `metricdsl fmt` aligned it to
 
 
-def test_fixed_drivers_keep_1x(tmp_path: Path) -> None:
+def specs_with_cap_replaced(tmp_path: Path, replacement: str) -> Path:
+    """A copy of the example's specs whose conversion cap line is `replacement`."""
     project = tmp_path / "p"
     project.mkdir()
     for path in SPECS.glob("*.metric"):
-        text = CAP.sub("fixed: aov", path.read_text(encoding="utf-8"))
-        (project / path.name).write_text(text, encoding="utf-8")
+        (project / path.name).write_text(CAP.sub(replacement, path.read_text(encoding="utf-8")), encoding="utf-8")
+    return project
+
+
+def test_fixed_drivers_keep_1x(tmp_path: Path) -> None:
+    project = specs_with_cap_replaced(tmp_path, "fixed: aov")
     result = run("plan", str(project), "--target", TARGET, "--format", "json", "--data", str(SPECS / "data"))
     assert result.exit_code == 0, result.output
     drivers = {d["metric"]: d for d in json.loads(result.stdout)["drivers"]}
@@ -165,11 +170,7 @@ def test_table_report() -> None:
 
 
 def test_infeasible_caps_fail_in_one_line_and_write_nothing(tmp_path: Path) -> None:
-    project = tmp_path / "p"
-    project.mkdir()
-    for path in SPECS.glob("*.metric"):
-        text = CAP.sub("cap: conversion <= 1.5x, reach <= 2x, aov <= 2x", path.read_text(encoding="utf-8"))
-        (project / path.name).write_text(text, encoding="utf-8")
+    project = specs_with_cap_replaced(tmp_path, "cap: conversion <= 1.5x, reach <= 2x, aov <= 2x")
     out = tmp_path / "plan.json"
     result = run("plan", str(project), "--target", TARGET, "--format", "json", "--out", str(out),
                  "--data", str(SPECS / "data"))
