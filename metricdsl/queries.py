@@ -177,7 +177,7 @@ class QueryChecker:
                 return
 
     def expanded_nodes(self, expr: m.MetricExpr, seen: set[str]) -> list[m.MetricExpr]:
-        from metricdsl.check import walk_metric
+        from metricdsl.trees import walk_metric
 
         nodes: list[m.MetricExpr] = []
         for node in walk_metric(expr):

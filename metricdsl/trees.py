@@ -1,0 +1,166 @@
+"""Walking the model's trees: row and metric expressions, references, base sources, additivity,
+and cycles in a dependency graph. Pure functions over metricdsl.model, shared by the checker,
+the query checker and the tools that read a checked project."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from metricdsl import model as m
+
+
+def walk_row(expr: m.RowExpr | None) -> Iterable[m.RowExpr]:
+    if expr is None:
+        return
+    yield expr
+    if isinstance(expr, m.Apply):
+        for arg in expr.args:
+            yield from walk_row(arg)
+    elif isinstance(expr, m.CaseExpr):
+        for cond, value in expr.whens:
+            yield from walk_row(cond)
+            yield from walk_row(value)
+        yield from walk_row(expr.otherwise)
+    elif isinstance(expr, m.Agg):
+        yield from walk_row(expr.arg)
+
+
+def inside_aggregate(condition: m.RowExpr, target: m.Col) -> bool:
+    return any(isinstance(n, m.Agg) and any(x is target for x in walk_row(n.arg)) for n in walk_row(condition))
+
+
+def walk_metric(expr: m.MetricExpr) -> Iterable[m.MetricExpr]:
+    yield expr
+    if isinstance(expr, m.Arith):
+        for arg in expr.args:
+            yield from walk_metric(arg)
+    elif isinstance(expr, (m.Filtered, m.Lag, m.Cumulative)):
+        yield from walk_metric(expr.expr)
+
+
+def refs(expr: m.MetricExpr) -> set[str]:
+    return {n.metric for n in walk_metric(expr) if isinstance(n, m.MetricRef)}
+
+
+def leaf_sources(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: frozenset[str] = frozenset()) -> set[str]:
+    found: set[str] = set()
+    for node in walk_metric(expr):
+        if isinstance(node, m.AggLeaf):
+            found.add(node.agg.source)
+        elif isinstance(node, m.DistinctHaving):
+            found.add(node.source)
+        elif isinstance(node, m.MetricRef) and node.metric in exprs and node.metric not in seen:
+            found |= leaf_sources(exprs[node.metric], exprs, seen | {node.metric})
+    return found
+
+
+def filtered_nodes(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr]) -> list[tuple[m.Filtered, set[str]]]:
+    return [(n, leaf_sources(n.expr, exprs)) for n in walk_metric(expr) if isinstance(n, m.Filtered)]
+
+
+def additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: set[str]) -> bool:
+    if isinstance(expr, m.AggLeaf):
+        return expr.agg.func in ("sum", "count")
+    if isinstance(expr, m.MetricRef):
+        if expr.metric in seen or expr.metric not in exprs:
+            return False
+        return additive(exprs[expr.metric], exprs, seen | {expr.metric})
+    if isinstance(expr, m.Filtered):
+        return additive(expr.expr, exprs, seen)
+    if isinstance(expr, m.Lag):
+        return not expr.growth and additive(expr.expr, exprs, seen)
+    if isinstance(expr, m.Arith):
+        return _additive_arith(expr, exprs, seen)
+    return False
+
+
+def _additive_arith(expr: m.Arith, exprs: dict[str, m.MetricExpr], seen: set[str]) -> bool:
+    args = expr.args
+    if expr.op in ("+", "-"):
+        return all(additive(a, exprs, seen) for a in args)
+    if expr.op == "neg":
+        return additive(args[0], exprs, seen)
+    if expr.op == "*":
+        return (isinstance(args[0], m.Const) and additive(args[1], exprs, seen)) or (
+            isinstance(args[1], m.Const) and additive(args[0], exprs, seen))
+    if expr.op == "/":
+        return isinstance(args[1], m.Const) and Decimal(args[1].value) != 0 and additive(args[0], exprs, seen)
+    return False
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each elementary cycle once (Tarjan's strongly connected components, then one cycle per component)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+
+    def visit(start: str) -> None:
+        work = [(start, iter(graph.get(start, ())))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, edges = work[-1]
+            advanced = False
+            for nxt in edges:
+                if nxt not in graph and nxt not in index:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(graph.get(nxt, ()))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    item = stack.pop()
+                    on_stack.discard(item)
+                    component.append(item)
+                    if item == node:
+                        break
+                if len(component) > 1 or node in graph.get(node, ()):
+                    components.append(component)
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return [_cycle_in(sorted(c), graph) for c in components]
+
+
+def _cycle_in(component: list[str], graph: dict[str, list[str]]) -> list[str]:
+    members = set(component)
+    path = [component[0]]
+    while True:
+        nxt = next(n for n in graph[path[-1]] if n in members)
+        if nxt in path:
+            return path[path.index(nxt):]
+        path.append(nxt)
+
+
+def is_product(expr: m.MetricExpr) -> bool:
+    if isinstance(expr, m.MetricRef):
+        return True
+    return isinstance(expr, m.Arith) and expr.op == "*" and all(is_product(a) for a in expr.args)
+
+
+def is_sum(expr: m.MetricExpr) -> bool:
+    if isinstance(expr, m.MetricRef):
+        return True
+    return isinstance(expr, m.Arith) and expr.op in ("+", "-") and all(is_sum(a) for a in expr.args)
+
+
+def first_index(expr: m.MetricExpr, name: str) -> int:
+    order = [n.metric for n in walk_metric(expr) if isinstance(n, m.MetricRef)]
+    return order.index(name)
