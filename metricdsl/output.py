@@ -29,7 +29,7 @@ def text_value(value: Any) -> str:
     if value is None:
         return "∅"
     if isinstance(value, float):
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
+        return f"{value:,.4f}"  # fixed decimals so that right-aligned columns line up
     if isinstance(value, Decimal):
         return f"{value:,}"
     if isinstance(value, int) and not isinstance(value, bool):
