@@ -43,7 +43,9 @@ def main() -> None:
             "python -c pass (baseline)": wall([python, "-c", "pass"], args.repeat, env),
             "metricdsl sql (cold, --no-cache)": wall([*sql, "--no-cache"], args.repeat, env),
             "metricdsl sql (warm, cache hit)": wall(sql, args.repeat, env),
-            "metricdsl check (2,000 metrics)": wall([python, "-m", "metricdsl", "check", str(big)], args.repeat, env),
+            "metricdsl check (2,000 metrics, warm)": wall([python, "-m", "metricdsl", "check", str(big)], args.repeat, env),
+            "metricdsl check (2,000 metrics, no cache)": wall(
+                [python, "-m", "metricdsl", "check", str(big)], args.repeat, {**env, "METRICDSL_NO_CACHE": "1"}),
         }
     baseline = rows["python -c pass (baseline)"]
     print(f"median of {args.repeat} runs, {os.cpu_count()} cores")

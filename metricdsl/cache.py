@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-MAX_ENTRIES = 500
+MAX_ENTRIES = 2000
+PRUNE_EVERY = 64
 
 
 def cache_dir() -> Path:
@@ -57,23 +59,42 @@ def code_fingerprint() -> str:
 
 
 def get(entry: str) -> str | None:
+    data = get_bytes(entry)
+    return None if data is None else data.decode("utf-8")
+
+
+def put(entry: str, text: str) -> None:
+    put_bytes(entry, text.encode("utf-8"))
+
+
+def get_bytes(entry: str) -> bytes | None:
     try:
-        return (cache_dir() / entry).read_text(encoding="utf-8")
+        return (cache_dir() / entry).read_bytes()
     except OSError:
         return None
 
 
-def put(entry: str, text: str) -> None:
+def put_bytes(entry: str, data: bytes) -> None:
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, folder / entry)
-        prune(folder)
+        if secrets.randbelow(PRUNE_EVERY) == 0:  # listing the folder on every write would cost more than it saves
+            prune(folder)
     except OSError:
         pass  # a cache that cannot be written is only slower
+
+
+def file_key(kind: str, path: str, data: bytes) -> str:
+    """Key of one file's derived data (e.g. its syntax tree): the compiler's code, the path, the bytes."""
+    from metricdsl import __version__
+
+    digest = hashlib.sha256(f"{kind}\0{__version__}\0{code_fingerprint()}\0{path}\0".encode())
+    digest.update(data)
+    return f"{kind}-{digest.hexdigest()}"
 
 
 def prune(folder: Path) -> None:

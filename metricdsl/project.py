@@ -8,7 +8,7 @@ from pathlib import Path
 from metricdsl import ast
 from metricdsl import model as m
 from metricdsl.diagnostics import Diagnostic, sort_key
-from metricdsl.parse import parse_file, parser
+from metricdsl.parse import parse_file
 from metricdsl.source import DecodeFailure, SourceFile, display_path, read_source
 
 
@@ -59,30 +59,34 @@ def read_or_report(path: Path, unreadable: dict[str, SourceFile] | None = None) 
         return Diagnostic("E005", f"cannot read `{display_path(path)}`: {error.strerror}", None)
 
 
-PARALLEL_BYTES = 200_000  # below this, starting workers costs more than it saves
+def parse_cached(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
+    """parse_file, remembered per file content in the user's cache (a pickle of our own dataclasses,
+    written by this user, keyed by the compiler's code): unchanged files are not parsed again."""
+    import pickle
+
+    from metricdsl import cache
+
+    if not cache.enabled():
+        return parse_file(source)
+    entry = cache.file_key("ast", source.path, source.text.encode("utf-8"))
+    stored = cache.get_bytes(entry)
+    remembered = _unpickle(stored) if stored is not None else None
+    if remembered is not None:
+        return remembered
+    parsed = parse_file(source)
+    cache.put_bytes(entry, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    return parsed
 
 
-def parse_all(sources: list[SourceFile]) -> list[tuple[ast.FileAST, list[Diagnostic]]]:
-    """Parse every file; large projects are parsed on all cores (forked workers share the loaded parser)."""
-    import os
+def _unpickle(data: bytes) -> tuple[ast.FileAST, list[Diagnostic]] | None:
+    """A cache entry, or None when it is damaged or from an incompatible build (it is parsed again)."""
+    import pickle
 
-    workers = min(len(sources), os.cpu_count() or 1)
-    if workers < 2 or sum(len(s.text) for s in sources) < PARALLEL_BYTES or not _can_fork():
-        return [parse_file(source) for source in sources]
-    import multiprocessing
-
-    parser()  # build (or load) the LALR tables once, before forking
-    ordered = sorted(range(len(sources)), key=lambda i: -len(sources[i].text))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        results = pool.map(parse_file, [sources[i] for i in ordered], chunksize=1)
-    by_index = dict(zip(ordered, results))
-    return [by_index[i] for i in range(len(sources))]
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    try:
+        parsed: tuple[ast.FileAST, list[Diagnostic]] = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+        return None
+    return parsed
 
 
 def check_sources(root: Path, inputs: list[SourceFile | Diagnostic], prove: bool = True) -> LoadedProject:
@@ -91,7 +95,7 @@ def check_sources(root: Path, inputs: list[SourceFile | Diagnostic], prove: bool
     diagnostics = [i for i in inputs if isinstance(i, Diagnostic)]
     sources = [i for i in inputs if isinstance(i, SourceFile)]
     trees = []
-    for tree, problems in parse_all(sources):
+    for tree, problems in map(parse_cached, sources):
         trees.append(tree)
         diagnostics.extend(problems)
     checker = Checker(trees, prove)

@@ -21,12 +21,16 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+# The compiler's caches go to a folder of this test session, never to the user's ~/.cache.
+os.environ.setdefault("METRICDSL_CACHE_DIR", tempfile.mkdtemp(prefix="metricdsl-test-cache-"))
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
