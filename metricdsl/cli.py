@@ -164,7 +164,7 @@ def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
     request = request_from(query, metrics, by, where, period, order, limit)
     from metricdsl import cache
 
-    options = ["sql", dialect, impala_version, repr(sorted(request.items()))]
+    options = ["sql", dialect, impala_version, repr(sorted(request.items())), os.getcwd()]  # header paths
     entry = cache.key(project, options) if cache.enabled() and not no_cache else None
     cached = cache.get(entry) if entry else None
     if cached is not None:
