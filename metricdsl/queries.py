@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from metricdsl import ast
 from metricdsl import model as m
-from metricdsl.diagnostics import did_you_mean
+from metricdsl.diagnostics import Note, did_you_mean
 from metricdsl.source import Span
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ class QueryChecker:
     def check_request(self, metrics: list[tuple[str, Span]], by: list[tuple[str, Span]], where: m.RowExpr | None,
                       period: m.Period | None, where_prop: ast.Property | None) -> None:
         c = self.c
+        self.check_output_columns(metrics, by)
         grains = [n.split(".", 1)[1] for n, _ in by if n.startswith("time.")]
         for name, span in by:
             self.check_dimension_name(name, span)
@@ -107,6 +108,20 @@ class QueryChecker:
                 continue
             self.check_metric_fits(metric, span, by, where, period, where_prop)
             self.check_time_intelligence(metric, span, grains[0] if grains else None)
+
+    def check_output_columns(self, metrics: list[tuple[str, Span]], by: list[tuple[str, Span]]) -> None:
+        """Every output column appears once (§8 names them after the dimension or metric)."""
+        seen: dict[str, tuple[str, Span]] = {}
+        for name, span in [*by, *metrics]:
+            column = name.replace(".", "_")
+            if column in seen:
+                first, first_span = seen[column]
+                what = f"`{name}` is listed twice" if first == name else \
+                    f"`{name}` and `{first}` would both be returned as column `{column}`"
+                self.c.error("E501", what, span, "each dimension and metric appears once in a query",
+                             [Note(first_span, "first listed here")])
+            else:
+                seen[column] = (name, span)
 
     def check_dimension_name(self, name: str, span: Span) -> None:
         from metricdsl.check import time_hint
