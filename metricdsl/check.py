@@ -347,7 +347,7 @@ class Checker:
         if target.key and {t for _, t in pairs} != set(target.key):
             self.error("E303", f"join to `{target.name}` is not many-to-one: it matches on "
                        f"{', '.join(t for _, t in pairs)} but the key of `{target.name}` is {', '.join(target.key)}",
-                       entry.span, "join on the whole key of the joined source")
+                       entry.condition.span, "join on the whole key of the joined source")
         return m.Join(target=target.name, pairs=tuple(pairs))
 
     def join_pairs(self, here: str, target: m.Source, condition: ast.Expr) -> list[tuple[str, str]] | None:
