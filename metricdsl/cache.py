@@ -7,6 +7,7 @@ the newest MAX_ENTRIES. Set METRICDSL_NO_CACHE=1 (or pass --no-cache) to bypass 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -48,6 +49,7 @@ def key(project: Path, options: Sequence[str]) -> str | None:
     return digest.hexdigest()
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """Size and mtime of the compiler's own files: an edited checkout never serves stale SQL."""
     package = Path(__file__).parent
