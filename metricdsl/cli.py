@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 if TYPE_CHECKING:
-    from metricdsl import model as m
+    from rich.table import Table
+
     from metricdsl.diagnostics import Diagnostic
+    from metricdsl.ir import model as m
+    from metricdsl.runtime.verify import Residual
     from metricdsl.source import SourceFile
 
 DEFAULT_PROJECT = "specs"
@@ -51,7 +54,7 @@ def print_diagnostics(diagnostics: list[Diagnostic], files: dict[str, SourceFile
 
 
 def load_or_exit(project: Path, show_warnings: bool = False, prove: bool = False) -> m.Project:
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
 
     loaded = load(project, prove)
     shown = loaded.diagnostics if (show_warnings or loaded.model is None) else []
@@ -62,7 +65,8 @@ def load_or_exit(project: Path, show_warnings: bool = False, prove: bool = False
 
 
 def compile_or_exit(model: m.Project, dialect: str, impala_version: str = "3.4", **request: Any) -> str:
-    from metricdsl.api import CheckFailed, compile_sql
+    from metricdsl.errors import CheckFailed
+    from metricdsl.pipeline.compile import compile_sql
 
     try:
         return compile_sql(model, dialect=dialect, impala_version=impala_version, **request)
@@ -119,7 +123,7 @@ def check(project: Path, fmt: str) -> None:
     Example:  metricdsl check specs --format github
     """
     from metricdsl.diagnostics import to_github, to_json
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
 
     loaded = load(project)
     if fmt == "json":
@@ -163,7 +167,7 @@ def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
               metricdsl sql specs --metrics revenue,aov --by time.month,product --period 2026
     """
     request = request_from(query, metrics, by, where, period, order, limit)
-    from metricdsl import cache
+    from metricdsl.pipeline import cache
 
     options = ["sql", dialect, impala_version, repr(sorted(request.items())), os.getcwd()]  # header paths
     entry = cache.key(project, options) if cache.enabled() and not no_cache else None
@@ -189,7 +193,7 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
     \b
     Example:  metricdsl build specs --dialect duckdb,postgres,impala --out build/sql
     """
-    from metricdsl.sql.dialect import DIALECTS
+    from metricdsl.sql.target import DIALECTS
 
     chosen = split_list([dialects])
     unknown = [d for d in chosen if d not in DIALECTS]
@@ -224,7 +228,7 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
               metricdsl run specs --metrics revenue --by product --format csv
               metricdsl run specs --query monthly_kpi --db postgresql://postgres@127.0.0.1:5432/postgres
     """
-    from metricdsl.warehouse import WarehouseError, connect
+    from metricdsl.runtime.warehouse import WarehouseError, connect
 
     request = request_from(query, metrics, by, where, period, order, limit)
     model = load_or_exit(project)
@@ -237,14 +241,14 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
         if show_sql:
             click.echo(statement, err=True)
         result = execute_or_exit(warehouse, model, project, data, db, statement)
-    from metricdsl.output import render_result
+    from metricdsl.runtime.output import render_result
 
     click.echo(render_result(result, fmt, title=request["query"] or "query"), nl=False)
 
 
 def execute_or_exit(warehouse: Any, model: m.Project, project: Path, data: Path | None, db: str | None,
                     statement: str) -> Any:
-    from metricdsl.warehouse import WarehouseError
+    from metricdsl.runtime.warehouse import WarehouseError
 
     folder = data if data is not None else (project / "data" if db is None and project.is_dir() else None)
     try:
@@ -267,7 +271,7 @@ def seed(project: Path, db: str, data: Path | None) -> None:
     \b
     Example:  metricdsl seed specs --db postgresql://postgres@127.0.0.1:5432/postgres
     """
-    from metricdsl.warehouse import WarehouseError, connect
+    from metricdsl.runtime.warehouse import WarehouseError, connect
 
     model = load_or_exit(project)
     folder = data or project / "data"
@@ -291,8 +295,8 @@ def fmt_command(project: Path, check_only: bool) -> None:
     Example:  metricdsl fmt specs
               metricdsl fmt specs --check      # in CI: exit 1 if a file is not formatted
     """
-    from metricdsl.fmt import format_project, write_results
     from metricdsl.source import SourceFile, display_path
+    from metricdsl.syntax.fmt import format_project, write_results
 
     if not project.exists():
         fail(f"project path `{project}` does not exist")
@@ -325,8 +329,8 @@ def docs_command(project: Path, out: Path) -> None:
     \b
     Example:  metricdsl docs specs --out build/catalog
     """
-    from metricdsl.catalog import write_catalog
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
+    from metricdsl.tools.catalog import write_catalog
 
     loaded = load(project)
     if loaded.model is None:
@@ -343,14 +347,14 @@ def lsp_command() -> None:
     \b
     Example:  metricdsl lsp
     """
-    from metricdsl.lsp import serve
+    from metricdsl.tools.lsp import serve
 
     serve()
 
 
 def open_warehouse(model: m.Project, project: Path, db: str | None, data: Path | None) -> Any:
     """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` does."""
-    from metricdsl.warehouse import WarehouseError, connect
+    from metricdsl.runtime.warehouse import WarehouseError, connect
 
     folder = data if data is not None else (project / "data" if db is None and project.is_dir() else None)
     try:
@@ -385,7 +389,7 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
     """
     from rich.console import Console
 
-    from metricdsl.decompose import measure, residual_table
+    from metricdsl.runtime.verify import measure
 
     model = load_or_exit(project, prove=True)
     if not model.decompositions:
@@ -459,8 +463,8 @@ def target_or_exit(model: m.Project, name: str) -> Any:
 
 
 def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_version: str) -> str:
-    from metricdsl.api import CheckFailed
-    from metricdsl.baseline import baseline_sql
+    from metricdsl.errors import CheckFailed
+    from metricdsl.runtime.baseline import baseline_sql
 
     try:
         return baseline_sql(model, spec, dialect, impala_version)
@@ -471,9 +475,9 @@ def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_versi
 
 def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
                      files: tuple[Path, ...]) -> Any:
-    from metricdsl.api import CheckFailed
-    from metricdsl.baseline import BaselineError, fetch_baseline, read_baseline_csv
-    from metricdsl.warehouse import WarehouseError
+    from metricdsl.errors import CheckFailed
+    from metricdsl.runtime.baseline import BaselineError, fetch_baseline, read_baseline_csv
+    from metricdsl.runtime.warehouse import WarehouseError
 
     try:
         if files:
@@ -499,3 +503,30 @@ def allocate_or_exit(spec: Any, baseline: Any) -> Any:
 
 if __name__ == "__main__":
     main()
+
+
+def residual_table(results: Sequence[Residual], tolerance: float, by: str | None) -> Table:
+    """A rich table: one row per decomposition, exact or with its worst residual and a verdict."""
+    from rich.table import Table
+
+    from metricdsl.ir.printing import equation
+
+    table = Table(title=f"Decompositions ({'by ' + by if by else 'overall'}; tolerance {tolerance:g} relative)",
+                  title_justify="left")
+    for column in ("decomposition", "kind", "status", "worst residual", "where", "groups", "verdict"):
+        table.add_column(column, justify="right" if column in ("worst residual", "groups") else "left")
+    for result in results:
+        table.add_row(equation(result.decomposition), result.decomposition.kind, *_cells(result, tolerance))
+    return table
+
+
+def _cells(result: Residual, tolerance: float) -> tuple[str, str, str, str, str]:
+    if result.exact:
+        return "exact (proven)", "–", "–", "–", "ok"
+    if result.error is not None:
+        return "empirical", "–", "–", "–", f"error: {result.error}"
+    if result.worst is None:
+        return "empirical", "–", "–", f"0 (+{result.skipped} null)", "no data"
+    verdict = "FAIL" if result.worst > tolerance else "ok"
+    groups = f"{result.groups}" + (f" (+{result.skipped} null)" if result.skipped else "")
+    return "empirical", f"{result.worst:.3e}", result.group or "", groups, verdict

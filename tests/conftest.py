@@ -6,7 +6,7 @@
   dropped at its end.  Unreachable server: the test is skipped with the reason, unless
   ``CI=true``, where it fails.
 * ``engine``       — parametrized over ``duckdb`` and ``postgres``: a connected
-  ``metricdsl.warehouse`` Warehouse, one per engine for the whole session.
+  ``metricdsl.runtime.warehouse`` Warehouse, one per engine for the whole session.
 * ``dialect``      — the ``compile_sql`` dialect that goes with the current ``engine``.
 * ``load``         — ``load(project_dir) -> Project``: loads the project with
   ``metricdsl.api.load_project`` and its ``data/`` into the current engine (once per engine
@@ -80,9 +80,9 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session", params=ENGINES)
 def engine(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A connected ``metricdsl.warehouse`` Warehouse on DuckDB or PostgreSQL."""
+    """A connected ``metricdsl.runtime.warehouse`` Warehouse on DuckDB or PostgreSQL."""
     url = request.getfixturevalue(f"{request.param}_url")
-    from metricdsl import warehouse
+    from metricdsl.runtime import warehouse
 
     connection = warehouse.connect(url)
     try:

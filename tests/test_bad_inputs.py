@@ -274,7 +274,7 @@ def fenced(path: Path) -> list[tuple[str, str]]:
 
 
 def check_in_temp_dir(text: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Any, dict[str, Any]]:
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
 
     (tmp_path / "spec.metric").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -337,7 +337,7 @@ def test_language_md_complete_examples_check(example: str, monkeypatch: pytest.M
 
 def test_language_md_fragments_parse() -> None:
     """Fragments need not be whole projects, but every one must be free of syntax errors."""
-    from metricdsl.parse import parse_text
+    from metricdsl.syntax.parse import parse_text
 
     for body in LANGUAGE_BLOCKS:
         _, problems = parse_text(body)

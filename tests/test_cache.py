@@ -45,7 +45,7 @@ def test_an_edited_spec_misses_the_cache(project: Path, tmp_path: Path) -> None:
 
 
 def test_a_damaged_cache_entry_is_ignored(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("METRICDSL_CACHE_DIR", str(cache))
@@ -61,7 +61,7 @@ def test_a_damaged_cache_entry_is_ignored(project: Path, tmp_path: Path, monkeyp
 
 
 def test_parse_errors_are_remembered_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
 
     monkeypatch.setenv("METRICDSL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("METRICDSL_NO_CACHE", raising=False)

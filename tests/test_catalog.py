@@ -71,7 +71,7 @@ def test_markdown_has_a_section_per_metric(catalog: Path, metrics: dict[str, obj
 
 def test_lineage_follows_referenced_metrics_and_filters() -> None:
     from metricdsl.api import load_project
-    from metricdsl.catalog import allowed_dimensions, lineage
+    from metricdsl.tools.catalog import allowed_dimensions, lineage
 
     project = load_project(REPO_ROOT / "specs")
     assert lineage(project.metrics["revenue_per_call"], project) == {
@@ -82,8 +82,8 @@ def test_lineage_follows_referenced_metrics_and_filters() -> None:
 
 
 def test_html_is_escaped(tmp_path: Path) -> None:
-    from metricdsl.catalog import write_catalog
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
+    from metricdsl.tools.catalog import write_catalog
 
     (tmp_path / "a.metric").write_text(
         'source s {\n  table: t\n  columns { x: int }\n}\n'

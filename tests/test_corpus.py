@@ -495,7 +495,8 @@ def test_cli_sql_runs_on_each_engine(query: str, engine: Any, dialect: str, load
 
 
 def test_cli_run_on_postgres(postgres_url: str) -> None:
-    from metricdsl import api, warehouse
+    from metricdsl import api
+    from metricdsl.runtime import warehouse
 
     # Corpus cases use table names of their own, so this cannot disturb the `engine` fixture.
     connection = warehouse.connect(postgres_url)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from metricdsl import model as m
-from metricdsl.decompose import evaluate, relative_residual
-from metricdsl.project import load
+from metricdsl.ir import model as m
+from metricdsl.pipeline.load import load
+from metricdsl.runtime.verify import evaluate, relative_residual
 
 SOURCES = """
 source orders {

@@ -122,7 +122,7 @@ CRLF_AND_ALIGNMENT_FORMATTED = (
     ("\n\n# only a comment\n\n\n", "# only a comment\n"),
 ], ids=["messy-source", "case-and-blocks", "crlf-alignment", "empty", "comment-only"])
 def test_golden(source: str, expected: str) -> None:
-    from metricdsl.fmt import format_text
+    from metricdsl.syntax.fmt import format_text
 
     assert format_text(source) == expected
     assert format_text(expected) == expected
@@ -130,21 +130,21 @@ def test_golden(source: str, expected: str) -> None:
 
 @pytest.mark.parametrize("path", METRIC_FILES, ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_idempotent(path: Path) -> None:
-    from metricdsl.fmt import format_text
+    from metricdsl.syntax.fmt import format_text
 
     once = format_text(path.read_bytes().decode("utf-8"))
     assert format_text(once) == once
 
 
 def test_strings_and_labels_are_kept_byte_for_byte() -> None:
-    from metricdsl.fmt import format_text
+    from metricdsl.syntax.fmt import format_text
 
     text = 'metric m "a \\"q\\" \\\\ 中" = sum(s.x) where s.y = \'O\'\'Brien  #not a comment\'\n'
     assert format_text(text) == text
 
 
 def test_syntax_error_is_reported_not_formatted() -> None:
-    from metricdsl.fmt import FormatSyntaxError, format_text
+    from metricdsl.syntax.fmt import FormatSyntaxError, format_text
 
     with pytest.raises(FormatSyntaxError) as raised:
         format_text("metric a = sum(s.x\nmetric b = a\n")
@@ -160,7 +160,7 @@ def _queries_sql(project: Path) -> dict[tuple[str, str], str]:
 
 
 def _diagnostics(project: Path) -> list[tuple[str, str, str]]:
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
 
     return sorted((d.code, d.message, Path(d.span.file).name if d.span else "") for d in load(project).diagnostics)
 
@@ -179,7 +179,7 @@ def _unformat(project: Path) -> None:
 def test_meaning_is_preserved(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Original and formatted copies are loaded under the same relative path, so that the SQL
     (whose header names the files it came from) must be byte-identical."""
-    from metricdsl.fmt import format_project, write_results
+    from metricdsl.syntax.fmt import format_project, write_results
 
     original, formatted = tmp_path / "original", tmp_path / "formatted"
     for root in (original, formatted):

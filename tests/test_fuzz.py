@@ -1,6 +1,6 @@
 """Property tests: whatever bytes a user saves, `check` reports diagnostics and never crashes.
 
-Two generators feed `metricdsl.project.load` on a temporary project folder:
+Two generators feed `metricdsl.pipeline.load.load` on a temporary project folder:
 
 * random files: arbitrary bytes (NUL, invalid UTF-8), random Unicode text with control
   characters and CRLF, and token soup drawn from the language's own vocabulary;
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metricdsl.diagnostics import render_text, to_github, to_json
-from metricdsl.project import load
+from metricdsl.pipeline.load import load
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = sorted([*REPO.glob("specs/*.metric"), *REPO.glob("tests/corpus/*/*.metric")])

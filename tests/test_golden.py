@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 import sqlglot
 from golden.cases import GOLDEN_DIR, REPO_ROOT, UPDATE_ENV, VARIANTS, Case, Variant, all_cases, cases_for
-
-from metricdsl.sql.dialects.impala_lint import lint_impala
+from support.impala_lint import lint_impala
 
 UPDATING = os.environ.get(UPDATE_ENV) == "1"
 PAIRS = [(variant, case) for variant in VARIANTS for case in cases_for(variant)]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
+from support.impala_lint import lint_impala
 
 from metricdsl.sql.dialects.impala import (
     Impala,
@@ -21,7 +22,6 @@ from metricdsl.sql.dialects.impala import (
     impala_dialect,
     supports_multiple_count_distinct,
 )
-from metricdsl.sql.dialects.impala_lint import lint_impala
 
 IMPALA = impala_dialect("3.4")
 
@@ -619,9 +619,9 @@ def test_lint_accepts_subqueries_outside_or() -> None:
 
 
 def test_split_count_distinct_one_class_per_scan() -> None:
-    from metricdsl.model import Apply, Col, Lit
-    from metricdsl.plan import Measure, QueryPlan, Scan
-    from metricdsl.sql.rewrite import distinct_class, split_count_distinct
+    from metricdsl.ir.model import Apply, Col, Lit
+    from metricdsl.plan.planner import Measure, QueryPlan, Scan
+    from metricdsl.plan.rewrite import distinct_class, split_count_distinct
 
     key, other = Col(source="s", column="k"), Col(source="s", column="j")
     paid = Apply(op="=", args=(Col(source="s", column="status"), Lit(type="string", value="paid")))

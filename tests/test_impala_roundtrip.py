@@ -21,10 +21,10 @@ import sqlglot
 from golden.cases import Case, all_cases, load
 from sqlglot.errors import ErrorLevel
 
-from metricdsl import warehouse
 from metricdsl.api import compile_sql
+from metricdsl.runtime import warehouse
+from metricdsl.runtime.warehouse import QueryResult, Warehouse
 from metricdsl.sql.dialects.impala import impala_dialect, supports_multiple_count_distinct
-from metricdsl.warehouse import QueryResult, Warehouse
 
 VERSIONS = ("3.4", "3.0")
 CASES = all_cases()

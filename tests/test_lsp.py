@@ -155,7 +155,7 @@ def test_rename_metric_across_files(client: LspClient, project: Path) -> None:
     for uri, edits in changes.items():
         path = renamed / Path(uri).name
         path.write_text(apply_edits(path.read_text(encoding="utf-8"), edits), encoding="utf-8")
-    from metricdsl.project import load
+    from metricdsl.pipeline.load import load
 
     loaded = load(renamed)
     assert loaded.model is not None, [d.message for d in loaded.errors]
@@ -189,9 +189,9 @@ def test_shutdown_and_exit(project: Path) -> None:
                                          *(REPO_ROOT / "tests" / "corpus").glob("*/*.metric")]),
                          ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_incremental_parse_equals_a_full_parse(path: Path) -> None:
-    from metricdsl.lsp import parse_incremental
-    from metricdsl.parse import parse_file
     from metricdsl.source import SourceFile
+    from metricdsl.syntax.parse import parse_file
+    from metricdsl.tools.lsp import parse_incremental
 
     text = path.read_text(encoding="utf-8")
     expected = parse_file(SourceFile("f", text))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import math
+import re
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 import sqlglot
 from click.testing import CliRunner
+from support.impala_lint import lint_impala
 
-from metricdsl.baseline import baseline_from_rows, baseline_sql, fetch_baseline, parse_baseline_csv
 from metricdsl.cli import main
+from metricdsl.runtime.baseline import baseline_from_rows, baseline_sql, fetch_baseline, parse_baseline_csv
 from metricdsl.sql.dialects.impala import impala_dialect
-from metricdsl.sql.dialects.impala_lint import lint_impala
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 TARGET = "revenue_2027"
@@ -132,7 +132,7 @@ def test_fixed_drivers_keep_1x(tmp_path: Path) -> None:
 def test_csv_baseline_gives_the_same_plan_as_the_database(tmp_path: Path, duckdb_url: str) -> None:
     emitted = run("plan", str(SPECS), "--target", TARGET, "--emit-sql", "--dialect", "duckdb").output
     from metricdsl.api import load_project
-    from metricdsl.warehouse import connect
+    from metricdsl.runtime.warehouse import connect
 
     with connect(duckdb_url) as warehouse:
         warehouse.load_data(load_project(SPECS), SPECS / "data")

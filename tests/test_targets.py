@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from metricdsl.allocate.models import DateRange, DriverSpec, TreeEdge
-from metricdsl.project import LoadedProject, load
+from metricdsl.pipeline.load import LoadedProject, load
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 DRIVERS = """

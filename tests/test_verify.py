@@ -54,8 +54,9 @@ def test_a_false_identity_fails_with_its_residual(tmp_path: Path, postgres_url: 
 
 def test_tolerance_and_residual_values(tmp_path: Path) -> None:
     from metricdsl.api import load_project
-    from metricdsl.decompose import equation, measure
-    from metricdsl.warehouse import connect
+    from metricdsl.ir.printing import equation
+    from metricdsl.runtime.verify import measure
+    from metricdsl.runtime.warehouse import connect
 
     folder = project(tmp_path, EMPIRICAL + FALSE)
     model = load_project(folder)

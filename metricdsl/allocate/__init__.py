@@ -1,6 +1,6 @@
 """Targets: driver multipliers, split over members, spread over months and weeks (LANGUAGE.md §9).
 
-Names are imported lazily, so that `metricdsl.model` can use `metricdsl.allocate.models` without
+Names are imported lazily, so that `metricdsl.ir.model` can use `metricdsl.allocate.models` without
 loading numpy and the holidays package on every `metricdsl check`.
 """
 

@@ -17,13 +17,10 @@ from importlib.metadata import version
 
 import holidays
 
-from metricdsl.allocate.models import CalendarSpec
+from metricdsl.errors import CalendarError
+from metricdsl.ir.targets import CalendarSpec
 
 SATURDAY = 5
-
-
-class CalendarError(ValueError):
-    """A calendar that cannot be built (e.g. an unknown country code)."""
 
 
 def days_between(start: date, end: date) -> Iterator[date]:

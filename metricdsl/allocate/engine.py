@@ -48,17 +48,13 @@ from metricdsl.allocate.models import (
     TargetSpec,
     TreeEdge,
 )
+from metricdsl.errors import AllocationError, InfeasibleTarget
 
 RELATIVE_TOLERANCE = 1e-9
 BASELINE_IDENTITY_TOLERANCE = 1e-6
 
 
-class PlanError(ValueError):
-    """A target that cannot be planned as written."""
-
-
-class InfeasibleTarget(PlanError):
-    """The movable drivers cannot reach the target multiplier within their caps."""
+PlanError = AllocationError  # the name used before errors.py
 
 
 # --- drivers ---------------------------------------------------------------------------------

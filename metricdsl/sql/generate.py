@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from metricdsl import model as m
-from metricdsl.plan import (
+from metricdsl.ir import model as m
+from metricdsl.plan.planner import (
     Compute,
     DistinctHavingMeasure,
     Measure,
@@ -30,7 +30,7 @@ from metricdsl.plan import (
     Shift,
     Value,
 )
-from metricdsl.sql.dialect import Target
+from metricdsl.sql.target import Target
 
 GRAIN_INTERVAL = {"day": (1, "DAY"), "week": (7, "DAY"), "month": (1, "MONTH"), "quarter": (3, "MONTH"),
                   "year": (12, "MONTH")}

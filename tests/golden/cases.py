@@ -31,7 +31,7 @@ class Variant:
     split_only: bool = False  # only queries whose plan the distinct split changes
 
     def sqlglot_dialect(self) -> Any:
-        from metricdsl.sql.dialect import target
+        from metricdsl.sql.target import target
 
         return target(self.dialect, self.impala_version).sqlglot
 
@@ -82,8 +82,8 @@ def all_cases() -> list[Case]:
 def is_split(case: Case) -> bool:
     """Whether Impala before 3.1 gets a different plan (several distinct classes in one scan)."""
     from metricdsl.api import build_query
-    from metricdsl.plan import plan_query
-    from metricdsl.sql.rewrite import split_count_distinct
+    from metricdsl.plan.planner import plan_query
+    from metricdsl.plan.rewrite import split_count_distinct
 
     project = load(case.path)
     plan = plan_query(project, build_query(project, query=case.query))

@@ -1,5 +1,5 @@
 """Walking the model's trees: row and metric expressions, references, base sources, additivity,
-and cycles in a dependency graph. Pure functions over metricdsl.model, shared by the checker,
+and cycles in a dependency graph. Pure functions over metricdsl.ir.model, shared by the checker,
 the query checker and the tools that read a checked project."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from metricdsl import model as m
+from metricdsl.ir import model as m
 
 
 def walk_row(expr: m.RowExpr | None) -> Iterable[m.RowExpr]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metricdsl import ast
+from metricdsl.syntax import ast
 
 COLUMN_TYPES = ("int", "bigint", "double", "decimal", "string", "bool", "date", "timestamp")
 NUMERIC = frozenset({"int", "bigint", "double", "decimal", "number"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from metricdsl import model as m
+from metricdsl.ir import model as m
 
 MAX_VISITS = 2  # a source reached twice is ambiguous; no need to know a third path
 

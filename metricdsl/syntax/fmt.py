@@ -24,8 +24,8 @@ from lark import Token
 from lark.exceptions import UnexpectedInput
 
 from metricdsl.diagnostics import Diagnostic
-from metricdsl.parse import parse_file, parser
 from metricdsl.source import SourceFile
+from metricdsl.syntax.parse import parse_file, parser
 
 INDENT = 2
 DECLARATION_KEYWORDS = frozenset({"SOURCE", "DIMENSION", "METRIC", "DECOMPOSE", "QUERY", "CALENDAR", "TARGET"})
@@ -430,7 +430,7 @@ def format_file(path: Path, shown_as: str | None = None) -> FileResult:
 
 def format_project(root: Path) -> list[FileResult]:
     """Every file of the project, formatted in memory (nothing is written)."""
-    from metricdsl.project import find_files
+    from metricdsl.pipeline.load import find_files
     from metricdsl.source import display_path
 
     return [format_file(path, display_path(path)) for path in find_files(root)]

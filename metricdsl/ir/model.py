@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricdsl.allocate.models import CalendarSpec, TargetSpec
+from metricdsl.ir.targets import CalendarSpec, TargetSpec
 
 TIME_GRAINS = ("day", "week", "month", "quarter", "year")
 NUMERIC_TYPES = frozenset({"int", "bigint", "double", "decimal", "number"})
@@ -197,7 +197,7 @@ class Decomposition(Frozen):
     drivers: tuple[str, ...] = ()
     formula: MetricExpr | None = None
     by: str | None = None
-    exact: bool | None = None  # None until proven; see metricdsl.decompose
+    exact: bool | None = None  # None until proven; see metricdsl.semantic.exact
     location: Location
 
 
@@ -231,6 +231,6 @@ class Project(Frozen):
     queries: dict[str, Query]
     decompositions: tuple[Decomposition, ...] = ()
     join_paths: dict[str, dict[str, tuple[str, ...]]]  # base → reachable source → sources on the way
-    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)  # see metricdsl.targets
+    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)  # see metricdsl.semantic.targets
     targets: dict[str, TargetSpec] = Field(default_factory=dict)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from metricdsl.plan import Measure, QueryPlan, Scan
+from metricdsl.plan.planner import Measure, QueryPlan, Scan
 
 DISTINCT_FUNCS = frozenset({"count_distinct"})
 RESERVED_NAMES = frozenset({"calendar", "combined", "filled", "grouped", "numbers", "bounds", "present", "per_key"})

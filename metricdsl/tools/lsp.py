@@ -22,12 +22,12 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from metricdsl import ast
-from metricdsl.catalog import formula_text, span_text
 from metricdsl.diagnostics import Diagnostic, sort_key
-from metricdsl.model import TIME_GRAINS
-from metricdsl.parse import KEYWORDS, parse_file
+from metricdsl.ir.model import TIME_GRAINS
 from metricdsl.source import SourceFile, Span
+from metricdsl.syntax import ast
+from metricdsl.syntax.parse import KEYWORDS, parse_file
+from metricdsl.tools.catalog import formula_text, span_text
 
 DEBOUNCE_SECONDS = 0.15
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -153,7 +153,7 @@ class ProjectState:
     checked: bool = False
 
     def load_folder(self, root: Path) -> None:
-        from metricdsl.project import find_files
+        from metricdsl.pipeline.load import find_files
 
         self.root = root
         for path in find_files(root):
@@ -195,7 +195,7 @@ class ProjectState:
         return True
 
     def run_checker(self) -> None:
-        from metricdsl.check import Checker
+        from metricdsl.semantic.checker import Checker
 
         found: list[Diagnostic] = [d for parsed in self.files.values() for d in parsed.problems]
         checker = Checker([self.files[path].tree for path in sorted(self.files)])

@@ -11,10 +11,10 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from metricdsl import ast
-from metricdsl import model as m
-from metricdsl.parse import parse_file
+from metricdsl.ir import model as m
 from metricdsl.source import SourceFile, Span
+from metricdsl.syntax import ast
+from metricdsl.syntax.parse import parse_file
 
 
 @dataclass(frozen=True)

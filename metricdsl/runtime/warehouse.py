@@ -15,7 +15,8 @@ from typing import Any, Self
 
 from sqlglot import exp
 
-from metricdsl import model as m
+from metricdsl.errors import WarehouseError
+from metricdsl.ir import model as m
 
 TYPE_SQL = {"int": "INT", "bigint": "BIGINT", "double": "DOUBLE", "string": "TEXT", "bool": "BOOLEAN",
             "date": "DATE", "timestamp": "TIMESTAMP"}
@@ -25,10 +26,6 @@ TYPE_SQL = {"int": "INT", "bigint": "BIGINT", "double": "DOUBLE", "string": "TEX
 class QueryResult:
     columns: list[str]
     rows: list[tuple[Any, ...]]
-
-
-class WarehouseError(Exception):
-    pass
 
 
 class Warehouse:

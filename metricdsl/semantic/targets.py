@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from metricdsl import ast
-from metricdsl import model as m
-from metricdsl.allocate.models import CalendarSpec, DateRange, DriverSpec, Grain, TargetSpec, TreeEdge
 from metricdsl.diagnostics import Note, did_you_mean
+from metricdsl.ir import model as m
+from metricdsl.ir.targets import CalendarSpec, DateRange, DriverSpec, Grain, TargetSpec, TreeEdge
 from metricdsl.source import Span
+from metricdsl.syntax import ast
 
 if TYPE_CHECKING:
-    from metricdsl.check import Checker
+    from metricdsl.semantic.checker import Checker
 
 CALENDAR_PROPERTIES = ("country", "closed", "open", "description", "owner", "label")
 TARGET_PROPERTIES = ("metric", "period", "baseline", "value", "growth", "tree", "fixed", "cap", "weight", "split",
@@ -176,7 +176,7 @@ class TargetChecker:
         return None
 
     def period(self, prop: ast.Property | None, key: str) -> m.Period | None:
-        from metricdsl.check import parse_period
+        from metricdsl.semantic.checker import parse_period
 
         if prop is None:
             self.c.error("E108", f"target `{self.name}` needs `{key}:`", self.decl.name_span,

@@ -1,4 +1,4 @@
-"""Stage 2: syntax trees → checked model (metricdsl.model), reporting every problem of the project.
+"""Stage 2: syntax trees → checked model (metricdsl.ir.model), reporting every problem of the project.
 
 The checker never stops at the first error: each declaration is checked on its own, and a
 declaration that fails keeps its name known so that it does not cause follow-up errors.
@@ -11,14 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from metricdsl import ast
-from metricdsl import model as m
-from metricdsl.decompose import mark_exact
 from metricdsl.diagnostics import Diagnostic, Note, did_you_mean
-from metricdsl.joins import JoinGraph
-from metricdsl.source import Span
-from metricdsl.targets import check_calendars, check_targets
-from metricdsl.trees import (
+from metricdsl.ir import model as m
+from metricdsl.ir.walk import (
     additive,
     filtered_nodes,
     find_cycles,
@@ -31,7 +26,10 @@ from metricdsl.trees import (
     walk_metric,
     walk_row,
 )
-from metricdsl.types import (
+from metricdsl.semantic.exact import mark_exact
+from metricdsl.semantic.joins import JoinGraph
+from metricdsl.semantic.targets import check_calendars, check_targets
+from metricdsl.semantic.types import (
     COLUMN_TYPES,
     comparable,
     is_numeric,
@@ -39,6 +37,8 @@ from metricdsl.types import (
     parse_column_type,
     unify_numeric,
 )
+from metricdsl.source import Span
+from metricdsl.syntax import ast
 
 AGGREGATES = ("sum", "avg", "min", "max", "count", "count_distinct")
 ROW_FUNCTIONS: dict[str, tuple[int, int]] = {
@@ -164,7 +164,7 @@ class Checker:
                     self.declare_shared(decl, first_shared)
 
     def reserved_word(self, kind: str, decl: ast.Declaration) -> None:
-        from metricdsl.parse import KEYWORDS
+        from metricdsl.syntax.parse import KEYWORDS
 
         if decl.name in KEYWORDS:
             self.error("E106", f"`{decl.name}` is a keyword and cannot name a {kind}", decl.name_span,
@@ -947,7 +947,7 @@ class Checker:
 
     # ---- queries --------------------------------------------------------------------------
     def check_query(self, decl: ast.BlockDecl) -> m.Query | None:
-        from metricdsl.queries import QueryChecker
+        from metricdsl.semantic.queries import QueryChecker
 
         return QueryChecker(self).check(decl)
 

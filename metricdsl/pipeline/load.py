@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from metricdsl import ast
-from metricdsl import model as m
 from metricdsl.diagnostics import Diagnostic, sort_key
-from metricdsl.parse import parse_file
+from metricdsl.ir import model as m
 from metricdsl.source import DecodeFailure, SourceFile, display_path, read_source
+from metricdsl.syntax import ast
+from metricdsl.syntax.parse import parse_file
 
 
 @dataclass
@@ -64,7 +64,7 @@ def parse_cached(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     written by this user, keyed by the compiler's code): unchanged files are not parsed again."""
     import pickle
 
-    from metricdsl import cache
+    from metricdsl.pipeline import cache
 
     if not cache.enabled():
         return parse_file(source)
@@ -90,7 +90,7 @@ def _unpickle(data: bytes) -> tuple[ast.FileAST, list[Diagnostic]] | None:
 
 
 def check_sources(root: Path, inputs: list[SourceFile | Diagnostic], prove: bool = True) -> LoadedProject:
-    from metricdsl.check import Checker
+    from metricdsl.semantic.checker import Checker
 
     diagnostics = [i for i in inputs if isinstance(i, Diagnostic)]
     sources = [i for i in inputs if isinstance(i, SourceFile)]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from metricdsl import model as m
+from metricdsl.errors import PlanningBug
+from metricdsl.ir import model as m
 
 ZERO_WHEN_EMPTY = ("sum", "count", "count_distinct")
 
@@ -134,8 +135,7 @@ class QueryPlan:
         return next((d for d in self.dims if d.grain is not None), None)
 
 
-class PlanError(Exception):
-    """A query that the checker accepted but the planner cannot express (a bug, or an unchecked ad-hoc query)."""
+PlanError = PlanningBug  # the name used before errors.py
 
 
 def column_name(name: str) -> str:

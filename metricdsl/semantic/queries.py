@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metricdsl import ast
-from metricdsl import model as m
 from metricdsl.diagnostics import Note, did_you_mean
+from metricdsl.ir import model as m
 from metricdsl.source import Span
+from metricdsl.syntax import ast
 
 if TYPE_CHECKING:
-    from metricdsl.check import Checker
+    from metricdsl.semantic.checker import Checker
 
 GRAIN_DAYS = {"day": 1, "week": 7}
 GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -21,7 +21,7 @@ class QueryChecker:
         self.c = checker
 
     def check(self, decl: ast.BlockDecl) -> m.Query | None:
-        from metricdsl.check import QUERY_PROPERTIES, location, parse_period
+        from metricdsl.semantic.checker import QUERY_PROPERTIES, location, parse_period
 
         c = self.c
         before = len(c.errors())
@@ -48,7 +48,7 @@ class QueryChecker:
             where=where, period=period, order=tuple(order), limit=limit, location=location(decl.name_span))
 
     def where(self, prop: ast.Property | None) -> m.RowExpr | None:
-        from metricdsl.check import RowContext
+        from metricdsl.semantic.checker import RowContext
 
         if prop is None:
             return None
@@ -124,7 +124,7 @@ class QueryChecker:
                 seen[column] = (name, span)
 
     def check_dimension_name(self, name: str, span: Span) -> None:
-        from metricdsl.check import time_hint
+        from metricdsl.semantic.checker import time_hint
 
         c = self.c
         if name.startswith("time."):
@@ -192,7 +192,7 @@ class QueryChecker:
                 return
 
     def expanded_nodes(self, expr: m.MetricExpr, seen: set[str]) -> list[m.MetricExpr]:
-        from metricdsl.trees import walk_metric
+        from metricdsl.ir.walk import walk_metric
 
         nodes: list[m.MetricExpr] = []
         for node in walk_metric(expr):
@@ -214,7 +214,7 @@ def _has_invalid_date(item: ast.Item) -> bool:
 
 
 def _period_problem(prop: ast.Property) -> tuple[str, Span, str | None]:
-    from metricdsl.check import parse_period
+    from metricdsl.semantic.checker import parse_period
 
     item = prop.items[0]
     if len(prop.items) == 1 and item.kind == "range" and item.upper is not None:

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from metricdsl.warehouse import QueryResult, rows_to_csv
+from metricdsl.runtime.warehouse import QueryResult, rows_to_csv
 
 
 def json_value(value: Any) -> Any:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from metricdsl import ast
-from metricdsl import model as m
+from metricdsl.ir import model as m
 from metricdsl.source import SourceFile
+from metricdsl.syntax import ast
 
 ADHOC_NAME = "adhoc"
 ADHOC_FILE = "<command line>"
@@ -31,10 +31,10 @@ def adhoc_text(metrics: Sequence[str], by: Sequence[str], where: str | None, per
 
 def adhoc_query(project: m.Project, metrics: Sequence[str], by: Sequence[str], where: str | None,
                 period: str | None, order: Sequence[str], limit: int | None) -> m.Query:
-    from metricdsl.api import CheckFailed
-    from metricdsl.check import Checker
     from metricdsl.diagnostics import Diagnostic
-    from metricdsl.parse import parse_file
+    from metricdsl.errors import CheckFailed
+    from metricdsl.semantic.checker import Checker
+    from metricdsl.syntax.parse import parse_file
 
     if not metrics:
         raise CheckFailed([Diagnostic("E108", "name at least one metric (--metrics a,b or --query NAME)", None)])

@@ -1,6 +1,6 @@
-"""Stage 1: text → syntax tree (metricdsl.ast), with every syntax error of a file as a diagnostic.
+"""Stage 1: text → syntax tree (metricdsl.syntax.ast), with every syntax error of a file as a diagnostic.
 
-The grammar lives in grammar/metric.lark (shipped inside the wheel as metricdsl/grammar/).
+The grammar lives beside this module in metricdsl/syntax/metric.lark (package data of the wheel).
 After a syntax error, the broken declaration is blanked out (newlines kept, so positions stay
 exact) and the file parsed again, so one run reports the errors of every declaration.
 """
@@ -18,9 +18,9 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from metricdsl import ast
 from metricdsl.diagnostics import Diagnostic, did_you_mean
 from metricdsl.source import SourceFile, Span
+from metricdsl.syntax import ast
 
 KEYWORDS = ["source", "dimension", "metric", "decompose", "query", "target", "calendar", "where", "having", "by", "and", "or", "not", "in", "is", "null", "between", "like", "case", "when", "then", "else", "end", "true", "false"]
 DECLARATION_START = re.compile(r"^[ \t]*(source|dimension|metric|decompose|query|calendar|target)\b(?![ \t]*:)", re.MULTILINE)
@@ -36,8 +36,7 @@ TOKEN_NAMES = {
 
 
 def grammar_path() -> Path:
-    packaged = Path(__file__).parent / "grammar" / "metric.lark"
-    return packaged if packaged.exists() else Path(__file__).parent.parent / "grammar" / "metric.lark"
+    return Path(__file__).parent / "metric.lark"
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +214,7 @@ def _unescape_text(raw: str) -> str:
 
 
 class AstBuilder:
-    """lark tree → metricdsl.ast nodes: one method per grammar rule (or alias), bottom-up."""
+    """lark tree → metricdsl.syntax.ast nodes: one method per grammar rule (or alias), bottom-up."""
 
     def __init__(self, path: str) -> None:
         self.path = path

@@ -30,21 +30,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from metricdsl import model as m
 from metricdsl.allocate.models import Baseline, TargetSpec
+from metricdsl.errors import BaselineError
+from metricdsl.ir import model as m
 
 if TYPE_CHECKING:
     from sqlglot import exp
 
-    from metricdsl.warehouse import QueryResult, Warehouse
+    from metricdsl.runtime.warehouse import QueryResult, Warehouse
 
 Kind = Literal["total", "split", "month"]
 CSV_HEADER = ("kind", "member", "month", "metric", "value")
 KINDS: tuple[Kind, ...] = ("total", "split", "month")
-
-
-class BaselineError(ValueError):
-    """A baseline that cannot be read or does not fit the target."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +197,7 @@ def baseline_sql(project: m.Project, spec: TargetSpec, dialect: str, impala_vers
     import sqlglot
     from sqlglot import exp
 
-    from metricdsl.sql.dialect import target
+    from metricdsl.sql.target import target
 
     flavour = target(dialect, impala_version).sqlglot
     ctes: list[exp.CTE] = []
