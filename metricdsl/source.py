@@ -65,3 +65,10 @@ def read_source(path: Path, shown_as: str | None = None) -> SourceFile:
         shown = SourceFile(name, data.decode("utf-8", errors="replace").removeprefix("\ufeff"))
         raise DecodeFailure(span, f"invalid UTF-8 byte 0x{data[error.start]:02x}", shown) from None
     return SourceFile(name, text.removeprefix("\ufeff"))
+
+
+def find_files(root: Path) -> list[Path]:
+    """The `.metric` files of a project (or the one file given), in the order they are read."""
+    if root.is_file():
+        return [root]
+    return sorted((p for p in root.rglob("*.metric") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())

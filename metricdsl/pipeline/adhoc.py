@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from metricdsl.diagnostics import Diagnostic
+from metricdsl.errors import CheckFailed
 from metricdsl.ir import model as m
+from metricdsl.semantic import check_query
 from metricdsl.source import SourceFile
 from metricdsl.syntax import ast
+from metricdsl.syntax.parse import parse_file
 
 ADHOC_NAME = "adhoc"
 ADHOC_FILE = "<command line>"
@@ -31,19 +35,13 @@ def adhoc_text(metrics: Sequence[str], by: Sequence[str], where: str | None, per
 
 def adhoc_query(project: m.Project, metrics: Sequence[str], by: Sequence[str], where: str | None,
                 period: str | None, order: Sequence[str], limit: int | None) -> m.Query:
-    from metricdsl.diagnostics import Diagnostic
-    from metricdsl.errors import CheckFailed
-    from metricdsl.semantic.checker import Checker
-    from metricdsl.syntax.parse import parse_file
-
     if not metrics:
         raise CheckFailed([Diagnostic("E108", "name at least one metric (--metrics a,b or --query NAME)", None)])
     source = SourceFile(ADHOC_FILE, adhoc_text(metrics, by, where, period, order, limit))
     tree, problems = parse_file(source)
-    checker = Checker.from_model(project)
     declarations = [d for d in tree.declarations if isinstance(d, ast.BlockDecl)]
-    query = checker.check_query(declarations[0]) if declarations and not problems else None
-    diagnostics = problems + checker.diagnostics
+    query, found = check_query(project, declarations[0]) if declarations and not problems else (None, [])
+    diagnostics = problems + found
     if query is None or any(d.severity == "error" for d in diagnostics):
         raise CheckFailed(diagnostics, None, {ADHOC_FILE: source})
     return query

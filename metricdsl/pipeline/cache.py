@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from metricdsl.source import find_files
+
 MAX_ENTRIES = 2000
 PRUNE_EVERY = 64
 
@@ -39,7 +41,7 @@ def key(project: Path, options: Sequence[str]) -> str | None:
     for option in options:
         digest.update(b"\0opt\0" + option.encode("utf-8", "surrogateescape"))
     try:
-        files = [project] if project.is_file() else sorted(project.rglob("*.metric"))
+        files = find_files(project)
         if not files:
             return None
         for path in files:
@@ -52,9 +54,9 @@ def key(project: Path, options: Sequence[str]) -> str | None:
 @functools.cache
 def code_fingerprint() -> str:
     """Size and mtime of the compiler's own files: an edited checkout never serves stale SQL."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     parts = []
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.lark"), *package.parent.glob("grammar/*.lark")]):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.lark")]):
         stat = path.stat()
         parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)

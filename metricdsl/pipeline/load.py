@@ -7,7 +7,8 @@ from pathlib import Path
 
 from metricdsl.diagnostics import Diagnostic, sort_key
 from metricdsl.ir import model as m
-from metricdsl.source import DecodeFailure, SourceFile, display_path, read_source
+from metricdsl.semantic import check
+from metricdsl.source import DecodeFailure, SourceFile, display_path, find_files, read_source
 from metricdsl.syntax import ast
 from metricdsl.syntax.parse import parse_file
 
@@ -24,12 +25,6 @@ class LoadedProject:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
-
-
-def find_files(root: Path) -> list[Path]:
-    if root.is_file():
-        return [root]
-    return sorted((p for p in root.rglob("*.metric") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
 
 
 def load(root: Path | str, prove: bool = True) -> LoadedProject:
@@ -90,17 +85,15 @@ def _unpickle(data: bytes) -> tuple[ast.FileAST, list[Diagnostic]] | None:
 
 
 def check_sources(root: Path, inputs: list[SourceFile | Diagnostic], prove: bool = True) -> LoadedProject:
-    from metricdsl.semantic.checker import Checker
-
     diagnostics = [i for i in inputs if isinstance(i, Diagnostic)]
     sources = [i for i in inputs if isinstance(i, SourceFile)]
     trees = []
     for tree, problems in map(parse_cached, sources):
         trees.append(tree)
         diagnostics.extend(problems)
-    checker = Checker(trees, prove)
-    model = checker.run()
-    diagnostics.extend(checker.diagnostics)
+    checked = check(trees, prove)
+    model = checked.model
+    diagnostics.extend(checked.diagnostics)
     diagnostics = sorted(set(diagnostics), key=sort_key)
     has_errors = any(d.severity == "error" for d in diagnostics)
     return LoadedProject(root, None if has_errors else model, diagnostics, {s.path: s for s in sources})

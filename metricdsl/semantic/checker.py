@@ -37,24 +37,19 @@ from metricdsl.semantic.types import (
     parse_column_type,
     unify_numeric,
 )
+from metricdsl.semantic.vocabulary import (
+    AGGREGATES,
+    CATEGORIES,
+    COMPARISONS,
+    DIMENSION_PROPERTIES,
+    METRIC_FUNCTIONS,
+    METRIC_PROPERTIES,
+    ROW_FUNCTIONS,
+    SOURCE_PROPERTIES,
+    STATUSES,
+)
 from metricdsl.source import Span
 from metricdsl.syntax import ast
-
-AGGREGATES = ("sum", "avg", "min", "max", "count", "count_distinct")
-ROW_FUNCTIONS: dict[str, tuple[int, int]] = {
-    "coalesce": (1, 99), "abs": (1, 1), "round": (1, 2), "floor": (1, 1), "ceil": (1, 1),
-    "lower": (1, 1), "upper": (1, 1), "length": (1, 1), "year": (1, 1), "quarter": (1, 1),
-    "month": (1, 1), "week": (1, 1), "day": (1, 1), "date_trunc": (2, 2),
-}
-METRIC_FUNCTIONS = ("abs", "round", "floor", "ceil", "coalesce", "lag", "growth", "cumulative")
-SOURCE_PROPERTIES = ("table", "time", "key", "description", "owner")
-METRIC_PROPERTIES = ("description", "unit", "format", "owner", "category", "core", "kpi", "status",
-                     "version", "dimensions", "label")
-DIMENSION_PROPERTIES = ("description", "owner", "label")
-QUERY_PROPERTIES = ("metrics", "by", "where", "period", "order", "limit", "description", "owner", "label")
-CATEGORIES = ("business", "management", "financial")
-STATUSES = ("draft", "published", "deprecated")
-COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 
 
 def time_hint(grain: str) -> str:

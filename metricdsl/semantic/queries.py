@@ -21,7 +21,8 @@ class QueryChecker:
         self.c = checker
 
     def check(self, decl: ast.BlockDecl) -> m.Query | None:
-        from metricdsl.semantic.checker import QUERY_PROPERTIES, location, parse_period
+        from metricdsl.semantic.checker import location, parse_period
+        from metricdsl.semantic.vocabulary import QUERY_PROPERTIES
 
         c = self.c
         before = len(c.errors())

@@ -27,15 +27,13 @@ from pydantic import ValidationError
 from metricdsl.diagnostics import Note, did_you_mean
 from metricdsl.ir import model as m
 from metricdsl.ir.targets import CalendarSpec, DateRange, DriverSpec, Grain, TargetSpec, TreeEdge
+from metricdsl.semantic.vocabulary import CALENDAR_PROPERTIES, TARGET_PROPERTIES
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
 if TYPE_CHECKING:
     from metricdsl.semantic.checker import Checker
 
-CALENDAR_PROPERTIES = ("country", "closed", "open", "description", "owner", "label")
-TARGET_PROPERTIES = ("metric", "period", "baseline", "value", "growth", "tree", "fixed", "cap", "weight", "split",
-                     "spread", "round", "description", "owner", "label")
 SPLIT_METHODS = ("baseline", "equal", "weights")
 NOT_ADDITIVE_HELP = ("only sums and counts (and their filtered references) split and spread; count_distinct, avg, "
                      "min, max and ratios double count or do not add up — target an additive metric and reach the "

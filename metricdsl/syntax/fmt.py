@@ -430,8 +430,7 @@ def format_file(path: Path, shown_as: str | None = None) -> FileResult:
 
 def format_project(root: Path) -> list[FileResult]:
     """Every file of the project, formatted in memory (nothing is written)."""
-    from metricdsl.pipeline.load import find_files
-    from metricdsl.source import display_path
+    from metricdsl.source import display_path, find_files
 
     return [format_file(path, display_path(path)) for path in find_files(root)]
 

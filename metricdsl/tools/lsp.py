@@ -153,7 +153,7 @@ class ProjectState:
     checked: bool = False
 
     def load_folder(self, root: Path) -> None:
-        from metricdsl.pipeline.load import find_files
+        from metricdsl.source import find_files
 
         self.root = root
         for path in find_files(root):
@@ -195,15 +195,13 @@ class ProjectState:
         return True
 
     def run_checker(self) -> None:
-        from metricdsl.semantic.checker import Checker
+        from metricdsl.semantic import check
 
         found: list[Diagnostic] = [d for parsed in self.files.values() for d in parsed.problems]
-        checker = Checker([self.files[path].tree for path in sorted(self.files)])
         try:
-            checker.run()
+            found.extend(check([self.files[path].tree for path in sorted(self.files)]).diagnostics)
         except Exception as error:  # noqa: BLE001 - a half-typed file must never stop the server
             found.append(Diagnostic("E002", f"internal checker error: {type(error).__name__}: {error}", None))
-        found.extend(checker.diagnostics)
         self.diagnostics = {path: [] for path in self.files}
         for diagnostic in sorted(set(found), key=sort_key):
             if diagnostic.span is not None and diagnostic.span.file in self.diagnostics:
