@@ -228,7 +228,8 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
               metricdsl run specs --metrics revenue --by product --format csv
               metricdsl run specs --query monthly_kpi --db postgresql://postgres@127.0.0.1:5432/postgres
     """
-    from metricdsl.runtime.warehouse import WarehouseError, connect
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.warehouse import connect
 
     request = request_from(query, metrics, by, where, period, order, limit)
     model = load_or_exit(project)
@@ -248,7 +249,7 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
 
 def execute_or_exit(warehouse: Any, model: m.Project, project: Path, data: Path | None, db: str | None,
                     statement: str) -> Any:
-    from metricdsl.runtime.warehouse import WarehouseError
+    from metricdsl.errors import WarehouseError
 
     folder = data if data is not None else (project / "data" if db is None and project.is_dir() else None)
     try:
@@ -271,7 +272,8 @@ def seed(project: Path, db: str, data: Path | None) -> None:
     \b
     Example:  metricdsl seed specs --db postgresql://postgres@127.0.0.1:5432/postgres
     """
-    from metricdsl.runtime.warehouse import WarehouseError, connect
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.warehouse import connect
 
     model = load_or_exit(project)
     folder = data or project / "data"
@@ -354,7 +356,8 @@ def lsp_command() -> None:
 
 def open_warehouse(model: m.Project, project: Path, db: str | None, data: Path | None) -> Any:
     """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` does."""
-    from metricdsl.runtime.warehouse import WarehouseError, connect
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.warehouse import connect
 
     folder = data if data is not None else (project / "data" if db is None and project.is_dir() else None)
     try:
@@ -475,9 +478,8 @@ def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_versi
 
 def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
                      files: tuple[Path, ...]) -> Any:
-    from metricdsl.errors import CheckFailed
-    from metricdsl.runtime.baseline import BaselineError, fetch_baseline, read_baseline_csv
-    from metricdsl.runtime.warehouse import WarehouseError
+    from metricdsl.errors import BaselineError, CheckFailed, WarehouseError
+    from metricdsl.runtime.baseline import fetch_baseline, read_baseline_csv
 
     try:
         if files:

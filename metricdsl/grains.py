@@ -17,6 +17,7 @@ TIME_GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
 TIME_PREFIX = "time."
 MONTHS_PER_UNIT: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
 DAYS_PER_UNIT: dict[str, int] = {"day": 1, "week": 7}
+GRAIN_RANK: dict[str, int] = {grain: rank for rank, grain in enumerate(TIME_GRAINS)}
 
 
 def is_grain(name: str) -> TypeGuard[Grain]:
@@ -43,7 +44,7 @@ def parse_time_name(name: str) -> Grain | None:
 
 def grain_rank(grain: str) -> int:
     """Finer grains rank lower: day 0 … year 4."""
-    return TIME_GRAINS.index(grain)  # type: ignore[arg-type]
+    return GRAIN_RANK[grain]
 
 
 def whole_buckets(unit: str, count: int, grain: str) -> bool:

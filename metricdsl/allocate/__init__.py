@@ -10,9 +10,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from metricdsl.allocate.calendar import CalendarError, WorkCalendar
+    from metricdsl.allocate.calendar import WorkCalendar
     from metricdsl.allocate.engine import (
-        InfeasibleTarget,
         PlanError,
         allocate,
         largest_remainder,
@@ -33,10 +32,12 @@ if TYPE_CHECKING:
         TargetSpec,
         TreeEdge,
     )
+    from metricdsl.errors import CalendarError, InfeasibleTarget
 
 _HOMES = {
-    "calendar": ("CalendarError", "WorkCalendar"),
-    "engine": ("InfeasibleTarget", "PlanError", "allocate", "largest_remainder", "node_multipliers",
+    "calendar": ("WorkCalendar",),
+    "metricdsl.errors": ("CalendarError", "InfeasibleTarget"),
+    "engine": ("PlanError", "allocate", "largest_remainder", "node_multipliers",
                "solve_multipliers", "tree_leaves"),
     "models": ("Baseline", "CalendarSpec", "DateRange", "DriverRow", "DriverSpec", "Period", "PlanResult",
                "SplitRow", "SpreadRow", "TargetSpec", "TreeEdge"),
@@ -71,4 +72,4 @@ def __getattr__(name: str) -> Any:
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{module}"), name)
+    return getattr(import_module(module if "." in module else f"{__name__}.{module}"), name)
