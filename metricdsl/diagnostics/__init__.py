@@ -3,7 +3,7 @@
 Every code is documented in docs/errors.md; the message functions live next to the checks
 that raise them, the codes and titles live here so they stay stable and unique. Rendering
 (text with a caret, JSON, GitHub annotations, SARIF) is `metricdsl.diagnostics.render`;
-did-you-mean hints are `metricdsl.diagnostics.suggest`.
+did-you-mean hints are `metricdsl.diagnostics.suggest` (`did_you_mean` is re-exported here).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from metricdsl.diagnostics.suggest import Suggestion, did_you_mean, suggest
+from metricdsl.diagnostics.suggest import did_you_mean
 from metricdsl.source import Span
 
 Severity = Literal["error", "warning"]
@@ -88,4 +88,4 @@ def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     return (span.file, span.line, span.column, diagnostic.code)
 
 
-__all__ = ["CODES", "Diagnostic", "Note", "Severity", "Suggestion", "did_you_mean", "sort_key", "suggest"]
+__all__ = ["CODES", "Diagnostic", "Note", "Severity", "did_you_mean", "sort_key"]

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from metricdsl.diagnostics import Diagnostic, suggest
+from metricdsl.diagnostics import Diagnostic
+from metricdsl.diagnostics.suggest import suggest
 from metricdsl.source import SourceFile, Span
 from metricdsl.syntax.keywords import KEYWORDS
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from metricdsl.diagnostics import Suggestion, did_you_mean, suggest
+from metricdsl.diagnostics import did_you_mean
+from metricdsl.diagnostics.suggest import Suggestion, suggest
 from metricdsl.syntax.keywords import DECLARATION_START, DECLARATION_TOKEN_TYPES, DECLARED_NAME, KEYWORDS
 from metricdsl.syntax.parse import parse_text
 
