@@ -47,7 +47,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], files: dict[str, SourceFile], err: bool = True) -> None:
-    from metricdsl.diagnostics import render_text
+    from metricdsl.diagnostics.render import render_text
 
     for diagnostic in diagnostics:
         click.echo(render_text(diagnostic, files), err=err)
@@ -122,7 +122,7 @@ def check(project: Path, fmt: str) -> None:
     \b
     Example:  metricdsl check specs --format github
     """
-    from metricdsl.diagnostics import to_github, to_json
+    from metricdsl.diagnostics.render import to_github, to_json
     from metricdsl.pipeline.load import load
 
     loaded = load(project)
@@ -132,7 +132,7 @@ def check(project: Path, fmt: str) -> None:
         for diagnostic in loaded.diagnostics:
             click.echo(to_github(diagnostic))
     elif fmt == "sarif":
-        from metricdsl.diagnostics import to_sarif
+        from metricdsl.diagnostics.render import to_sarif
 
         click.echo(to_sarif(loaded.diagnostics))
     else:

@@ -310,7 +310,7 @@ def test_every_triggerable_code_has_an_example() -> None:
 @pytest.mark.parametrize(("code", "example", "shown"), ERROR_CASES, ids=[c for c, _, _ in ERROR_CASES])
 def test_errors_md_example_gives_the_documented_message(code: str, example: str, shown: str,
                                                         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from metricdsl.diagnostics import render_text
+    from metricdsl.diagnostics.render import render_text
 
     loaded, files = check_in_temp_dir(example, monkeypatch, tmp_path)
     rendered = [render_text(d, files) for d in loaded.diagnostics if d.code == code]
@@ -328,7 +328,7 @@ def test_language_md_has_complete_examples() -> None:
 
 @pytest.mark.parametrize("example", COMPLETE, ids=[f"example{i}" for i in range(len(COMPLETE))])
 def test_language_md_complete_examples_check(example: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from metricdsl.diagnostics import render_text
+    from metricdsl.diagnostics.render import render_text
 
     loaded, files = check_in_temp_dir(example, monkeypatch, tmp_path)
     assert not loaded.errors, "\n".join(render_text(d, files) for d in loaded.errors)

@@ -22,7 +22,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metricdsl.diagnostics import render_text, to_github, to_json
+from metricdsl.diagnostics.render import render_text, to_github, to_json
 from metricdsl.pipeline.load import load
 
 REPO = Path(__file__).resolve().parent.parent

@@ -191,7 +191,7 @@ def test_shutdown_and_exit(project: Path) -> None:
 def test_incremental_parse_equals_a_full_parse(path: Path) -> None:
     from metricdsl.source import SourceFile
     from metricdsl.syntax.parse import parse_file
-    from metricdsl.tools.lsp import parse_incremental
+    from metricdsl.tools.lsp.incremental import parse_incremental
 
     text = path.read_text(encoding="utf-8")
     expected = parse_file(SourceFile("f", text))

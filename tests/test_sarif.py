@@ -39,7 +39,7 @@ def test_sarif_structure_and_locations(tmp_path: Path) -> None:
 
 
 def test_sarif_of_nothing_is_an_empty_run() -> None:
-    from metricdsl.diagnostics import to_sarif
+    from metricdsl.diagnostics.render import to_sarif
 
     log = json.loads(to_sarif([]))
     assert log["runs"][0]["results"] == []

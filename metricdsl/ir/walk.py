@@ -10,33 +10,45 @@ from decimal import Decimal
 from metricdsl.ir import model as m
 
 
+def row_children(expr: m.RowExpr) -> list[m.RowExpr]:
+    """The direct sub-expressions of a row expression, in source order."""
+    if isinstance(expr, m.Apply):
+        return list(expr.args)
+    if isinstance(expr, m.CaseExpr):
+        pairs = [part for pair in expr.whens for part in pair]
+        return pairs + ([expr.otherwise] if expr.otherwise is not None else [])
+    if isinstance(expr, m.Agg):
+        return [expr.arg] if expr.arg is not None else []
+    return []
+
+
 def walk_row(expr: m.RowExpr | None) -> Iterable[m.RowExpr]:
+    """A row expression and every expression inside it, depth first."""
     if expr is None:
         return
     yield expr
-    if isinstance(expr, m.Apply):
-        for arg in expr.args:
-            yield from walk_row(arg)
-    elif isinstance(expr, m.CaseExpr):
-        for cond, value in expr.whens:
-            yield from walk_row(cond)
-            yield from walk_row(value)
-        yield from walk_row(expr.otherwise)
-    elif isinstance(expr, m.Agg):
-        yield from walk_row(expr.arg)
+    for child in row_children(expr):
+        yield from walk_row(child)
 
 
 def inside_aggregate(condition: m.RowExpr, target: m.Col) -> bool:
     return any(isinstance(n, m.Agg) and any(x is target for x in walk_row(n.arg)) for n in walk_row(condition))
 
 
-def walk_metric(expr: m.MetricExpr) -> Iterable[m.MetricExpr]:
-    yield expr
+def metric_children(expr: m.MetricExpr) -> list[m.MetricExpr]:
+    """The direct metric sub-expressions (an aggregate leaf's row expressions are not metric expressions)."""
     if isinstance(expr, m.Arith):
-        for arg in expr.args:
-            yield from walk_metric(arg)
-    elif isinstance(expr, (m.Filtered, m.Lag, m.Cumulative)):
-        yield from walk_metric(expr.expr)
+        return list(expr.args)
+    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative)):
+        return [expr.expr]
+    return []
+
+
+def walk_metric(expr: m.MetricExpr) -> Iterable[m.MetricExpr]:
+    """A metric expression and every metric expression inside it, depth first."""
+    yield expr
+    for child in metric_children(expr):
+        yield from walk_metric(child)
 
 
 def refs(expr: m.MetricExpr) -> set[str]:

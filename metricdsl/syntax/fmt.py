@@ -25,10 +25,10 @@ from lark.exceptions import UnexpectedInput
 
 from metricdsl.diagnostics import Diagnostic
 from metricdsl.source import SourceFile
+from metricdsl.syntax.keywords import DECLARATION_TOKEN_TYPES
 from metricdsl.syntax.parse import parse_file, parser
 
 INDENT = 2
-DECLARATION_KEYWORDS = frozenset({"SOURCE", "DIMENSION", "METRIC", "DECOMPOSE", "QUERY", "CALENDAR", "TARGET"})
 OPENERS = {"LBRACE": "RBRACE", "LPAR": "RPAR", "CASE": "END"}
 CLOSERS = frozenset(OPENERS.values())
 VALUE_END = frozenset({"NAME", "NUMBER", "STRING", "TEXT", "DATE", "MULTIPLIER", "PERCENT", "DURATION", "RPAR",
@@ -185,7 +185,7 @@ def split_lines(tokens: list[Token], comments: list[Comment]) -> list[Line]:
 
 def _break_before(token: Token, index: int, depth: int, braces: set[int], previous: Token,
                   index_of: dict[int, int]) -> bool:
-    if token.type in DECLARATION_KEYWORDS and depth == 0:
+    if token.type in DECLARATION_TOKEN_TYPES and depth == 0:
         return True
     if token.type == "RBRACE" and index in braces:
         return True
@@ -212,7 +212,7 @@ def indent_lines(lines: list[Line]) -> None:
         line.block = next((o.index for o in reversed(stack) if o.type == "LBRACE"), -1)
         first = line.tokens[0].type if line.tokens else None
         line.key_line = first in KEY_TYPES and bool(stack) and stack[-1].type == "LBRACE"
-        line.top_start = first in DECLARATION_KEYWORDS and not stack
+        line.top_start = first in DECLARATION_TOKEN_TYPES and not stack
         for token in line.tokens:
             if token.type in OPENERS:
                 counter += 1
@@ -226,7 +226,7 @@ def line_indent(line: Line, stack: list[Opener], following: list[Line]) -> int:
         return comment_indent(stack, following)
     first = line.tokens[0]
     if not stack:
-        return 0 if first.type in DECLARATION_KEYWORDS else INDENT
+        return 0 if first.type in DECLARATION_TOKEN_TYPES else INDENT
     top = stack[-1]
     if first.type == OPENERS[top.type]:
         return top.indent

@@ -2,7 +2,8 @@
 
 The grammar lives beside this module in metricdsl/syntax/metric.lark (package data of the wheel).
 After a syntax error, the broken declaration is blanked out (newlines kept, so positions stay
-exact) and the file parsed again, so one run reports the errors of every declaration.
+exact) and the file parsed again, so one run reports the errors of every declaration. How a
+parse error is worded is metricdsl.syntax.syntax_errors.
 """
 
 from __future__ import annotations
@@ -16,23 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedEOF, UnexpectedInput
 
-from metricdsl.diagnostics import Diagnostic, did_you_mean
+from metricdsl.diagnostics import Diagnostic
 from metricdsl.source import SourceFile, Span
 from metricdsl.syntax import ast
-
-KEYWORDS = ["source", "dimension", "metric", "decompose", "query", "target", "calendar", "where", "having", "by", "and", "or", "not", "in", "is", "null", "between", "like", "case", "when", "then", "else", "end", "true", "false"]
-DECLARATION_START = re.compile(r"^[ \t]*(source|dimension|metric|decompose|query|calendar|target)\b(?![ \t]*:)", re.MULTILINE)
-
-TOKEN_NAMES = {
-    "NAME": "a name", "KEY": "a property `key:`", "TEXT": "a \"label\"", "TEXT_KEY": "a \"key\":",
-    "STRING": "a 'string'", "NUMBER": "a number", "DATE": "a date", "MULTIPLIER": "a multiplier like 2x",
-    "PERCENT": "a percentage", "DURATION": "a duration like `1 year`", "LBRACE": "`{`", "RBRACE": "`}`",
-    "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "EQUAL": "`=`", "COMPARE": "a comparison",
-    "DIRECTION": "`asc`/`desc`", "PLUS": "`+`", "MINUS": "`-`", "STAR": "`*`", "SLASH": "`/`",
-    "DOT": "`.`", "__ANON_0": "`..`", "$END": "end of file", "NOT": "`not`", "BLOCK_NAME": "a block `name {`",
-}
+from metricdsl.syntax.keywords import DECLARATION_START, DECLARED_NAME, KEYWORDS
+from metricdsl.syntax.syntax_errors import syntax_diagnostic
 
 
 def grammar_path() -> Path:
@@ -68,9 +59,6 @@ def parse_file(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     return ast.FileAST(source.path, tuple(declarations), tuple(broken)), diagnostics
 
 
-DECLARED_NAME = re.compile(r"^[ \t]*(?:source|dimension|metric|query|calendar|target)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
-
-
 def _build(source: SourceFile, tree: Tree[Any]) -> tuple[ast.FileAST, list[Diagnostic]]:
     builder = AstBuilder(source.path)
     try:
@@ -98,7 +86,7 @@ def _parse_chunk(source: SourceFile, begin: int, end: int) -> tuple[ast.FileAST,
     try:
         return _build(source, parser().parse(text))
     except UnexpectedInput as error:
-        diagnostic = _syntax_diagnostic(error, source, _last_token_end(source, begin, end))
+        diagnostic = syntax_diagnostic(error, source, _last_token_end(source, begin, end))
         error_offset = _error_offset(error, end)
     line_start = source.text.rfind("\n", 0, error_offset) + 1
     if line_start > begin:
@@ -126,81 +114,6 @@ def _last_token_end(source: SourceFile, begin: int, end: int) -> Span:
     line = before.count("\n") + 1
     column = offset - (before.rfind("\n") + 1) + 1
     return Span(source.path, line, column, line, column)  # zero width: the point just after the text
-
-
-def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Span) -> Diagnostic:
-    line, column = error.line, error.column
-    if isinstance(error, UnexpectedEOF) or line in (None, -1):
-        return Diagnostic("E002", "unexpected end of declaration" + _expected(error), end_span)
-    span = Span(source.path, line, column, line, column + 1)
-    if isinstance(error, UnexpectedCharacters):
-        return _character_diagnostic(error, source, span)
-    assert isinstance(error, UnexpectedToken)
-    token = error.token
-    if token.type == "$END":
-        return Diagnostic("E002", "unexpected end of declaration" + _expected(error), end_span)
-    width = max(1, len(str(token)))
-    span = Span(source.path, line, column, token.end_line or line, token.end_column or column + width)
-    if token.type == "NAME" and "COMMA" in _acceptable(error):
-        # `metrics: revenue buyers`: a second name inside a list; the mistake is the missing comma.
-        return Diagnostic("E002", f"unexpected `{token}`", span, _close(did_you_mean(str(token), ["asc", "desc"]))
-                          or f"separate the items of a list with `,` (`…, {token}`); a property is written `key: value`")
-    help_text = None
-    if token.type == "NAME":
-        help_text = _close(did_you_mean(str(token), KEYWORDS))
-    elif token.type == "KEY" and str(token).rstrip(": \t") in KEYWORDS:
-        help_text = "a property key must be inside a `{ … }` block"
-    return Diagnostic("E002", f"unexpected {_describe(token)}" + _expected(error), span, help_text)
-
-
-def _close(hint: str | None) -> str | None:
-    """Keep a did-you-mean only when a keyword is spelled like the word (a list of all keywords helps nobody)."""
-    return hint if hint is not None and hint.startswith("did you mean") else None
-
-
-def _character_diagnostic(error: UnexpectedCharacters, source: SourceFile, span: Span) -> Diagnostic:
-    char = error.char
-    if char in "'\"":
-        kind = "label" if char == '"' else "string"
-        return Diagnostic("E003", f"unterminated {kind}: strings never span lines", span,
-                          f"close the {kind} with {char} on the same line")
-    if char == "\\":
-        return Diagnostic("E002", "unexpected `\\` (escapes only work inside \"labels\")", span)
-    return Diagnostic("E002", f"unexpected character `{char}`" + _expected(error), span)
-
-
-def _describe(token: Token) -> str:
-    if token.type in ("NAME", "KEY"):
-        return f"`{token}`"
-    if token.type in ("STRING", "TEXT", "NUMBER", "DATE"):
-        return f"{TOKEN_NAMES[token.type].split(' ', 1)[1]} {token}"
-    return f"`{token}`"
-
-
-def _expected(error: UnexpectedInput) -> str:
-    expected = _acceptable(error)
-    names = sorted({TOKEN_NAMES.get(t, _literal(t)) for t in expected})
-    if {"NAME", "NUMBER", "STRING", "LPAR"} <= set(expected):
-        return "; expected an expression"
-    if not names or len(names) > 8:
-        return ""
-    return "; expected " + ", ".join(names)
-
-
-def _acceptable(error: UnexpectedInput) -> set[str]:
-    """What the parser accepts at the error, after its pending reductions (sharper than lark's set)."""
-    interactive = getattr(error, "interactive_parser", None)
-    fallback = set(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
-    if interactive is None:
-        return fallback
-    try:
-        return set(interactive.accepts())
-    except UnexpectedInput:  # the pending reductions themselves fail: lark's own set is all there is
-        return fallback
-
-
-def _literal(terminal: str) -> str:
-    return f"`{terminal.lower()}`" if terminal.isupper() else terminal
 
 
 class LiteralError(Exception):
@@ -445,4 +358,5 @@ def parse_text(text: str, path: str = "<text>") -> tuple[ast.FileAST, list[Diagn
     return parse_file(SourceFile(path, text))
 
 
-__all__ = ["parse_file", "parse_text"]
+# KEYWORDS stays importable here for the checker (metricdsl.semantic), which reads it from this module.
+__all__ = ["KEYWORDS", "parse_file", "parse_text"]

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metricdsl.ir import model as m
-from metricdsl.source import SourceFile, Span
+from metricdsl.ir.walk import walk_metric, walk_row
+from metricdsl.source import SourceFile
 from metricdsl.syntax import ast
 from metricdsl.syntax.parse import parse_file
+from metricdsl.syntax.text import declared_text
 
 
 @dataclass(frozen=True)
@@ -28,28 +30,6 @@ class Card:
 
 
 # ---- formula text --------------------------------------------------------------------------
-def span_text(source: SourceFile, span: Span) -> str:
-    """The text a span covers (columns are 1-based code points, the end is exclusive)."""
-    lines = source.text.split("\n")
-    if span.line == span.end_line:
-        return lines[span.line - 1][span.column - 1:span.end_column - 1]
-    parts = [lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
-             lines[span.end_line - 1][:span.end_column - 1]]
-    return "\n".join(part.rstrip("\r") for part in parts)
-
-
-def formula_span(decl: ast.MetricDecl | ast.DimensionDecl) -> Span:
-    """From the start of the expression to the end of its `having`/`where` (the block excluded)."""
-    last = decl.expr
-    if isinstance(decl, ast.MetricDecl):
-        last = decl.where or decl.having or decl.expr
-    return decl.expr.span.to(last.span)
-
-
-def formula_text(source: SourceFile, decl: ast.MetricDecl | ast.DimensionDecl) -> str:
-    return " ".join(span_text(source, formula_span(decl)).split())
-
-
 def formulas(files: dict[str, SourceFile]) -> dict[str, str]:
     """metric name → its formula as written, for every metric of the files."""
     result: dict[str, str] = {}
@@ -57,64 +37,40 @@ def formulas(files: dict[str, SourceFile]) -> dict[str, str]:
         tree, _ = parse_file(source)
         for decl in tree.declarations:
             if isinstance(decl, ast.MetricDecl):
-                result.setdefault(decl.name, formula_text(source, decl))
+                result.setdefault(decl.name, declared_text(source, decl))
     return result
 
 
 # ---- lineage and dimensions ------------------------------------------------------------------
-def row_children(expr: m.RowExpr) -> list[m.RowExpr]:
-    if isinstance(expr, m.Apply):
-        return list(expr.args)
-    if isinstance(expr, m.CaseExpr):
-        pairs = [part for pair in expr.whens for part in pair]
-        return pairs + ([expr.otherwise] if expr.otherwise is not None else [])
-    if isinstance(expr, m.Agg):
-        return [expr.arg] if expr.arg is not None else []
-    return []
-
-
 def row_columns(expr: m.RowExpr | None, project: m.Project, seen: set[str]) -> set[tuple[str, str]]:
     """(source, column) pairs a row expression reads, dimensions expanded."""
-    if expr is None:
-        return set()
-    if isinstance(expr, m.Col):
-        return {(expr.source, expr.column)}
-    if isinstance(expr, m.DimRef) and expr.name in project.dimensions and expr.name not in seen:
-        return row_columns(project.dimensions[expr.name].expr, project, seen | {expr.name})
     found: set[tuple[str, str]] = set()
-    for child in row_children(expr):
-        found |= row_columns(child, project, seen)
+    for node in walk_row(expr):
+        if isinstance(node, m.Col):
+            found.add((node.source, node.column))
+        elif isinstance(node, m.DimRef) and node.name in project.dimensions and node.name not in seen:
+            found |= row_columns(project.dimensions[node.name].expr, project, seen | {node.name})
     return found
 
 
 def metric_reads(expr: m.MetricExpr, project: m.Project, seen: frozenset[str]) -> tuple[set[str], set[tuple[str, str]]]:
     """The sources whose rows a metric expression aggregates and the columns it reads."""
-    if isinstance(expr, m.MetricRef):
-        target = project.metrics.get(expr.metric)
-        if target is None or expr.metric in seen:
-            return set(), set()
-        return metric_reads(target.expr, project, seen | {expr.metric})
-    if isinstance(expr, m.AggLeaf):
-        return {expr.agg.source}, row_columns(expr.agg, project, set())
-    if isinstance(expr, m.DistinctHaving):
-        return {expr.source}, row_columns(expr.key, project, set()) | row_columns(expr.condition, project, set())
     sources: set[str] = set()
     columns: set[tuple[str, str]] = set()
-    for child in metric_children(expr):
-        more_sources, more_columns = metric_reads(child, project, seen)
-        sources |= more_sources
-        columns |= more_columns
-    if isinstance(expr, m.Filtered):
-        columns |= row_columns(expr.condition, project, set())
+    for node in walk_metric(expr):
+        if isinstance(node, m.MetricRef) and node.metric in project.metrics and node.metric not in seen:
+            more_sources, more_columns = metric_reads(project.metrics[node.metric].expr, project, seen | {node.metric})
+            sources |= more_sources
+            columns |= more_columns
+        elif isinstance(node, m.AggLeaf):
+            sources.add(node.agg.source)
+            columns |= row_columns(node.agg, project, set())
+        elif isinstance(node, m.DistinctHaving):
+            sources.add(node.source)
+            columns |= row_columns(node.key, project, set()) | row_columns(node.condition, project, set())
+        elif isinstance(node, m.Filtered):
+            columns |= row_columns(node.condition, project, set())
     return sources, columns
-
-
-def metric_children(expr: m.MetricExpr) -> list[m.MetricExpr]:
-    if isinstance(expr, m.Arith):
-        return list(expr.args)
-    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative)):
-        return [expr.expr]
-    return []
 
 
 def lineage(metric: m.Metric, project: m.Project) -> dict[str, tuple[str, ...]]:
