@@ -37,7 +37,6 @@ NOT_ADDITIVE_HELP = ("only sums and counts (and their filtered references) split
 SPREAD_HELP = "write e.g. `spread: month by workdays(cn) * seasonality` or `spread: month, week by workdays(cn)`"
 
 
-# ---- targets ---------------------------------------------------------------------------------
 def check_targets(scope: Scope, decls: Sequence[ast.BlockDecl], decompositions: Sequence[m.Decomposition],
                   calendars: dict[str, CalendarSpec]) -> dict[str, TargetSpec]:
     """The targets that check, by name."""
