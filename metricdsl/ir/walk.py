@@ -1,6 +1,6 @@
-"""Walking the model's trees: row and metric expressions, references, base sources, additivity,
-and cycles in a dependency graph. Pure functions over metricdsl.ir.model, shared by the checker,
-the query checker and the tools that read a checked project."""
+"""Walking the model's trees: row and metric expressions, references, base sources and additivity.
+Pure functions over metricdsl.ir.model, for the semantic passes and the tools that read a checked
+project."""
 
 from __future__ import annotations
 
@@ -99,66 +99,6 @@ def _additive_arith(expr: m.Arith, exprs: dict[str, m.MetricExpr], seen: set[str
     if expr.op == "/":
         return isinstance(args[1], m.Const) and Decimal(args[1].value) != 0 and additive(args[0], exprs, seen)
     return False
-
-
-def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Each elementary cycle once (Tarjan's strongly connected components, then one cycle per component)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-
-    def visit(start: str) -> None:
-        work = [(start, iter(graph.get(start, ())))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, edges = work[-1]
-            advanced = False
-            for nxt in edges:
-                if nxt not in graph and nxt not in index:
-                    continue
-                if nxt not in index:
-                    index[nxt] = low[nxt] = len(index)
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, iter(graph.get(nxt, ()))))
-                    advanced = True
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    item = stack.pop()
-                    on_stack.discard(item)
-                    component.append(item)
-                    if item == node:
-                        break
-                if len(component) > 1 or node in graph.get(node, ()):
-                    components.append(component)
-
-    for name in sorted(graph):
-        if name not in index:
-            visit(name)
-    return [_cycle_in(sorted(c), graph) for c in components]
-
-
-def _cycle_in(component: list[str], graph: dict[str, list[str]]) -> list[str]:
-    members = set(component)
-    path = [component[0]]
-    while True:
-        nxt = next(n for n in graph[path[-1]] if n in members)
-        if nxt in path:
-            return path[path.index(nxt):]
-        path.append(nxt)
 
 
 def is_product(expr: m.MetricExpr) -> bool:

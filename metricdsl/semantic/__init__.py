@@ -1,7 +1,12 @@
 """Stage 2: syntax trees → the checked IR (`metricdsl.ir.model.Project`) and every diagnostic.
 
 `check` checks a whole project; `check_query` checks one more query block against a checked
-project (ad-hoc queries from the command line). Neither ever stops at the first error.
+project (ad-hoc queries from the command line). Neither ever stops at the first error: each
+declaration is checked on its own, and a declaration that fails keeps its name known so that it
+does not cause follow-up errors.
+
+The passes share a `Scope` (`context.py`) and run in the order below; each lives in a module of
+its own (names, sources, joins, dimensions, metrics, decompositions, queries, calendars, targets).
 """
 
 from __future__ import annotations
@@ -11,6 +16,17 @@ from dataclasses import dataclass
 
 from metricdsl.diagnostics import Diagnostic
 from metricdsl.ir import model as m
+from metricdsl.semantic.calendars import check_calendars
+from metricdsl.semantic.context import Scope
+from metricdsl.semantic.decompositions import check_decompositions
+from metricdsl.semantic.dimensions import check_dimension
+from metricdsl.semantic.exact import mark_exact
+from metricdsl.semantic.joins import check_joins
+from metricdsl.semantic.metrics import MetricResolver, finish_metrics
+from metricdsl.semantic.names import collect_names
+from metricdsl.semantic.queries import QueryChecker
+from metricdsl.semantic.sources import check_source
+from metricdsl.semantic.targets import check_targets
 from metricdsl.syntax import ast
 
 
@@ -24,17 +40,33 @@ class Checked:
 
 def check(files: Sequence[ast.FileAST], prove: bool = True) -> Checked:
     """Check the files of one project together; `prove=False` skips proving decompositions exact."""
-    from metricdsl.semantic.checker import Checker
-
-    checker = Checker(files, prove)
-    model = checker.run()
-    return Checked(model, checker.diagnostics)
+    scope = Scope()
+    declared = collect_names(scope, files)
+    for source in declared.sources:
+        check_source(scope, source)
+    check_joins(scope, declared.sources)
+    for dimension in declared.dimensions:
+        check_dimension(scope, dimension)
+    resolver = MetricResolver(scope)
+    for metric in declared.metrics:
+        resolver.resolve(metric)
+    finish_metrics(scope, declared.metrics)
+    decompositions = check_decompositions(scope, declared.decompositions)
+    if prove:
+        decompositions = mark_exact(decompositions, scope.metrics)  # sympy: only when there are identities
+    queries = {decl.name: query for decl in declared.queries
+               if (query := QueryChecker(scope).check(decl)) is not None}
+    calendars = check_calendars(scope, declared.calendars)
+    model = m.Project(
+        files=tuple(f.path for f in files),
+        sources=scope.sources, dimensions=scope.dimensions, metrics=scope.metrics, queries=queries,
+        decompositions=tuple(decompositions), join_paths=scope.joins.unique_paths(),
+        calendars=calendars, targets=check_targets(scope, declared.targets, decompositions, calendars),
+    )
+    return Checked(model, scope.report.diagnostics)
 
 
 def check_query(project: m.Project, decl: ast.BlockDecl) -> tuple[m.Query | None, list[Diagnostic]]:
     """Check one query block against a checked project."""
-    from metricdsl.semantic.checker import Checker
-
-    checker = Checker.from_model(project)
-    query = checker.check_query(decl)
-    return query, checker.diagnostics
+    scope = Scope.from_model(project)
+    return QueryChecker(scope).check(decl), scope.report.diagnostics

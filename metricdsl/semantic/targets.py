@@ -1,9 +1,8 @@
-"""Stage 2 for `calendar` and `target` blocks (LANGUAGE.md §9): checked into `allocate.models` specs.
+"""Checking `target` blocks (LANGUAGE.md §9) into `TargetSpec`s (metricdsl.ir.targets).
 
-`check_calendars` and `check_targets` run inside `Checker.run()` after metrics and
-decompositions are known; every problem becomes a diagnostic with a span (E601 invalid calendar,
-E602 invalid target, and the general E103/E104/E107/E108/E109), and a declaration with an error
-is left out of the model. Decisions where §9 is silent:
+`check_targets` runs last, once metrics, decompositions and calendars are known; every problem
+becomes a diagnostic with a span (E602 invalid target, and the general E103/E104/E107/E108/E109),
+and a target with an error is left out of the model. Decisions where §9 is silent:
 
 * `baseline:` defaults to the target period one year earlier.
 * `growth:` is a multiplier (`10x`) or a signed change (`+20%` = 1.2x, `-5%` = 0.95x); an unsigned
@@ -11,28 +10,25 @@ is left out of the model. Decisions where §9 is silent:
 * `cap:` takes a multiplier (`<= 1.5x`) or a signed change (`<= +50%`), one per leaf.
 * `tree:` equations may be written in any order; together they must form one tree rooted at the
   target's metric, each equation a declared multiplicative `decompose` (same factors, any order).
-* The unpublished-year warning (W003) of a calendar is given at plan time, for the years a plan
-  reads, not by `check`.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from metricdsl.diagnostics import Note, did_you_mean
+from metricdsl.grains import is_time_name, shift_year
 from metricdsl.ir import model as m
-from metricdsl.ir.targets import CalendarSpec, DateRange, DriverSpec, Grain, TargetSpec, TreeEdge
-from metricdsl.semantic.vocabulary import CALENDAR_PROPERTIES, TARGET_PROPERTIES
+from metricdsl.ir.targets import CalendarSpec, DriverSpec, Grain, TargetSpec, TreeEdge
+from metricdsl.semantic.context import Scope
+from metricdsl.semantic.properties import parse_period, plain_names, properties, single_name
+from metricdsl.semantic.reach import check_reachable
+from metricdsl.semantic.vocabulary import TARGET_PROPERTIES
 from metricdsl.source import Span
 from metricdsl.syntax import ast
-
-if TYPE_CHECKING:
-    from metricdsl.semantic.checker import Checker
 
 SPLIT_METHODS = ("baseline", "equal", "weights")
 NOT_ADDITIVE_HELP = ("only sums and counts (and their filtered references) split and spread; count_distinct, avg, "
@@ -41,97 +37,29 @@ NOT_ADDITIVE_HELP = ("only sums and counts (and their filtered references) split
 SPREAD_HELP = "write e.g. `spread: month by workdays(cn) * seasonality` or `spread: month, week by workdays(cn)`"
 
 
-# ---- calendars -------------------------------------------------------------------------------
-def check_calendars(checker: Checker) -> dict[str, CalendarSpec]:
-    found = {}
-    for name, decl in checker.declared.blocks["calendar"].items():
-        spec = check_calendar(checker, decl)
-        if spec is not None:
-            found[name] = spec
-    return found
-
-
-def check_calendar(c: Checker, decl: ast.BlockDecl) -> CalendarSpec | None:
-    before = len(c.errors())
-    props = c.properties(decl.block, CALENDAR_PROPERTIES, "calendar")
-    country = _country(c, props["country"]) if "country" in props else None
-    closed = [r for item in props["closed"].items if (r := _date_range(c, item))] if "closed" in props else []
-    opened = [d for item in props["open"].items if (d := _open_day(c, item))] if "open" in props else []
-    _open_and_closed(c, props.get("open"), closed)
-    if len(c.errors()) != before:
-        return None
-    return CalendarSpec(name=decl.name, country=country, closed=closed, open=opened)
-
-
-def _country(c: Checker, prop: ast.Property) -> str | None:
-    item = prop.items[0]
-    code = item.expr.dotted if isinstance(item.expr, ast.Name) else (
-        item.expr.value if isinstance(item.expr, (ast.Text, ast.SqlString)) else None)
-    if len(prop.items) != 1 or item.kind != "plain" or code is None:
-        c.error("E109", "`country:` takes one country code, e.g. `country: CN`", prop.span)
-        return None
-    import holidays
-
-    supported = holidays.list_supported_countries()
-    if code not in supported:
-        c.error("E601", f"unknown country `{code}`: the holidays package has no such country", item.span,
-                did_you_mean(code, supported) or "use an ISO 3166-1 alpha-2 code such as CN, US or DE")
-        return None
-    return code
-
-
-def _date_range(c: Checker, item: ast.Item) -> DateRange | None:
-    if item.kind == "plain" and isinstance(item.expr, ast.DateLiteral):
-        return DateRange(start=item.expr.value, end=item.expr.value)
-    if item.kind == "range" and isinstance(item.expr, ast.DateLiteral) and isinstance(item.upper, ast.DateLiteral):
-        if item.upper.value < item.expr.value:
-            c.error("E601", f"the range {item.expr.value} .. {item.upper.value} ends before it starts", item.span)
-            return None
-        return DateRange(start=item.expr.value, end=item.upper.value)
-    c.error("E109", "`closed:` takes dates and date ranges, e.g. `2027-02-15 .. 2027-02-17, 2027-10-08`", item.span)
-    return None
-
-
-def _open_day(c: Checker, item: ast.Item) -> datetime.date | None:
-    if item.kind == "plain" and isinstance(item.expr, ast.DateLiteral):
-        return item.expr.value
-    c.error("E109", "`open:` takes dates, e.g. `open: 2027-02-20, 2027-10-09`", item.span)
-    return None
-
-
-def _open_and_closed(c: Checker, prop: ast.Property | None, closed: list[DateRange]) -> None:
-    for item in prop.items if prop is not None else ():
-        day = item.expr.value if isinstance(item.expr, ast.DateLiteral) else None
-        if day is not None and any(r.start <= day <= r.end for r in closed):
-            c.error("E601", f"{day} is both closed and open", item.span, "remove it from `closed:` or from `open:`")
-
-
-# ---- targets ---------------------------------------------------------------------------------
-def check_targets(checker: Checker, decompositions: Sequence[m.Decomposition],
+def check_targets(scope: Scope, decls: Sequence[ast.BlockDecl], decompositions: Sequence[m.Decomposition],
                   calendars: dict[str, CalendarSpec]) -> dict[str, TargetSpec]:
-    found = {}
-    for name, decl in checker.declared.blocks["target"].items():
-        spec = TargetChecker(checker, decompositions, calendars, decl).check()
-        if spec is not None:
-            found[name] = spec
-    return found
+    """The targets that check, by name."""
+    return {decl.name: spec for decl in decls
+            if (spec := TargetChecker(scope, decompositions, calendars, decl).check()) is not None}
 
 
 class TargetChecker:
     """Checks one `target` block; every method reports its own errors and returns None on failure."""
 
-    def __init__(self, checker: Checker, decompositions: Sequence[m.Decomposition],
+    def __init__(self, scope: Scope, decompositions: Sequence[m.Decomposition],
                  calendars: dict[str, CalendarSpec], decl: ast.BlockDecl) -> None:
-        self.c = checker
+        self.scope = scope
+        self.report = scope.report
+        self.symbols = scope.symbols
         self.decompositions = decompositions
         self.calendars = calendars
         self.decl = decl
         self.name = decl.name
 
     def check(self) -> TargetSpec | None:
-        c = self.c
-        before = len(c.errors())
-        props = c.properties(self.decl.block, TARGET_PROPERTIES, "target")
+        mark = self.report.mark()
+        props = properties(self.report, self.decl.block, TARGET_PROPERTIES, "target")
         metric = self.metric(props.get("metric"))
         period = self.period(props.get("period"), "period")
         baseline = self.period(props["baseline"], "baseline") if "baseline" in props else _year_before(period)
@@ -143,7 +71,7 @@ class TargetChecker:
         spread = self.spread(props["spread"]) if "spread" in props else {"spread_grains": []}
         round_unit = self.round_unit(props["round"]) if "round" in props else 1.0
         self.additive(metric, props)
-        if len(c.errors()) != before or metric is None or period is None or baseline is None or amount is None:
+        if self.report.failed_since(mark) or metric is None or period is None or baseline is None or amount is None:
             return None
         return self.build(metric=metric, period_start=period.start, period_end=period.end,
                           baseline_start=baseline.start, baseline_end=baseline.end, tree=edges, drivers=drivers,
@@ -154,57 +82,55 @@ class TargetChecker:
             return TargetSpec.model_validate({"name": self.name, "label": self.decl.label, **fields})
         except ValidationError as error:
             reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
-            self.c.error("E602", f"target `{self.name}` is invalid: {reason}", self.decl.name_span)
+            self.report.error("E602", f"target `{self.name}` is invalid: {reason}", self.decl.name_span)
             return None
 
     # ---- metric, periods, amount --------------------------------------------------------------
     def metric(self, prop: ast.Property | None) -> str | None:
         if prop is None:
-            self.c.error("E108", f"target `{self.name}` needs `metric:`", self.decl.name_span,
-                         "add e.g. `metric: revenue`")
+            self.report.error("E108", f"target `{self.name}` needs `metric:`", self.decl.name_span,
+                              "add e.g. `metric: revenue`")
             return None
-        named = self.c.single_name(prop)
+        named = single_name(self.report, prop)
         return self.known_metric(*named) if named else None
 
     def known_metric(self, name: str, span: Span) -> str | None:
-        if name in self.c.metrics:
+        if name in self.scope.metrics:
             return name
-        if name not in self.c.declared.metrics and name not in self.c.declared.broken:
-            self.c.error("E103", f"unknown metric `{name}`", span, did_you_mean(name, self.c.declared.metrics))
+        if not self.symbols.known(name, "metric"):
+            self.report.error("E103", f"unknown metric `{name}`", span, did_you_mean(name, self.symbols.named("metric")))
         return None
 
     def period(self, prop: ast.Property | None, key: str) -> m.Period | None:
-        from metricdsl.semantic.checker import parse_period
-
         if prop is None:
-            self.c.error("E108", f"target `{self.name}` needs `{key}:`", self.decl.name_span,
-                         "add e.g. `period: 2027` (a year or a date range)")
+            self.report.error("E108", f"target `{self.name}` needs `{key}:`", self.decl.name_span,
+                              "add e.g. `period: 2027` (a year or a date range)")
             return None
-        period = parse_period(prop.items[0], self.c) if len(prop.items) == 1 else None
+        period = parse_period(prop.items[0]) if len(prop.items) == 1 else None
         if period is None:
-            self.c.error("E109", f"`{key}:` is a year (2027) or a date range (2027-01-01 .. 2027-06-30)", prop.span)
+            self.report.error("E109", f"`{key}:` is a year (2027) or a date range (2027-01-01 .. 2027-06-30)", prop.span)
         return period
 
     def amount(self, value: ast.Property | None, growth: ast.Property | None) -> dict[str, float] | None:
         if value is None and growth is None:
-            self.c.error("E108", f"target `{self.name}` needs `value:` or `growth:`", self.decl.name_span,
-                         "add e.g. `value: 50_000_000_000` or `growth: 10x`")
+            self.report.error("E108", f"target `{self.name}` needs `value:` or `growth:`", self.decl.name_span,
+                              "add e.g. `value: 50_000_000_000` or `growth: 10x`")
             return None
         if value is not None and growth is not None:
-            self.c.error("E602", "give either `value:` or `growth:`, not both", growth.key_span,
-                         notes=[Note(value.key_span, "`value:` is given here")])
+            self.report.error("E602", "give either `value:` or `growth:`, not both", growth.key_span,
+                              notes=[Note(value.key_span, "`value:` is given here")])
             return None
         if value is not None:
             number = _single_number(value)
             if number is None or number < 0:
-                self.c.error("E109", "`value:` is a number, e.g. `value: 50_000_000_000`", value.span)
+                self.report.error("E109", "`value:` is a number, e.g. `value: 50_000_000_000`", value.span)
                 return None
             return {"value": float(number)}
         assert growth is not None
         multiple = _multiple(growth)
         if multiple is None or multiple <= 0:
-            self.c.error("E109", "`growth:` is a multiplier (10x) or a signed change (+20%, -5%)", growth.span,
-                         "a change is signed: +20% is 1.2x, -5% is 0.95x" if _unsigned_percent(growth) else None)
+            self.report.error("E109", "`growth:` is a multiplier (10x) or a signed change (+20%, -5%)", growth.span,
+                              "a change is signed: +20% is 1.2x, -5% is 0.95x" if _unsigned_percent(growth) else None)
             return None
         return {"growth": float(multiple)}
 
@@ -223,21 +149,21 @@ class TargetChecker:
                 if self.place(parent, children, span, placed, edges):
                     edges.append(TreeEdge(parent=parent, children=children))
         for parent, _, span in pending:
-            self.c.error("E602", f"`{parent}` is not in the tree of target `{self.name}`", span,
-                         f"the tree starts at the target's metric `{root}`; each equation decomposes a metric "
-                         "already in it")
+            self.report.error("E602", f"`{parent}` is not in the tree of target `{self.name}`", span,
+                              f"the tree starts at the target's metric `{root}`; each equation decomposes a metric "
+                              "already in it")
         return edges
 
     def equation(self, item: ast.Item) -> tuple[str, list[str], Span] | None:
         expr = item.expr
         if not (item.kind == "plain" and isinstance(expr, ast.Binary) and expr.op == "="
                 and isinstance(expr.left, ast.Name)):
-            self.c.error("E109", "`tree:` lists equations such as `revenue = aov * buyers`, comma-separated", item.span)
+            self.report.error("E109", "`tree:` lists equations such as `revenue = aov * buyers`, comma-separated", item.span)
             return None
         factors = _factors(expr.right)
         if factors is None:
-            self.c.error("E602", "a tree equation is a product of metrics, e.g. `buyers = reach * conversion`",
-                         expr.right.span)
+            self.report.error("E602", "a tree equation is a product of metrics, e.g. `buyers = reach * conversion`",
+                              expr.right.span)
             return None
         names = [self.known_metric(n.dotted, n.span) for n in (expr.left, *factors)]
         if any(n is None for n in names):
@@ -254,19 +180,19 @@ class TargetChecker:
         equation = f"{parent} = {' * '.join(children)}"
         others = [d for d in self.decompositions if d.metric == parent and d.kind == "multiplicative"]
         known = "; declared for it: " + ", ".join(" * ".join(d.drivers) for d in others) if others else ""
-        self.c.error("E602", f"`{equation}` is not a declared multiplicative decomposition", span,
-                     f"add `decompose {equation}` (every equation of a tree must be declared){known}")
+        self.report.error("E602", f"`{equation}` is not a declared multiplicative decomposition", span,
+                          f"add `decompose {equation}` (every equation of a tree must be declared){known}")
         return False
 
     def place(self, parent: str, children: list[str], span: Span, placed: dict[str, Span],
               edges: list[TreeEdge]) -> bool:
         if any(edge.parent == parent for edge in edges):
-            self.c.error("E602", f"`{parent}` is decomposed twice in the tree", span)
+            self.report.error("E602", f"`{parent}` is decomposed twice in the tree", span)
             return False
         for child in children:
             if child in placed:
-                self.c.error("E602", f"`{child}` appears twice in the tree of target `{self.name}`", span,
-                             notes=[Note(placed[child], f"`{child}` is first placed here")])
+                self.report.error("E602", f"`{child}` appears twice in the tree of target `{self.name}`", span,
+                                  notes=[Note(placed[child], f"`{child}` is first placed here")])
                 return False
         placed.update(dict.fromkeys(children, span))
         return True
@@ -274,7 +200,7 @@ class TargetChecker:
     # ---- fixed, cap, weight ------------------------------------------------------------------
     def drivers(self, props: dict[str, ast.Property], leaves: list[str], edges: list[TreeEdge]) -> dict[str, DriverSpec]:
         settings: dict[str, dict[str, object]] = {}
-        for name, span in self.c.plain_names(props["fixed"]) if "fixed" in props else []:
+        for name, span in plain_names(self.report, props["fixed"]) if "fixed" in props else []:
             if self.leaf(name, span, leaves, edges, "fixed"):
                 settings.setdefault(name, {})["fixed"] = True
         for item in props["cap"].items if "cap" in props else ():
@@ -290,15 +216,15 @@ class TargetChecker:
     def leaf(self, name: str, span: Span, leaves: list[str], edges: list[TreeEdge], key: str) -> bool:
         if name in leaves:
             return True
-        if not leaves or (name not in self.c.metrics and self.known_metric(name, span) is None):
+        if not leaves or (name not in self.scope.metrics and self.known_metric(name, span) is None):
             return False
         listed = ", ".join(leaves)
         if any(edge.parent == name for edge in edges):
-            self.c.error("E602", f"`{key}` names `{name}`, which the tree decomposes further", span,
-                         f"`{key}` applies to the leaves of the tree: {listed}")
+            self.report.error("E602", f"`{key}` names `{name}`, which the tree decomposes further", span,
+                              f"`{key}` applies to the leaves of the tree: {listed}")
         else:
-            self.c.error("E602", f"`{key}` names `{name}`, which is not a leaf of the tree", span,
-                         f"the leaves are {listed}" + ("" if edges else "; add a `tree:` to move drivers"))
+            self.report.error("E602", f"`{key}` names `{name}`, which is not a leaf of the tree", span,
+                              f"the leaves are {listed}" + ("" if edges else "; add a `tree:` to move drivers"))
         return False
 
     def cap(self, item: ast.Item) -> tuple[str, float, Span] | None:
@@ -306,14 +232,14 @@ class TargetChecker:
         limit = _multiple_of(expr.right) if isinstance(expr, ast.Binary) else None
         if not (item.kind == "plain" and isinstance(expr, ast.Binary) and expr.op == "<="
                 and isinstance(expr.left, ast.Name)) or limit is None or limit <= 0:
-            self.c.error("E109", "`cap:` is written `driver <= 1.5x` (a positive multiple of its baseline)", item.span)
+            self.report.error("E109", "`cap:` is written `driver <= 1.5x` (a positive multiple of its baseline)", item.span)
             return None
         return expr.left.dotted, float(limit), expr.left.span
 
     def weight(self, item: ast.Item) -> tuple[str, float, Span] | None:
         if item.kind != "weighted" or not isinstance(item.expr, ast.Name) or item.weight is None:
-            self.c.error("E109", "`weight:` lists drivers with a number, e.g. `weight: reach 2, conversion 1`",
-                         item.span)
+            self.report.error("E109", "`weight:` lists drivers with a number, e.g. `weight: reach 2, conversion 1`",
+                              item.span)
             return None
         return item.expr.dotted, float(item.weight.value), item.expr.span
 
@@ -322,14 +248,14 @@ class TargetChecker:
         item = prop.items[0]
         if len(prop.items) != 1 or item.kind != "by" or not isinstance(item.expr, ast.Name) \
                 or not isinstance(item.by, ast.Name):
-            self.c.error("E109", "`split:` is written `dimension by baseline`, `by equal` or `by weights { … }`",
-                         prop.span)
+            self.report.error("E109", "`split:` is written `dimension by baseline`, `by equal` or `by weights { … }`",
+                              prop.span)
             return {}
         dimension, method = item.expr.dotted, item.by.dotted
         ok = self.split_dimension(dimension, item.expr.span, metric)
         if method not in SPLIT_METHODS:
-            self.c.error("E109", f"unknown split `by {method}`", item.by.span,
-                         did_you_mean(method, SPLIT_METHODS) or "split by baseline, equal or weights { … }")
+            self.report.error("E109", f"unknown split `by {method}`", item.by.span,
+                              did_you_mean(method, SPLIT_METHODS) or "split by baseline, equal or weights { … }")
             return {}
         weights = self.split_weights(item, method)
         if not ok or weights is None:
@@ -337,26 +263,26 @@ class TargetChecker:
         return {"split_dimension": dimension, "split_method": method, "split_weights": weights}
 
     def split_dimension(self, dimension: str, span: Span, metric: str | None) -> bool:
-        if dimension.startswith("time.") or dimension == "time":
-            self.c.error("E602", "a target is not split by time", span,
-                         "use `spread: month` (or `month, week`) to share it over time")
+        if is_time_name(dimension) or dimension == "time":
+            self.report.error("E602", "a target is not split by time", span,
+                              "use `spread: month` (or `month, week`) to share it over time")
             return False
-        if dimension not in self.c.declared.dimensions:
-            self.c.error("E104", f"unknown dimension `{dimension}`", span,
-                         did_you_mean(dimension, self.c.declared.dimensions))
+        if not self.symbols.is_a(dimension, "dimension"):
+            self.report.error("E104", f"unknown dimension `{dimension}`", span,
+                              did_you_mean(dimension, self.symbols.named("dimension")))
             return False
-        if metric is None or dimension not in self.c.dimensions:
+        if metric is None or dimension not in self.scope.dimensions:
             return False
         what = f"`split` of target `{self.name}`"
-        reachable = [self.c.check_reachable(base, m.DimRef(name=dimension), span, what)
-                     for base in self.c.metrics[metric].sources]  # every base reports its own error
+        reachable = [check_reachable(self.scope, base, m.DimRef(name=dimension), span, what)
+                     for base in self.scope.metrics[metric].sources]  # every base reports its own error
         return all(reachable)
 
     def split_weights(self, item: ast.Item, method: str) -> dict[str, float] | None:
         if method != "weights":
             if item.block is not None:
-                self.c.error("E109", f"`by {method}` takes no weights", item.block.span,
-                             "weights go with `by weights { \"member\": 3 }`")
+                self.report.error("E109", f"`by {method}` takes no weights", item.block.span,
+                                  "weights go with `by weights { \"member\": 3 }`")
                 return None
             return {}
         entries = item.block.entries if item.block is not None else ()
@@ -364,12 +290,12 @@ class TargetChecker:
         for entry in entries:
             number = _single_number(entry) if isinstance(entry, ast.KeyedEntry) else None
             if not isinstance(entry, ast.KeyedEntry) or number is None or number < 0:
-                self.c.error("E109", "a split weight is written `\"member\": 3` (a number, not negative)", entry.span)
+                self.report.error("E109", "a split weight is written `\"member\": 3` (a number, not negative)", entry.span)
                 return None
             weights[entry.key] = float(number)
         if not weights:
-            self.c.error("E602", "`by weights` needs at least one weight", item.span,
-                         "write e.g. `split: product by weights { \"新品E\": 3, \"理财D\": 1 }`")
+            self.report.error("E602", "`by weights` needs at least one weight", item.span,
+                              "write e.g. `split: product by weights { \"新品E\": 3, \"理财D\": 1 }`")
             return None
         return weights
 
@@ -378,20 +304,20 @@ class TargetChecker:
         for index, item in enumerate(prop.items):
             last = index == len(prop.items) - 1
             if not isinstance(item.expr, ast.Name) or item.kind not in ("plain", "by") or (item.kind == "by" and not last):
-                self.c.error("E109", "`spread:` lists grains (month, week), then `by workdays(cal) …`", item.span,
-                             SPREAD_HELP)
+                self.report.error("E109", "`spread:` lists grains (month, week), then `by workdays(cal) …`", item.span,
+                                  SPREAD_HELP)
                 return {}
             grains.append(item.expr.dotted)  # type: ignore[arg-type]
         if grains not in (["month"], ["month", "week"]):
-            self.c.error("E109", f"`spread: {', '.join(grains)}` is not a spread; it is `month` or `month, week`",
-                         prop.span, SPREAD_HELP)
+            self.report.error("E109", f"`spread: {', '.join(grains)}` is not a spread; it is `month` or `month, week`",
+                              prop.span, SPREAD_HELP)
             return {}
         basis = self.spread_basis(prop.items[-1].by, prop)
         return {} if basis is None else {"spread_grains": grains, **basis}
 
     def spread_basis(self, by: ast.Expr | None, prop: ast.Property) -> dict[str, object] | None:
         if by is None:
-            self.c.error("E108", "`spread:` needs `by workdays(cal)`", prop.span, SPREAD_HELP)
+            self.report.error("E108", "`spread:` needs `by workdays(cal)`", prop.span, SPREAD_HELP)
             return None
         calendar: CalendarSpec | None = None
         seasonality = False
@@ -403,54 +329,47 @@ class TargetChecker:
                 if calendar is None:
                     return None
             else:
-                self.c.error("E109", "a spread is `by workdays(cal)`, optionally `* seasonality`", factor.span,
-                             SPREAD_HELP)
+                self.report.error("E109", "a spread is `by workdays(cal)`, optionally `* seasonality`", factor.span,
+                                  SPREAD_HELP)
                 return None
         if calendar is None:
-            self.c.error("E109", "a spread needs `workdays(cal)`", by.span, SPREAD_HELP)
+            self.report.error("E109", "a spread needs `workdays(cal)`", by.span, SPREAD_HELP)
             return None
         return {"spread_calendar": calendar, "seasonality": seasonality}
 
     def workdays_calendar(self, call: ast.Call) -> CalendarSpec | None:
         arg = call.args[0] if len(call.args) == 1 else None
         if not isinstance(arg, ast.Name):
-            self.c.error("E109", "`workdays` takes the name of a calendar: `workdays(cn)`", call.span)
+            self.report.error("E109", "`workdays` takes the name of a calendar: `workdays(cn)`", call.span)
             return None
         name = arg.dotted
-        declared = self.c.declared.blocks["calendar"]
-        if name not in declared and name not in self.c.declared.broken:
-            self.c.error("E602", f"unknown calendar `{name}`", arg.span,
-                         did_you_mean(name, declared) or "declare it: `calendar cn { country: CN }`")
+        if not self.symbols.known(name, "calendar"):
+            self.report.error("E602", f"unknown calendar `{name}`", arg.span,
+                              did_you_mean(name, self.symbols.named("calendar"))
+                              or "declare it: `calendar cn { country: CN }`")
         return self.calendars.get(name)
 
     def round_unit(self, prop: ast.Property) -> float:
         number = _single_number(prop)
         if number is None or number <= 0:
-            self.c.error("E109", "`round:` is a positive number, e.g. `round: 10_000`", prop.span)
+            self.report.error("E109", "`round:` is a positive number, e.g. `round: 10_000`", prop.span)
             return 1.0
         return float(number)
 
     def additive(self, metric: str | None, props: dict[str, ast.Property]) -> None:
-        if metric is None or self.c.metrics[metric].additive:
+        if metric is None or self.scope.metrics[metric].additive:
             return
         for key, verb in (("split", "splits"), ("spread", "spreads")):
             if key in props:
-                self.c.error("E602", f"target `{self.name}` {verb} `{metric}`, but `{metric}` is not additive, so "
-                             "its parts would not sum to it", props[key].key_span, NOT_ADDITIVE_HELP)
+                self.report.error("E602", f"target `{self.name}` {verb} `{metric}`, but `{metric}` is not additive, so "
+                                  "its parts would not sum to it", props[key].key_span, NOT_ADDITIVE_HELP)
 
 
 # ---- helpers ---------------------------------------------------------------------------------
 def _year_before(period: m.Period | None) -> m.Period | None:
     if period is None:
         return None
-    return m.Period(start=_shift_year(period.start, -1), end=_shift_year(period.end, -1))
-
-
-def _shift_year(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    return m.Period(start=shift_year(period.start, -1), end=shift_year(period.end, -1))
 
 
 def _single_number(entry: ast.Property | ast.KeyedEntry) -> Decimal | None:

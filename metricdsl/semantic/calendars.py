@@ -1,0 +1,79 @@
+"""Checking `calendar` blocks (LANGUAGE.md §9) into `CalendarSpec`s: a country's public holidays
+(from the holidays package), plus days closed and days open (E601 invalid calendar).
+
+The unpublished-year warning (W003) of a calendar is given at plan time, for the years a plan
+reads, not by `check`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from metricdsl.diagnostics import did_you_mean
+from metricdsl.ir.targets import CalendarSpec, DateRange
+from metricdsl.semantic.context import Reporter, Scope
+from metricdsl.semantic.properties import properties
+from metricdsl.semantic.vocabulary import CALENDAR_PROPERTIES
+from metricdsl.syntax import ast
+
+
+def check_calendars(scope: Scope, decls: Sequence[ast.BlockDecl]) -> dict[str, CalendarSpec]:
+    """The calendars that check, by name."""
+    return {decl.name: spec for decl in decls if (spec := check_calendar(scope, decl)) is not None}
+
+
+def check_calendar(scope: Scope, decl: ast.BlockDecl) -> CalendarSpec | None:
+    report = scope.report
+    mark = report.mark()
+    props = properties(report, decl.block, CALENDAR_PROPERTIES, "calendar")
+    country = _country(report, props["country"]) if "country" in props else None
+    closed = [r for item in props["closed"].items if (r := _date_range(report, item))] if "closed" in props else []
+    opened = [d for item in props["open"].items if (d := _open_day(report, item))] if "open" in props else []
+    _open_and_closed(report, props.get("open"), closed)
+    if report.failed_since(mark):
+        return None
+    return CalendarSpec(name=decl.name, country=country, closed=closed, open=opened)
+
+
+def _country(report: Reporter, prop: ast.Property) -> str | None:
+    item = prop.items[0]
+    code = item.expr.dotted if isinstance(item.expr, ast.Name) else (
+        item.expr.value if isinstance(item.expr, (ast.Text, ast.SqlString)) else None)
+    if len(prop.items) != 1 or item.kind != "plain" or code is None:
+        report.error("E109", "`country:` takes one country code, e.g. `country: CN`", prop.span)
+        return None
+    import holidays
+
+    supported = holidays.list_supported_countries()
+    if code not in supported:
+        report.error("E601", f"unknown country `{code}`: the holidays package has no such country", item.span,
+                did_you_mean(code, supported) or "use an ISO 3166-1 alpha-2 code such as CN, US or DE")
+        return None
+    return code
+
+
+def _date_range(report: Reporter, item: ast.Item) -> DateRange | None:
+    if item.kind == "plain" and isinstance(item.expr, ast.DateLiteral):
+        return DateRange(start=item.expr.value, end=item.expr.value)
+    if item.kind == "range" and isinstance(item.expr, ast.DateLiteral) and isinstance(item.upper, ast.DateLiteral):
+        if item.upper.value < item.expr.value:
+            report.error("E601", f"the range {item.expr.value} .. {item.upper.value} ends before it starts", item.span)
+            return None
+        return DateRange(start=item.expr.value, end=item.upper.value)
+    report.error("E109", "`closed:` takes dates and date ranges, e.g. `2027-02-15 .. 2027-02-17, 2027-10-08`", item.span)
+    return None
+
+
+def _open_day(report: Reporter, item: ast.Item) -> datetime.date | None:
+    if item.kind == "plain" and isinstance(item.expr, ast.DateLiteral):
+        return item.expr.value
+    report.error("E109", "`open:` takes dates, e.g. `open: 2027-02-20, 2027-10-09`", item.span)
+    return None
+
+
+def _open_and_closed(report: Reporter, prop: ast.Property | None, closed: list[DateRange]) -> None:
+    for item in prop.items if prop is not None else ():
+        day = item.expr.value if isinstance(item.expr, ast.DateLiteral) else None
+        if day is not None and any(r.start <= day <= r.end for r in closed):
+            report.error("E601", f"{day} is both closed and open", item.span, "remove it from `closed:` or from `open:`")
