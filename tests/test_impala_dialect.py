@@ -620,7 +620,7 @@ def test_lint_accepts_subqueries_outside_or() -> None:
 
 def test_split_count_distinct_one_class_per_scan() -> None:
     from metricdsl.ir.model import Apply, Col, Lit
-    from metricdsl.plan.planner import Measure, QueryPlan, Scan
+    from metricdsl.plan.nodes import Measure, QueryPlan, Scan
     from metricdsl.plan.rewrite import distinct_class, split_count_distinct
 
     key, other = Col(source="s", column="k"), Col(source="s", column="j")

@@ -38,14 +38,14 @@ def compile_sql(project: m.Project, *, query: str | None = None, metrics: Sequen
                 order: Sequence[str] | None = None, limit: int | None = None, dialect: str = "duckdb",
                 impala_version: str = "3.4") -> str:
     from metricdsl.plan.planner import plan_query
-    from metricdsl.sql.generate import render
+    from metricdsl.sql.render import render
     from metricdsl.sql.target import target
 
     request = build_query(project, query=query, metrics=metrics, by=by, where=where, period=period,
                           order=order, limit=limit)
     chosen = target(dialect, impala_version)
     plan = plan_query(project, request)
-    if not chosen.multiple_count_distinct:
+    if not chosen.capabilities.multiple_count_distinct:
         from metricdsl.plan.rewrite import split_count_distinct
 
         plan = split_count_distinct(plan)

@@ -8,153 +8,44 @@ combined measures. The SQL stage turns this plan into a statement per dialect.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
-
+from metricdsl import grains
 from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
+from metricdsl.plan.nodes import (
+    ZERO_WHEN_EMPTY,
+    Compute,
+    DistinctHavingMeasure,
+    Measure,
+    MeasureRef,
+    Number,
+    OrderBy,
+    OutputDim,
+    OutputMetric,
+    QueryPlan,
+    Scan,
+    Shift,
+    Value,
+    Window,
+    column_name,
+    fresh_name,
+)
 
-ZERO_WHEN_EMPTY = ("sum", "count", "count_distinct")
-
-
-@dataclass(frozen=True)
-class Shift:
-    """Rows labelled `months` months and then `days` days later than they happened (lag).
-
-    Years and quarters are 12 and 3 months, weeks 7 days; a month step clamps at month end.
-    """
-
-    months: int = 0
-    days: int = 0
-
-    @staticmethod
-    def of(count: int, unit: str) -> Shift:
-        if unit in MONTHS_PER_UNIT:
-            return Shift(months=count * MONTHS_PER_UNIT[unit])
-        return Shift(days=count * (7 if unit == "week" else 1))
-
-    def __add__(self, other: Shift) -> Shift:
-        return Shift(self.months + other.months, self.days + other.days)
-
-    @property
-    def label(self) -> str:
-        return "_lag" + (f"{self.months}m" if self.months else "") + (f"{self.days}d" if self.days else "")
-
-
-MONTHS_PER_UNIT = {"month": 1, "quarter": 3, "year": 12}
-
-
-@dataclass(frozen=True)
-class Window:
-    """For each bucket, read the rows from the window start to the bucket end (cumulative)."""
-
-    unit: str
-    count: int | None  # None: to-date since the last `unit` boundary
-
-
-@dataclass
-class Measure:
-    column: str
-    func: str
-    arg: m.RowExpr | None
-    condition: m.RowExpr | None
-    type: str = "unknown"
-
-
-@dataclass
-class DistinctHavingMeasure:
-    column: str
-    key: m.RowExpr
-    having: m.RowExpr
-    condition: m.RowExpr | None
-
-
-@dataclass
-class Scan:
-    name: str
-    source: str
-    shift: Shift | None = None
-    window: Window | None = None
-    measures: list[Measure] = field(default_factory=list)
-    having: DistinctHavingMeasure | None = None
-
-
-@dataclass(frozen=True)
-class MeasureRef:
-    column: str
-    zero_when_empty: bool
-
-
-@dataclass(frozen=True)
-class Number:
-    value: str
-
-
-@dataclass(frozen=True)
-class Compute:
-    op: str  # + - * / neg abs round floor ceil coalesce growth
-    args: tuple[Value, ...]
-
-
-Value = MeasureRef | Number | Compute
-
-
-@dataclass(frozen=True)
-class OutputDim:
-    name: str  # as written: product, time.month
-    column: str  # product, time_month
-    grain: str | None  # for time dimensions
-
-
-@dataclass(frozen=True)
-class OutputMetric:
-    name: str
-    value: Value
-
-
-@dataclass(frozen=True)
-class OrderBy:
-    column: str
-    descending: bool
-
-
-@dataclass
-class QueryPlan:
-    name: str
-    dims: list[OutputDim]
-    scans: list[Scan]
-    metrics: list[OutputMetric]
-    where: m.RowExpr | None
-    period: m.Period | None
-    order: list[OrderBy]
-    limit: int | None
-    files: list[str]
-
-    @property
-    def time_dim(self) -> OutputDim | None:
-        return next((d for d in self.dims if d.grain is not None), None)
-
-
-PlanError = PlanningBug  # the name used before errors.py
-
-
-def column_name(name: str) -> str:
-    return name.replace(".", "_")
+ScanKey = tuple[str, Shift | None, Window | None, str]
 
 
 class Planner:
     def __init__(self, project: m.Project, query: m.Query) -> None:
         self.project = project
         self.query = query
-        self.scans: dict[tuple[str, Shift | None, Window | None, str], Scan] = {}
+        self.scans: dict[ScanKey, Scan] = {}
         self.measure_keys: dict[str, MeasureRef] = {}
         self.used_names: set[str] = {column_name(d) for d in query.by}
         self.files: set[str] = set()
-        self.grain = next((d.split(".")[1] for d in query.by if d.startswith("time.")), None)
+        self.grain = next((grain for grain in map(grains.parse_time_name, query.by) if grain is not None), None)
 
     def plan(self) -> QueryPlan:
         outputs = [OutputMetric(name, self.metric_value(name)) for name in self.query.metrics]
-        dims = [OutputDim(d, column_name(d), d.split(".")[1] if d.startswith("time.") else None) for d in self.query.by]
+        dims = [OutputDim(d, column_name(d), grains.parse_time_name(d)) for d in self.query.by]
         for dim in self.query.by:
             if dim in self.project.dimensions:
                 self.files.add(self.project.dimensions[dim].location.file)
@@ -191,14 +82,14 @@ class Planner:
             return self.lag(expr, filters, shift, window, owner)
         if isinstance(expr, m.Cumulative):
             if window is not None:
-                raise PlanError("cumulative inside cumulative is not supported")
+                raise PlanningBug("cumulative inside cumulative is not supported")
             return self.inline(expr.expr, filters, shift, Window(expr.unit, expr.count), owner)
-        raise PlanError(f"cannot plan {type(expr).__name__}")
+        raise PlanningBug(f"cannot plan {type(expr).__name__}")
 
     def lag(self, expr: m.Lag, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
             owner: str) -> Value:
         if self.grain is None:
-            raise PlanError("lag and growth need a time dimension in the query")
+            raise PlanningBug("lag and growth need a time dimension in the query")
         unit = self.grain if expr.unit == "period" else expr.unit
         offset = Shift.of(expr.count, unit)
         earlier = self.inline(expr.expr, filters, offset if shift is None else shift + offset, window, owner)
@@ -246,13 +137,7 @@ class Planner:
         return ref
 
     def unique(self, base: str) -> str:
-        name = base
-        counter = 1
-        while name in self.used_names:
-            counter += 1
-            name = f"{base}_{counter}"
-        self.used_names.add(name)
-        return name
+        return fresh_name(base, self.used_names)
 
 
 def conjunction(conditions: tuple[m.RowExpr, ...]) -> m.RowExpr | None:
@@ -266,6 +151,3 @@ def conjunction(conditions: tuple[m.RowExpr, ...]) -> m.RowExpr | None:
 
 def plan_query(project: m.Project, query: m.Query) -> QueryPlan:
     return Planner(project, query).plan()
-
-
-Kind = Literal["plain", "having"]

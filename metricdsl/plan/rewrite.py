@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from metricdsl.plan.planner import Measure, QueryPlan, Scan
+from metricdsl.plan.nodes import RESERVED_RELATION_NAMES, Measure, QueryPlan, Scan, fresh_name
 
 DISTINCT_FUNCS = frozenset({"count_distinct"})
-RESERVED_NAMES = frozenset({"calendar", "combined", "filled", "grouped", "numbers", "bounds", "present", "per_key"})
 
 
 def distinct_class(measure: Measure) -> str | None:
@@ -50,14 +49,9 @@ def distinct_groups(scan: Scan) -> list[list[Measure]]:
     return groups
 
 
-def unique_name(base: str, taken: set[str]) -> str:
-    counter = 2
-    name = f"{base}_distinct{counter}"
-    while name in taken:
-        counter += 1
-        name = f"{base}_distinct{counter}"
-    taken.add(name)
-    return name
+def split_name(scan_name: str, taken: set[str]) -> str:
+    """`scan_orders` → `scan_orders_distinct2`, `…_distinct3` …: the first name not taken."""
+    return fresh_name(f"{scan_name}_distinct", taken, separator="", bare=False)
 
 
 def split_scan(scan: Scan, taken: set[str]) -> list[Scan]:
@@ -65,13 +59,12 @@ def split_scan(scan: Scan, taken: set[str]) -> list[Scan]:
     if len(groups) == 1:
         return [scan]
     first = dataclasses.replace(scan, measures=list(groups[0]))
-    rest = [dataclasses.replace(scan, name=unique_name(scan.name, taken), measures=list(group))
-            for group in groups[1:]]
+    rest = [dataclasses.replace(scan, name=split_name(scan.name, taken), measures=list(group)) for group in groups[1:]]
     return [first, *rest]
 
 
 def split_count_distinct(plan: QueryPlan) -> QueryPlan:
     """The same plan with at most one distinct class per scan (a new plan; the input is unchanged)."""
-    taken = {scan.name for scan in plan.scans} | set(RESERVED_NAMES)
+    taken = {scan.name for scan in plan.scans} | set(RESERVED_RELATION_NAMES)
     scans = [part for scan in plan.scans for part in split_scan(scan, taken)]
     return dataclasses.replace(plan, scans=scans)

@@ -17,9 +17,7 @@ from sqlglot import exp
 
 from metricdsl.errors import WarehouseError
 from metricdsl.ir import model as m
-
-TYPE_SQL = {"int": "INT", "bigint": "BIGINT", "double": "DOUBLE", "string": "TEXT", "bool": "BOOLEAN",
-            "date": "DATE", "timestamp": "TIMESTAMP"}
+from metricdsl.sql.types import sql_type, table_ref
 
 
 @dataclass
@@ -53,7 +51,7 @@ class Warehouse:
                 continue
             if source.columns is None:
                 raise WarehouseError(f"source `{source.name}` declares no columns, so its table cannot be created")
-            table = table_expr(source.table)
+            table = table_ref(source.table)
             if len(source.table) > 1:
                 self.execute(exp.Create(this=exp.Table(this=exp.to_identifier(source.table[-2], quoted=True)),
                                         kind="SCHEMA", exists=True).sql(self.dialect))
@@ -70,19 +68,10 @@ class Warehouse:
         self.close()
 
 
-def table_expr(parts: tuple[str, ...]) -> exp.Table:
-    names = [exp.to_identifier(p, quoted=True) for p in parts]
-    return exp.Table(this=names[-1], db=names[-2] if len(names) > 1 else None)
-
-
 def create_table(table: exp.Table, columns: dict[str, str]) -> exp.Create:
     defs = [exp.ColumnDef(this=exp.to_identifier(name, quoted=True), kind=exp.DataType.build(sql_type(t)))
             for name, t in columns.items()]
     return exp.Create(this=exp.Schema(this=table, expressions=defs), kind="TABLE")
-
-
-def sql_type(column_type: str) -> str:
-    return column_type.upper() if column_type.startswith("decimal") else TYPE_SQL.get(column_type, "TEXT")
 
 
 class DuckDBWarehouse(Warehouse):

@@ -17,14 +17,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
-from metricdsl.sql.dialects.impala import (
-    DATE_TRUNC_UNITS,
-    DEFAULT_VERSION,
-    ImpalaCapabilities,
-    distinct_aggregate_classes,
-    impala_capabilities,
-    impala_dialect,
-)
+from metricdsl.sql.dialects.impala import DEFAULT_VERSION, ImpalaCapabilities, impala_capabilities, impala_dialect
+from metricdsl.sql.generators.impala import DATE_TRUNC_UNITS, distinct_aggregate_classes
 
 FORBIDDEN_FUNCTIONS = {
     "GENERATE_SERIES": "Impala has no generate_series(); build a numbers CTE",

@@ -1,0 +1,189 @@
+"""The nodes of a query plan, and the names the SQL stage gives the relations it builds.
+
+A plan says which sources to scan (`Scan`), what each scan aggregates (`Measure`), with which
+time shift (`Shift`) or cumulative window (`Window`), and how each output metric is computed
+from the measures (`Value`). The SQL stage reads these nodes; it never reaches back here for
+anything but the names below.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from metricdsl import grains
+from metricdsl.ir import model as m
+
+ZERO_WHEN_EMPTY = ("sum", "count", "count_distinct")
+"""Aggregates whose value over no rows is 0 (an empty bucket shows 0, not NULL)."""
+
+# ---- names of the relations (CTEs and derived tables) the SQL stage builds -----------------
+CALENDAR = "calendar"  # every bucket of the period
+COMBINED = "combined"  # the scans stacked with UNION ALL
+FILLED = "filled"  # the stacked data plus the empty calendar grid
+GROUPED = "grouped"  # one row per group
+PRESENT = "present"  # the non-time dimension values present in the data
+BOUNDS = "bounds"  # the first and last bucket with data
+RANGES = "ranges"  # each scan's first and last bucket, before the overall bounds
+SERIES = "series"  # generate_series(first, last, step)
+NUMBERS = "numbers"  # 0 … 9999, for engines without generate_series
+DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands")  # the crossed digits that make NUMBERS
+PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
+
+RESERVED_RELATION_NAMES = frozenset(
+    {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY})
+"""Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
+
+
+def fresh_name(base: str, taken: set[str], *, separator: str = "_", bare: bool = True) -> str:
+    """The first of `base` (only if `bare`), `base<separator>2`, `base<separator>3` … not in `taken`.
+
+    The name returned is added to `taken`, so consecutive calls never return the same name.
+    """
+    numbered = (f"{base}{separator}{n}" for n in itertools.count(2))
+    candidates = itertools.chain([base] if bare else [], numbered)
+    name = next(candidate for candidate in candidates if candidate not in taken)
+    taken.add(name)
+    return name
+
+
+def column_name(name: str) -> str:
+    """The output column of a dimension or metric: `time.month` → `time_month`."""
+    return name.replace(".", "_")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Rows labelled `months` months and then `days` days later than they happened (lag).
+
+    Years and quarters are 12 and 3 months, weeks 7 days; a month step clamps at month end.
+    """
+
+    months: int = 0
+    days: int = 0
+
+    @staticmethod
+    def of(count: int, unit: str) -> Shift:
+        if unit in grains.MONTHS_PER_UNIT:
+            return Shift(months=count * grains.MONTHS_PER_UNIT[unit])
+        return Shift(days=count * grains.DAYS_PER_UNIT[unit])
+
+    def __add__(self, other: Shift) -> Shift:
+        return Shift(self.months + other.months, self.days + other.days)
+
+    @property
+    def label(self) -> str:
+        return "_lag" + (f"{self.months}m" if self.months else "") + (f"{self.days}d" if self.days else "")
+
+
+@dataclass(frozen=True)
+class Window:
+    """For each bucket, read the rows from the window start to the bucket end (cumulative)."""
+
+    unit: str
+    count: int | None  # None: to-date since the last `unit` boundary
+
+
+@dataclass
+class Measure:
+    column: str
+    func: str
+    arg: m.RowExpr | None
+    condition: m.RowExpr | None
+    type: str = "unknown"
+
+
+@dataclass
+class DistinctHavingMeasure:
+    column: str
+    key: m.RowExpr
+    having: m.RowExpr
+    condition: m.RowExpr | None
+
+
+@dataclass
+class Scan:
+    name: str
+    source: str
+    shift: Shift | None = None
+    window: Window | None = None
+    measures: list[Measure] = field(default_factory=list)
+    having: DistinctHavingMeasure | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        """The measure columns this scan outputs, in order."""
+        return [self.having.column] if self.having else [mz.column for mz in self.measures]
+
+    @property
+    def column_types(self) -> dict[str, str]:
+        if self.having is not None:
+            return {self.having.column: "bigint"}
+        return {mz.column: mz.type for mz in self.measures}
+
+    @property
+    def conditions(self) -> list[m.RowExpr | None]:
+        """The filter of each measure (None: unfiltered)."""
+        return [self.having.condition] if self.having is not None else [mz.condition for mz in self.measures]
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    column: str
+    zero_when_empty: bool
+
+
+@dataclass(frozen=True)
+class Number:
+    value: str
+
+
+@dataclass(frozen=True)
+class Compute:
+    op: str  # + - * / neg abs round floor ceil coalesce growth
+    args: tuple[Value, ...]
+
+
+Value = MeasureRef | Number | Compute
+
+
+@dataclass(frozen=True)
+class OutputDim:
+    name: str  # as written: product, time.month
+    column: str  # product, time_month
+    grain: str | None  # for time dimensions
+
+    @property
+    def row_expr(self) -> m.RowExpr:
+        """The dimension as a row expression of the IR."""
+        grain = grains.parse_time_name(self.name)
+        return m.TimeRef(grain=grain) if grain is not None else m.DimRef(name=self.name)
+
+
+@dataclass(frozen=True)
+class OutputMetric:
+    name: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class OrderBy:
+    column: str
+    descending: bool
+
+
+@dataclass
+class QueryPlan:
+    name: str
+    dims: list[OutputDim]
+    scans: list[Scan]
+    metrics: list[OutputMetric]
+    where: m.RowExpr | None
+    period: m.Period | None
+    order: list[OrderBy]
+    limit: int | None
+    files: list[str]
+
+    @property
+    def time_dim(self) -> OutputDim | None:
+        return next((d for d in self.dims if d.grain is not None), None)

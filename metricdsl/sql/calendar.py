@@ -1,0 +1,134 @@
+"""The calendar CTE and the date arithmetic of shifted and cumulative scans.
+
+The calendar holds every bucket of the period, or without a period every bucket from the first
+to the last one with data. It is a `generate_series` where the engine has one, else a series of
+0…9999 built from crossed digits and added to the first bucket.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlglot import exp
+
+from metricdsl import grains
+from metricdsl.ir import model as m
+from metricdsl.plan.nodes import BOUNDS, CALENDAR, DIGIT_PLACES, NUMBERS, RANGES, SERIES, Shift, Window
+from metricdsl.sql.rows import add_interval, aliased, col, date_literal, ident, interval_step, stacked, truncate
+
+FIRST, LAST = "first_bucket", "last_bucket"
+
+
+# ---- the calendar ------------------------------------------------------------------------------
+def period_calendar(grain: str, column: str, period: m.Period, generate_series: bool) -> exp.Select:
+    """Every bucket of the period."""
+    first = date_literal(grains.bucket_start(period.start, grain))
+    last = date_literal(grains.bucket_start(period.end, grain))
+    return series(grain, column, first, last, None, generate_series)
+
+
+def data_calendar(grain: str, column: str, ranges: list[exp.Select], generate_series: bool) -> exp.Select:
+    """Every bucket from the first to the last of `ranges` (selects of `bucket_range`)."""
+    bounds = exp.select(
+        exp.alias_(exp.Min(this=col(FIRST)), ident(FIRST)),
+        exp.alias_(exp.Max(this=col(LAST)), ident(LAST)),
+    ).from_(aliased(stacked(ranges), RANGES))
+    return series(grain, column, col(FIRST, BOUNDS), col(LAST, BOUNDS), bounds, generate_series)
+
+
+def bucket_range(select: exp.Select, bucket: exp.Expr) -> exp.Select:
+    """`select` extended with the first and last `bucket` of its rows."""
+    return select.select(exp.alias_(exp.Min(this=bucket), ident(FIRST)),
+                         exp.alias_(exp.Max(this=bucket.copy()), ident(LAST)))
+
+
+def within_calendar(column: str) -> exp.Expr:
+    """Lagged rows labelled past the last bucket of the data (no period given) are not output buckets."""
+    last = exp.Subquery(this=exp.select(exp.Max(this=col(column))).from_(ident(CALENDAR)))
+    return exp.Or(this=exp.Is(this=col(column), expression=exp.Null()),
+                  expression=exp.LTE(this=col(column), expression=last))
+
+
+def series(grain: str, column: str, first: exp.Expr, last: exp.Expr, bounds: exp.Select | None,
+           generate_series: bool) -> exp.Select:
+    if generate_series:
+        return generated_series(grain, column, first, last, bounds)
+    return numbered_series(grain, column, first, last, bounds)
+
+
+def generated_series(grain: str, column: str, first: exp.Expr, last: exp.Expr,
+                     bounds: exp.Select | None) -> exp.Select:
+    step, unit = interval_step(grain)
+    interval = exp.Interval(this=exp.Literal.string(str(step)), unit=exp.Var(this=unit))
+    timestamp = exp.DataType.build("TIMESTAMP")
+    generated = exp.Anonymous(this="generate_series", expressions=[
+        exp.Cast(this=first, to=timestamp), exp.Cast(this=last, to=timestamp), interval])
+    table = exp.Table(this=generated, alias=exp.TableAlias(this=ident(SERIES), columns=[ident("bucket")]))
+    value = exp.alias_(exp.Cast(this=col("bucket", SERIES), to=exp.DataType.build("DATE")), ident(column))
+    select = exp.select(value)
+    if bounds is None:
+        return select.from_(table)
+    return select.from_(aliased(bounds, BOUNDS)).join(table, join_type="CROSS")
+
+
+def numbered_series(grain: str, column: str, first: exp.Expr, last: exp.Expr,
+                    bounds: exp.Select | None) -> exp.Select:
+    """A calendar without generate_series: 0…9999 from crossed digits, added to the first bucket."""
+    digits = stacked([exp.select(exp.alias_(exp.Literal.number(d), ident("d"))) for d in range(10)])
+    ones, *higher = DIGIT_PLACES
+    number: exp.Expr = exp.Add(this=col("d", ones), expression=exp.Literal.number(0))
+    for power, place in enumerate(higher, start=1):
+        number = exp.Add(this=number, expression=exp.Mul(this=col("d", place), expression=exp.Literal.number(10 ** power)))
+    numbers = exp.select(exp.alias_(number, ident("n"))).from_(aliased(digits.copy(), ones))
+    for place in higher:
+        numbers = numbers.join(aliased(digits.copy(), place), join_type="CROSS")
+    bucket = add_interval(first, col("n", NUMBERS), grain)
+    select = exp.select(exp.alias_(bucket, ident(column))).from_(aliased(numbers, NUMBERS))
+    if bounds is not None:
+        select = select.join(aliased(bounds, BOUNDS), join_type="CROSS")
+    return select.where(exp.LTE(this=bucket.copy(), expression=last))
+
+
+# ---- shifted and cumulative scans --------------------------------------------------------------
+def shifted(value: exp.Expr, shift: Shift) -> exp.Expr:
+    """`value` labelled `shift` later: months first (clamping at month end), then days."""
+    if shift.months:
+        value = add_interval(value, shift.months, "month")
+    if shift.days:
+        value = add_interval(value, shift.days, "day")
+    return value
+
+
+def raw_bounds(shift: Shift, start: datetime.date, stop: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    """Bounds on the unshifted time equivalent to `start <= shifted(t) < stop`, or None.
+
+    Adding days is exact; adding months clamps at month end but keeps the month, so it can be
+    undone exactly only when both bounds are first days of months."""
+    if shift.months == 0:
+        return start - datetime.timedelta(days=shift.days), stop - datetime.timedelta(days=shift.days)
+    if shift.days == 0 and start.day == 1 and stop.day == 1:
+        return grains.months_before(start, shift.months), grains.months_before(stop, shift.months)
+    return None
+
+
+def window_bounds(window: Window, grain: str, bucket: exp.Column) -> tuple[exp.Expr, exp.Expr]:
+    """The start and (exclusive) end of a cumulative window for the calendar `bucket` of `grain`."""
+    end = add_interval(bucket, 1, grain)
+    start: exp.Expr
+    if window.count is None and window.unit == "year" and grain == "week":
+        start = iso_year_start(bucket.copy())
+    elif window.count is None:
+        start = truncate(window.unit, bucket.copy())
+    else:
+        step, unit = interval_step(window.unit)
+        start = exp.Cast(this=exp.DateSub(this=end.copy(), expression=exp.Literal.number(window.count * step),
+                                          unit=exp.Var(this=unit)), to=exp.DataType.build("DATE"))
+    return start, end
+
+
+def iso_year_start(week: exp.Expr) -> exp.Expr:
+    """Monday of ISO week 1 of the ISO year a week (given by its Monday) belongs to.
+
+    The week's Thursday is in its ISO year; 4 January is always in week 1."""
+    january_first = truncate("year", add_interval(week, 3, "day"))
+    return truncate("week", add_interval(january_first, 3, "day"))

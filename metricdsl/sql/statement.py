@@ -1,0 +1,304 @@
+"""A logical plan → one SQL statement as a sqlglot tree (printed per dialect by `render`).
+
+Shape of every statement (CTEs, top to bottom):
+  one scan per source (aggregated to the query's grain, measures as conditional aggregates),
+  `combined`  the scans stacked with UNION ALL (each scan's measures, NULL for the others),
+  `calendar`  every bucket of the period (only with a time dimension), crossed with the
+              other dimensions present so that empty buckets appear,
+  `grouped`   one row per group: GROUP BY treats NULL as a group, so NULL keys match,
+  and the final SELECT that computes metrics (ratios, growth) from the grouped measures.
+Stacking with UNION ALL and grouping is a NULL-safe full outer join that every engine runs as
+a hash aggregate (PostgreSQL cannot run FULL JOIN … ON a IS NOT DISTINCT FROM b at all).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlglot import exp
+
+from metricdsl.ir import model as m
+from metricdsl.plan.nodes import (
+    CALENDAR,
+    COMBINED,
+    FILLED,
+    GROUPED,
+    PER_KEY,
+    PRESENT,
+    Compute,
+    DistinctHavingMeasure,
+    Measure,
+    MeasureRef,
+    Number,
+    OutputDim,
+    QueryPlan,
+    Scan,
+    Value,
+)
+from metricdsl.sql import calendar
+from metricdsl.sql.rows import (
+    ARITH,
+    SIMPLE_FUNCS,
+    RowCompiler,
+    aggregate,
+    aliased,
+    any_of,
+    col,
+    date_literal,
+    ident,
+    paren,
+    safe_divide,
+    stacked,
+    truncate,
+    with_filter,
+)
+from metricdsl.sql.target import Target
+from metricdsl.sql.types import sql_type, table_ref
+
+
+class StatementBuilder:
+    def __init__(self, project: m.Project, plan: QueryPlan, target: Target) -> None:
+        self.project = project
+        self.plan = plan
+        self.target = target
+        self.ctes: list[tuple[str, exp.Expr]] = []
+        self.measure_columns = [c for scan in plan.scans for c in scan.columns]
+        self.measure_types = {c: t for scan in plan.scans for c, t in scan.column_types.items()}
+
+    # ---- whole statement ----------------------------------------------------------------
+    def build(self) -> exp.Select:
+        direct = [scan for scan in self.plan.scans if scan.window is None]
+        windowed = [scan for scan in self.plan.scans if scan.window is not None]
+        for scan in direct:
+            self.ctes.append((scan.name, self.scan(scan)))
+        time_dim = self.plan.time_dim
+        if time_dim is not None:
+            self.ctes.append((CALENDAR, self.calendar_cte(time_dim, direct, windowed)))
+        for scan in windowed:
+            self.ctes.append((scan.name, self.scan(scan)))
+        source = self.combine()
+        final = self.final_select(source)
+        reused = self.reused_ctes()
+        for name, query in self.ctes:
+            materialize = self.target.capabilities.materialized_ctes and name in reused
+            final = final.with_(ident(name), as_=query, materialized=materialize or None)
+        return final
+
+    def reused_ctes(self) -> set[str]:
+        """CTEs read more than once: with a time dimension, the stacked data is read by the grid too."""
+        if self.plan.time_dim is None:
+            return set()
+        return {COMBINED} if len(self.plan.scans) > 1 else {self.plan.scans[0].name}
+
+    def dim_columns(self) -> list[str]:
+        return [d.column for d in self.plan.dims]
+
+    def combine(self) -> str:
+        """Name of the relation with one row per group and one column per measure."""
+        time_dim = self.plan.time_dim
+        if len(self.plan.scans) == 1 and time_dim is None:
+            return self.plan.scans[0].name
+        source = self.plan.scans[0].name
+        if len(self.plan.scans) > 1:
+            self.ctes.append((COMBINED, stacked([self.padded(scan.name, scan.columns) for scan in self.plan.scans])))
+            source = COMBINED
+        if time_dim is not None:
+            data = self.padded(source, self.measure_columns)
+            if self.plan.period is None and any(s.shift for s in self.plan.scans):
+                data = data.where(calendar.within_calendar(time_dim.column))
+            self.ctes.append((FILLED, stacked([data, self.grid(source)])))
+            source = FILLED
+        grouped = exp.select(*[col(c) for c in self.dim_columns()],
+                             *[exp.alias_(exp.Max(this=col(c)), ident(c)) for c in self.measure_columns]
+                             ).from_(ident(source))
+        if self.plan.dims:
+            grouped = grouped.group_by(*[col(c) for c in self.dim_columns()])
+        self.ctes.append((GROUPED, grouped))
+        return GROUPED
+
+    def padded(self, relation: str, present: list[str]) -> exp.Select:
+        columns: list[exp.Expr] = [col(c) for c in self.dim_columns()]
+        for name in self.measure_columns:
+            columns.append(col(name) if name in present else exp.alias_(self.typed_null(name), ident(name)))
+        return exp.select(*columns).from_(ident(relation))
+
+    def typed_null(self, column: str) -> exp.Expr:
+        """NULL of the measure's type: PostgreSQL types an untyped NULL ∪ NULL as text."""
+        type_name = self.measure_types.get(column, "unknown")
+        if type_name in ("unknown", "null", "number"):
+            return exp.Null()
+        return exp.Cast(this=exp.Null(), to=exp.DataType.build(sql_type(type_name)))
+
+    def grid(self, combined: str) -> exp.Select:
+        """Every bucket of the calendar for each combination of the other dimensions present."""
+        others = [d.column for d in self.plan.dims if d.grain is None]
+        columns: list[exp.Expr] = [col(d.column, CALENDAR if d.grain else PRESENT) for d in self.plan.dims]
+        columns += [exp.alias_(self.typed_null(c), ident(c)) for c in self.measure_columns]
+        select = exp.select(*columns).from_(exp.Table(this=ident(CALENDAR)))
+        if others:
+            present = exp.select(*[col(c) for c in others]).distinct().from_(ident(combined))
+            select = select.join(aliased(present, PRESENT), join_type="CROSS")
+        return select
+
+    # ---- calendar --------------------------------------------------------------------------
+    def calendar_cte(self, time_dim: OutputDim, direct: list[Scan], windowed: list[Scan]) -> exp.Select:
+        """Every bucket of the period; without a period, from the first to the last bucket with data."""
+        grain, column = time_dim.grain or "day", time_dim.column
+        generate_series = self.target.capabilities.generate_series
+        if self.plan.period is not None:
+            return calendar.period_calendar(grain, column, self.plan.period, generate_series)
+        unshifted = [scan for scan in direct if scan.shift is None]
+        ranges = [calendar.bucket_range(exp.select().from_(ident(scan.name)), col(column)) for scan in unshifted]
+        raw = windowed + ([] if unshifted else direct)  # buckets of the rows as they happened
+        ranges += [self.source_range(scan, grain) for scan in raw]
+        return calendar.data_calendar(grain, column, ranges, generate_series)
+
+    def source_range(self, scan: Scan, grain: str) -> exp.Select:
+        """The first and last bucket of a scan's rows as they happened (not shifted, not windowed)."""
+        rows = RowCompiler(self.project, scan.source)
+        bucket = truncate(grain, rows.time())
+        where = self.scan_where(scan, rows, scan.conditions)  # compiled first: it decides which joins are needed
+        select = self.from_with_joins(calendar.bucket_range(exp.select(), bucket), scan.source, rows)
+        return select.where(where) if where is not None else select
+
+    # ---- scans -----------------------------------------------------------------------------
+    def scan(self, scan: Scan) -> exp.Select:
+        if scan.having is not None:
+            return self.having_scan(scan, scan.having)
+        rows = self.rows(scan)
+        measures = [exp.alias_(self.measure_sql(rows, mz), ident(mz.column)) for mz in scan.measures]
+        return self.grouped_scan(scan, rows, measures, scan.conditions)
+
+    def rows(self, scan: Scan) -> RowCompiler:
+        time_value = None
+        if scan.shift is not None:
+            time_value = calendar.shifted(RowCompiler(self.project, scan.source).time(), scan.shift)
+        return RowCompiler(self.project, scan.source, time_value)
+
+    def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr:
+        arg = None if measure.arg is None else rows(measure.arg)
+        condition = None if measure.condition is None else rows(measure.condition)
+        return with_filter(aggregate(measure.func, arg), condition)
+
+    def scan_dims(self, scan: Scan, rows: RowCompiler) -> list[exp.Expr]:
+        """Group keys of a scan; a cumulative scan takes its time bucket from the calendar row."""
+        return [col(d.column, CALENDAR) if scan.window is not None and d.grain else rows(d.row_expr)
+                for d in self.plan.dims]
+
+    def grouped_scan(self, scan: Scan, rows: RowCompiler, measures: list[exp.Expr],
+                     conditions: list[m.RowExpr | None]) -> exp.Select:
+        dims = self.scan_dims(scan, rows)
+        select = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)], *measures)
+        where = self.scan_where(scan, rows, conditions)
+        select = self.from_with_joins(select, scan.source, rows, scan)
+        if where is not None:
+            select = select.where(where)
+        return select.group_by(*[e.copy() for e in dims]) if dims else select
+
+    def scan_where(self, scan: Scan, rows: RowCompiler, conditions: list[m.RowExpr | None]) -> exp.Expr | None:
+        parts: list[exp.Expr] = []
+        period = self.plan.period
+        if period is not None and scan.window is None:
+            parts.extend(self.period_filter(scan, rows, period))
+        if self.plan.where is not None:
+            parts.append(paren(rows(self.plan.where)))
+        if conditions and all(c is not None for c in conditions):
+            unique = {c.model_dump_json(): c for c in conditions if c is not None}
+            parts.append(paren(any_of([rows(c) for c in unique.values()])))
+        return exp.and_(*parts, wrap=False, copy=False) if parts else None
+
+    def period_filter(self, scan: Scan, rows: RowCompiler, period: m.Period) -> list[exp.Expr]:
+        """Rows whose (shifted) time lies in the period; on the raw column where that is exact,
+        so that a warehouse can still prune partitions for lagged scans."""
+        start, stop = period.start, period.end + datetime.timedelta(days=1)
+        time = rows.time()
+        if scan.shift is not None:
+            raw = calendar.raw_bounds(scan.shift, start, stop)
+            if raw is not None:
+                time = RowCompiler(self.project, scan.source).time()
+                start, stop = raw
+        return [exp.GTE(this=time, expression=date_literal(start)),
+                exp.LT(this=time.copy(), expression=date_literal(stop))]
+
+    def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler, scan: Scan | None = None) -> exp.Select:
+        source = self.project.sources[base]
+        if scan is not None and scan.window is not None:
+            select = select.from_(exp.Table(this=ident(CALENDAR))).join(
+                table_ref(source.table, base), on=self.window_condition(scan, rows), join_type="INNER")
+        else:
+            select = select.from_(table_ref(source.table, base))
+        for hop_from, hop_to in self.join_hops(base, rows.needed):
+            join = next(j for j in self.project.sources[hop_from].joins if j.target == hop_to)
+            on = exp.and_(*[exp.EQ(this=col(a, hop_from), expression=col(b, hop_to)) for a, b in join.pairs],
+                          wrap=False, copy=False)
+            select = select.join(table_ref(self.project.sources[hop_to].table, hop_to), on=on, join_type="LEFT")
+        return select
+
+    def window_condition(self, scan: Scan, rows: RowCompiler) -> exp.Expr:
+        """Rows from the window's start up to the end of the calendar bucket."""
+        time_dim = self.plan.time_dim
+        assert scan.window is not None and time_dim is not None and time_dim.grain is not None
+        start, end = calendar.window_bounds(scan.window, time_dim.grain, col(time_dim.column, CALENDAR))
+        time = rows.time()
+        return exp.And(this=exp.GTE(this=time, expression=start), expression=exp.LT(this=time.copy(), expression=end))
+
+    def join_hops(self, base: str, needed: set[str]) -> list[tuple[str, str]]:
+        hops: list[tuple[str, str]] = []
+        paths = self.project.join_paths.get(base, {})
+        for target in sorted(needed, key=lambda t: (len(paths.get(t, ())), t)):
+            previous = base
+            for step in paths[target]:
+                if (previous, step) not in hops:
+                    hops.append((previous, step))
+                previous = step
+        return hops
+
+    def having_scan(self, scan: Scan, having: DistinctHavingMeasure) -> exp.Select:
+        """count_distinct(key) having …: one row per group and key with its verdict, then a count."""
+        rows = self.rows(scan)
+        dims = self.scan_dims(scan, rows)
+        key = rows(having.key)
+        passes = rows(having.having)
+        inner = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)],
+                           exp.alias_(key, ident("distinct_key")), exp.alias_(passes, ident("passes")))
+        inner = self.from_with_joins(inner, scan.source, rows, scan)
+        where = self.scan_where(scan, rows, [having.condition])
+        if where is not None:
+            inner = inner.where(where)
+        inner = inner.group_by(*[e.copy() for e in dims], key.copy())
+        counted = with_filter(aggregate("count_distinct", col("distinct_key")), col("passes"))
+        outer = exp.select(*[col(d.column) for d in self.plan.dims], exp.alias_(counted, ident(having.column)))
+        outer = outer.from_(aliased(inner, PER_KEY))
+        return outer.group_by(*[col(d.column) for d in self.plan.dims]) if self.plan.dims else outer
+
+    # ---- the final select --------------------------------------------------------------------
+    def final_select(self, source: str) -> exp.Select:
+        columns = [exp.alias_(col(d.column), ident(d.column)) for d in self.plan.dims]
+        columns += [exp.alias_(self.value(o.value), ident(o.name)) for o in self.plan.metrics]
+        select = exp.select(*columns).from_(ident(source))
+        if self.plan.order:
+            select = select.order_by(*[exp.Ordered(this=col(o.column), desc=o.descending, nulls_first=False)
+                                       for o in self.plan.order])
+        if self.plan.limit is not None:
+            select = select.limit(self.plan.limit)
+        return select
+
+    def value(self, value: Value) -> exp.Expr:
+        if isinstance(value, MeasureRef):
+            ref = col(value.column)
+            return exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)]) if value.zero_when_empty else ref
+        if isinstance(value, Number):
+            return exp.Literal.number(value.value)
+        return self.compute(value)
+
+    def compute(self, value: Compute) -> exp.Expr:
+        args = [self.value(a) for a in value.args]
+        if value.op == "/":
+            return safe_divide(paren(args[0]), paren(args[1]))
+        if value.op == "growth":
+            return exp.Sub(this=safe_divide(paren(args[0]), paren(args[1])), expression=exp.Literal.number(1))
+        if value.op in ARITH:
+            return ARITH[value.op](this=paren(args[0]), expression=paren(args[1]))
+        if value.op == "neg":
+            return exp.Neg(this=paren(args[0]))
+        return SIMPLE_FUNCS[value.op](args)
