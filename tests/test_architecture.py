@@ -9,8 +9,8 @@ otherwise to `metricdsl.x` (for a package: its `__init__`). Sub-packages belong 
 From that graph: no import cycle between modules, and imports only point down the layer table;
 two different stages of one layer never import each other. Two exceptions, both by design: the L0
 modules are the shared foundation (`errors` carries `diagnostics`, which point into `source`), so
-among them only the cycle rule applies; and `__main__` exists to call `cli`. Size limits: no class over 400 lines,
-no module over 700, at most 8 modules at the package's top level.
+among them only the cycle rule applies; and `__main__` exists to call `cli`. Size limits: no class
+over 400 lines, no module over 700, at most 8 modules at the package's top level.
 """
 
 from __future__ import annotations
@@ -131,12 +131,9 @@ def layer_violation(edge: Import) -> str | None:
     source, target = stage_of(edge.source), stage_of(edge.target)
     if source == target or target == ROOT_STAGE or (source, target) in ENTRY_POINTS:
         return None
-    if layer_of(source) == layer_of(target) == FOUNDATION_LAYER:
+    if layer_of(target) < layer_of(source) or layer_of(source) == layer_of(target) == FOUNDATION_LAYER:
         return None
-    rule = "imports a higher layer" if layer_of(target) > layer_of(source) else (
-        "imports a sibling stage of its layer" if layer_of(target) == layer_of(source) else None)
-    if rule is None:
-        return None
+    rule = "imports a higher layer" if layer_of(target) > layer_of(source) else "imports a sibling stage of its layer"
     return (f"{edge.where}: {edge.source} ({source}, L{layer_of(source)}) {rule}: "
             f"{edge.target} ({target}, L{layer_of(target)})")
 
