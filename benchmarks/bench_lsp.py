@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsp_client import LspClient
+from support.lsp_client import LspClient
 
 FILES = 10
 

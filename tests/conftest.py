@@ -10,7 +10,10 @@
 * ``dialect``      — the ``compile_sql`` dialect that goes with the current ``engine``.
 * ``load``         — ``load(project_dir) -> Project``: loads the project with
   ``metricdsl.api.load_project`` and its ``data/`` into the current engine (once per engine
-  while consecutive tests use the same project).
+  while consecutive tests use the same project; see ``support/projects.py``).
+
+Helpers live in ``tests/support/`` and are imported as ``support.<module>``: pytest puts
+``tests/`` on ``sys.path`` (``pythonpath`` in pyproject.toml).
 
 metricdsl is imported inside fixtures only, so that collecting any test file never fails
 while the compiler is incomplete.
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,14 +30,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from support.projects import forget, load_into
 
 # The compiler's caches go to a folder of this test session, never to the user's ~/.cache.
 os.environ.setdefault("METRICDSL_CACHE_DIR", tempfile.mkdtemp(prefix="metricdsl-test-cache-"))
-
-TESTS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = TESTS_DIR.parent
-if str(TESTS_DIR) not in sys.path:  # `import reference` from test modules and corpus files
-    sys.path.insert(0, str(TESTS_DIR))
 
 PG_ADMIN_URL = os.environ.get("METRICDSL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 ENGINES = ("duckdb", "postgres")
@@ -88,7 +86,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Any]:
     try:
         yield connection
     finally:
-        _LOADED.pop(id(connection), None)
+        forget(connection)
         connection.close()
 
 
@@ -96,32 +94,6 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Any]:
 def dialect(request: pytest.FixtureRequest, engine: Any) -> str:
     """The dialect to compile for the current ``engine``."""
     return DIALECTS[request.node.callspec.params["engine"]]
-
-
-# Which project's data each warehouse holds (keyed by id of the Warehouse object).
-_LOADED: dict[int, Path] = {}
-_PROJECTS: dict[Path, Any] = {}
-
-
-def load_project(project_dir: Path) -> Any:
-    """``metricdsl.api.load_project``, once per project directory."""
-    from metricdsl.api import load_project as api_load_project
-
-    path = Path(project_dir).resolve()
-    if path not in _PROJECTS:
-        _PROJECTS[path] = api_load_project(path)
-    return _PROJECTS[path]
-
-
-def load_into(warehouse: Any, project_dir: Path) -> Any:
-    """Load a project and put its ``data/`` into ``warehouse`` (skipped if already there)."""
-    path = Path(project_dir).resolve()
-    project = load_project(path)
-    if _LOADED.get(id(warehouse)) != path:
-        _LOADED.pop(id(warehouse), None)
-        warehouse.load_data(project, path / "data")
-        _LOADED[id(warehouse)] = path
-    return project
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Generate the sample data of the telesales warehouse (电销中心) in specs/data/.
 
 Deterministic: the same seed always writes the same CSV files, byte for byte, so the committed
-files can be regenerated and checked (tests/test_corpus.py does).  Plain `random`, no numpy.
+files can be regenerated and checked (tests/e2e/test_corpus.py does).  Plain `random`, no numpy.
 
     python specs/data/generate.py            # rewrites the CSV files next to this script
     python specs/data/generate.py OUT_DIR    # writes them somewhere else

@@ -6,7 +6,7 @@ with the NULL group last (§8). The spec file uses CRLF and lacks a final newlin
 from decimal import Decimal as D
 from typing import Any
 
-from reference import Dim, Group, Row, Source, avg, between, count, eq, ge, gt, is_null, metric, sum_
+from support.reference import Dim, Group, Row, Source, avg, between, count, eq, ge, gt, is_null, metric, sum_
 
 SOURCES = [
     Source(

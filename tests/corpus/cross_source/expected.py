@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal as D
 from typing import Any
 
-from reference import TIME_MONTH, Group, Source, avg, count, dim, div, max_, metric, period, sum_
+from support.reference import TIME_MONTH, Group, Source, avg, count, dim, div, max_, metric, period, sum_
 
 SOURCES = [
     Source(

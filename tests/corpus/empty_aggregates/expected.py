@@ -8,7 +8,22 @@ from collections.abc import Callable
 from decimal import Decimal as D
 from typing import Any
 
-from reference import Group, Row, Source, avg, count, count_distinct, dim, div, eq, max_, metric, min_, period, sum_
+from support.reference import (
+    Group,
+    Row,
+    Source,
+    avg,
+    count,
+    count_distinct,
+    dim,
+    div,
+    eq,
+    max_,
+    metric,
+    min_,
+    period,
+    sum_,
+)
 
 SOURCES = [
     Source(

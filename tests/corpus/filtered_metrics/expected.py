@@ -7,7 +7,7 @@ region fails `region = 'north'`. A group appears only where a metric sees rows a
 from decimal import Decimal as D
 from typing import Any
 
-from reference import Group, Row, Source, dim, div, eq, metric, ne, or_, sum_
+from support.reference import Group, Row, Source, dim, div, eq, metric, ne, or_, sum_
 
 SOURCES = [
     Source(

@@ -6,7 +6,7 @@ order and the queries come first."""
 
 from typing import Any
 
-from reference import Group, Source, count, count_distinct, dim, eq, metric, sum_
+from support.reference import Group, Source, count, count_distinct, dim, eq, metric, sum_
 
 SOURCES = [
     Source(

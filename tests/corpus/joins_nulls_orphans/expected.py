@@ -4,7 +4,7 @@ group of its own, and a query `where` on a joined column sees the NULLs (LANGUAG
 from decimal import Decimal as D
 from typing import Any
 
-from reference import Group, Source, count, count_distinct, dim, is_null, metric, sum_
+from support.reference import Group, Source, count, count_distinct, dim, is_null, metric, sum_
 
 SOURCES = [
     Source(

@@ -5,7 +5,7 @@ bounds starts a new condition), like (case-sensitive, `%` and `_`), is [not] nul
 from decimal import Decimal as D
 from typing import Any
 
-from reference import (
+from support.reference import (
     Group,
     Row,
     Source,

@@ -5,7 +5,7 @@ in any order (cat, eve and gus in avg_bonus_desc); the reference refuses a tie a
 from decimal import Decimal as D
 from typing import Any
 
-from reference import Group, Source, avg, count, dim, max_, metric, sum_
+from support.reference import Group, Source, avg, count, dim, max_, metric, sum_
 
 SOURCES = [
     Source(

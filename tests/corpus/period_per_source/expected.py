@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal as D
 from typing import Any
 
-from reference import TIME_MONTH, Dim, Group, Source, bucket_start, count, metric, period, sum_
+from support.reference import TIME_MONTH, Dim, Group, Source, bucket_start, count, metric, period, sum_
 
 SOURCES = [
     Source("orders", "pp.orders", "order_id:int order_date:date amount:decimal(10,2)", time="order_date"),

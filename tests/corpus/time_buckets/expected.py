@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal as D
 from typing import Any
 
-from reference import (
+from support.reference import (
     TIME_DAY,
     TIME_MONTH,
     TIME_QUARTER,

@@ -6,7 +6,7 @@ products are exact on both engines; averages are compared to 1e-9."""
 from collections.abc import Callable
 from typing import Any
 
-from reference import Group, Row, Source, and_, avg, count, dim, eq, metric, period, sum_
+from support.reference import Group, Row, Source, and_, avg, count, dim, eq, metric, period, sum_
 
 SOURCES = [
     Source(

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from reference import Group, Source, count_distinct, div, metric, sum_
-from ti_reference import cumulative, growth, lag
+from support.reference import Group, Source, count_distinct, div, metric, sum_
+from support.ti_reference import cumulative, growth, lag
 
 SOURCES = [Source("events", "ti_events", "event_id:int event_date:date user_id:int value:int", time="event_date")]
 DIMS: dict[str, Any] = {}

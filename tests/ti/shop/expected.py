@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from reference import (
+from support.reference import (
     Group,
     Row,
     Source,
@@ -17,7 +17,7 @@ from reference import (
     metric,
     sum_,
 )
-from ti_reference import cumulative, growth, lag
+from support.ti_reference import cumulative, growth, lag
 
 SOURCES = [
     Source(

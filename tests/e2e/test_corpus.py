@@ -26,7 +26,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from reference import (
+from support.paths import REPO_ROOT, SPECS_DIR, TESTS_DIR
+from support.reference import (
     TIME_MONTH,
     TIME_QUARTER,
     Dataset,
@@ -50,11 +51,8 @@ from reference import (
     sum_,
     year,
 )
-from ti_reference import cumulative, growth, lag, ti_query
+from support.ti_reference import cumulative, growth, lag, ti_query
 
-TESTS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = TESTS_DIR.parent
-SPECS_DIR = REPO_ROOT / "specs"
 CORPUS_DIR = TESTS_DIR / "corpus"
 
 QueryFn = Callable[[Dataset], Result]

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = [REPO_ROOT / "specs", *sorted(p for p in (REPO_ROOT / "tests" / "corpus").iterdir() if p.is_dir())]
 METRIC_FILES = sorted(f for project in PROJECTS for f in project.rglob("*.metric"))
 DIALECTS = ("duckdb", "postgres", "impala")

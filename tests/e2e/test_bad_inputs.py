@@ -15,7 +15,7 @@ span lies inside its file, that a caret line sits under the source line at the r
 and that ``--format json`` and ``--format github`` say the same as the text output.
 
 To add a case: create the folder and its ``.metric`` files, run
-``METRICDSL_UPDATE_BAD=1 pytest tests/test_bad_inputs.py -k <case>`` once to write
+``METRICDSL_UPDATE_BAD=1 pytest tests/e2e/test_bad_inputs.py -k <case>`` once to write
 ``expected.txt``, then read it line by line: it must hold the messages as they *should* be.
 """
 
@@ -32,9 +32,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from support.paths import REPO_ROOT, TESTS_DIR
 
-BAD = Path(__file__).resolve().parent / "bad"
-REPO = BAD.parent.parent
+BAD = TESTS_DIR / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 HEADER = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning)\[(?P<code>[EW]\d{3})\]: (?P<message>.*)$")
 BARE_HEADER = re.compile(r"^(?P<severity>error|warning)\[(?P<code>[EW]\d{3})\]: (?P<message>.*)$")
@@ -255,7 +255,7 @@ def test_github_agrees_with_json(case: str, monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.parametrize("case", ["invalid_utf8", "project_missing", "no_metric_files", "unknown_time_grain",
                                   "several_syntax_errors", "crlf_is_fine"])
 def test_command_line_in_a_subprocess(case: str) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-m", "metricdsl", "check", project_arg(case)], cwd=BAD / case,
                           capture_output=True, text=True, env=env, timeout=60, check=False)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
@@ -264,7 +264,7 @@ def test_command_line_in_a_subprocess(case: str) -> None:
 
 
 # ---- documentation: docs/errors.md and docs/language.md ------------------------------------------
-DOCS = REPO / "docs"
+DOCS = REPO_ROOT / "docs"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 NOT_TRIGGERED_BY_CHECK = {"E001", "E005", "W003"}  # invalid bytes, a missing project, a plan-time warning
 

@@ -27,10 +27,22 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from reference import TIME, TIME_DAY, TIME_MONTH, TIME_QUARTER, TIME_WEEK, TIME_YEAR, Dataset, Result, period, year
-from ti_reference import GRAINS, add_units, mismatches, ti_query, value_at, window_bounds
+from support.paths import TESTS_DIR
+from support.reference import (
+    TIME,
+    TIME_DAY,
+    TIME_MONTH,
+    TIME_QUARTER,
+    TIME_WEEK,
+    TIME_YEAR,
+    Dataset,
+    Result,
+    period,
+    year,
+)
+from support.ti_reference import GRAINS, add_units, mismatches, ti_query, value_at, window_bounds
 
-TI_DIR = Path(__file__).resolve().parent / "ti"
+TI_DIR = TESTS_DIR / "ti"
 TIME_DIMS = {"day": TIME_DAY, "week": TIME_WEEK, "month": TIME_MONTH, "quarter": TIME_QUARTER, "year": TIME_YEAR}
 KINDS = ("lag", "growth", "to-date", "rolling")
 D = Decimal
@@ -417,7 +429,7 @@ def test_month_or_quarter_to_date_at_week_grain_is_an_error(metric: str) -> None
 
 
 def _project(name: str) -> Any:
-    from conftest import load_project
+    from support.projects import load_project
 
     return load_project(TI_DIR / name)
 

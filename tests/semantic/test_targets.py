@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.paths import SPECS_DIR
 
 from metricdsl.allocate.models import DateRange, DriverSpec, TreeEdge
 from metricdsl.pipeline.load import LoadedProject, load
 
-SPECS = Path(__file__).resolve().parent.parent / "specs"
 DRIVERS = """
 metric reach = count_distinct(calls.customer_id)
 metric conversion = buyers / reach
@@ -36,7 +36,7 @@ target t {
 
 def project_with(tmp_path: Path, text: str) -> LoadedProject:
     for name in ("sources.metric", "dimensions.metric", "metrics.metric"):
-        shutil.copy(SPECS / name, tmp_path / name)
+        shutil.copy(SPECS_DIR / name, tmp_path / name)
     (tmp_path / "t.metric").write_text(DRIVERS + text, encoding="utf-8")
     return load(tmp_path)
 
@@ -79,7 +79,7 @@ def test_a_target_becomes_a_target_spec(tmp_path: Path) -> None:
 
 
 def test_the_example_project_has_its_target(tmp_path: Path) -> None:
-    loaded = load(SPECS)
+    loaded = load(SPECS_DIR)
     assert loaded.diagnostics == []
     assert loaded.model is not None
     spec = loaded.model.targets["revenue_2027"]

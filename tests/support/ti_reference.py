@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from reference import (
+from support.reference import (
     TIME,
     AmbiguousCase,
     Dataset,

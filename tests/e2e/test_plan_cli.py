@@ -14,12 +14,12 @@ import pytest
 import sqlglot
 from click.testing import CliRunner
 from support.impala_lint import lint_impala
+from support.paths import SPECS_DIR
 
 from metricdsl.cli import main
 from metricdsl.runtime.baseline import baseline_from_rows, baseline_sql, fetch_baseline, parse_baseline_csv
 from metricdsl.sql.dialects.impala import impala_dialect
 
-SPECS = Path(__file__).resolve().parent.parent / "specs"
 TARGET = "revenue_2027"
 
 
@@ -35,7 +35,7 @@ PAID = "o.status = 'paid' AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2
 
 
 def test_baseline_equals_hand_written_sql(engine: Any, load: Any) -> None:
-    project = load(SPECS)
+    project = load(SPECS_DIR)
     baseline = fetch_baseline(project, project.targets[TARGET], engine)
     revenue = scalar(engine, f"SELECT SUM(o.amount) FROM dw.fact_orders o WHERE {PAID}")
     buyers = scalar(engine, f"SELECT COUNT(DISTINCT o.customer_id) FROM dw.fact_orders o WHERE {PAID}")
@@ -56,7 +56,7 @@ def test_baseline_equals_hand_written_sql(engine: Any, load: Any) -> None:
 
 
 def test_emitted_sql_returns_the_csv_baseline(engine: Any, load: Any, dialect: str) -> None:
-    project = load(SPECS)
+    project = load(SPECS_DIR)
     spec = project.targets[TARGET]
     result = engine.execute(baseline_sql(project, spec, dialect))
     assert result.columns == ["kind", "member", "month", "metric", "value"]
@@ -66,7 +66,7 @@ def test_emitted_sql_returns_the_csv_baseline(engine: Any, load: Any, dialect: s
 
 
 def test_emit_sql_for_impala_parses_and_lints() -> None:
-    result = run("plan", str(SPECS), "--target", TARGET, "--emit-sql", "--dialect", "impala")
+    result = run("plan", str(SPECS_DIR), "--target", TARGET, "--emit-sql", "--dialect", "impala")
     assert result.exit_code == 0
     tree = sqlglot.parse_one(result.output, dialect=impala_dialect("3.4"))
     assert [e.alias_or_name for e in tree.selects] == ["kind", "member", "month", "metric", "value"]
@@ -74,7 +74,7 @@ def test_emit_sql_for_impala_parses_and_lints() -> None:
 
 
 def plan_json(*extra: str) -> dict[str, Any]:
-    result = run("plan", str(SPECS), "--target", TARGET, "--format", "json", *extra)
+    result = run("plan", str(SPECS_DIR), "--target", TARGET, "--format", "json", *extra)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -115,14 +115,14 @@ def specs_with_cap_replaced(tmp_path: Path, replacement: str) -> Path:
     """A copy of the example's specs whose conversion cap line is `replacement`."""
     project = tmp_path / "p"
     project.mkdir()
-    for path in SPECS.glob("*.metric"):
+    for path in SPECS_DIR.glob("*.metric"):
         (project / path.name).write_text(CAP.sub(replacement, path.read_text(encoding="utf-8")), encoding="utf-8")
     return project
 
 
 def test_fixed_drivers_keep_1x(tmp_path: Path) -> None:
     project = specs_with_cap_replaced(tmp_path, "fixed: aov")
-    result = run("plan", str(project), "--target", TARGET, "--format", "json", "--data", str(SPECS / "data"))
+    result = run("plan", str(project), "--target", TARGET, "--format", "json", "--data", str(SPECS_DIR / "data"))
     assert result.exit_code == 0, result.output
     drivers = {d["metric"]: d for d in json.loads(result.stdout)["drivers"]}
     assert drivers["aov"]["fixed"] and drivers["aov"]["multiplier"] == 1.0
@@ -130,12 +130,12 @@ def test_fixed_drivers_keep_1x(tmp_path: Path) -> None:
 
 
 def test_csv_baseline_gives_the_same_plan_as_the_database(tmp_path: Path, duckdb_url: str) -> None:
-    emitted = run("plan", str(SPECS), "--target", TARGET, "--emit-sql", "--dialect", "duckdb").output
+    emitted = run("plan", str(SPECS_DIR), "--target", TARGET, "--emit-sql", "--dialect", "duckdb").output
     from metricdsl.api import load_project
     from metricdsl.runtime.warehouse import connect
 
     with connect(duckdb_url) as warehouse:
-        warehouse.load_data(load_project(SPECS), SPECS / "data")
+        warehouse.load_data(load_project(SPECS_DIR), SPECS_DIR / "data")
         result = warehouse.execute(emitted)
     csv_file = tmp_path / "baseline.csv"
     csv_file.write_text("kind,member,month,metric,value\n" + "".join(
@@ -144,7 +144,7 @@ def test_csv_baseline_gives_the_same_plan_as_the_database(tmp_path: Path, duckdb
 
 
 def test_plan_on_postgres_equals_duckdb(postgres_url: str) -> None:
-    run("seed", str(SPECS), "--db", postgres_url)
+    run("seed", str(SPECS_DIR), "--db", postgres_url)
     assert plan_json("--db", postgres_url) == plan_json()
 
 
@@ -152,7 +152,7 @@ def test_xlsx_and_mermaid_are_written(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     out, tree = tmp_path / "plan.xlsx", tmp_path / "tree.mmd"
-    result = run("plan", str(SPECS), "--target", TARGET, "--format", "xlsx", "--out", str(out),
+    result = run("plan", str(SPECS_DIR), "--target", TARGET, "--format", "xlsx", "--out", str(out),
                  "--mermaid", str(tree))
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
@@ -164,7 +164,7 @@ def test_xlsx_and_mermaid_are_written(tmp_path: Path) -> None:
 
 
 def test_table_report() -> None:
-    result = run("plan", str(SPECS), "--target", TARGET)
+    result = run("plan", str(SPECS_DIR), "--target", TARGET)
     assert result.exit_code == 0
     assert "capped at 1.5x" in result.stdout and "Split by product (baseline)" in result.stdout
 
@@ -173,7 +173,7 @@ def test_infeasible_caps_fail_in_one_line_and_write_nothing(tmp_path: Path) -> N
     project = specs_with_cap_replaced(tmp_path, "cap: conversion <= 1.5x, reach <= 2x, aov <= 2x")
     out = tmp_path / "plan.json"
     result = run("plan", str(project), "--target", TARGET, "--format", "json", "--out", str(out),
-                 "--data", str(SPECS / "data"))
+                 "--data", str(SPECS_DIR / "data"))
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("error: target revenue_2027: caps reach at most 6x of the needed 9.999x")
@@ -181,15 +181,15 @@ def test_infeasible_caps_fail_in_one_line_and_write_nothing(tmp_path: Path) -> N
 
 
 def test_plan_usage_errors() -> None:
-    assert run("plan", str(SPECS), "--target", "revenue_2028").stderr.startswith("error: unknown target `revenue_2028`")
-    result = run("plan", str(SPECS), "--target", TARGET, "--format", "xlsx")
+    assert run("plan", str(SPECS_DIR), "--target", "revenue_2028").stderr.startswith("error: unknown target `revenue_2028`")
+    result = run("plan", str(SPECS_DIR), "--target", TARGET, "--format", "xlsx")
     assert result.exit_code == 2 and "--out" in result.stderr
 
 
 def test_bad_baseline_file(tmp_path: Path) -> None:
     bad = tmp_path / "b.csv"
     bad.write_text("kind,member,month,metric,value\nmonth,A,,revenue,1\n", encoding="utf-8")
-    result = run("plan", str(SPECS), "--target", TARGET, "--baseline", str(bad))
+    result = run("plan", str(SPECS_DIR), "--target", TARGET, "--baseline", str(bad))
     assert result.exit_code == 1
     assert result.stderr == f"error: baseline of target {TARGET}: {bad}:2: a `month` row needs a month (YYYY-MM)\n"
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from support.paths import REPO_ROOT
 
 
 def read_message(stream: BinaryIO) -> dict[str, Any] | None:

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from support.paths import SPECS_DIR
 
 from metricdsl.cli import main
 
-SPECS = Path(__file__).resolve().parent.parent / "specs"
 EMPIRICAL = """
 metric paid_orders = count(orders) where orders.status = 'paid'
 metric mean_amount = avg(orders.amount) where orders.status = 'paid'
@@ -23,7 +23,7 @@ FALSE = "decompose cost = paid_orders * refund_size  # false on data\n"
 
 def project(tmp_path: Path, extra: str) -> Path:
     folder = tmp_path / "p"
-    shutil.copytree(SPECS, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copytree(SPECS_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (folder / "extra.metric").write_text(extra, encoding="utf-8")
     return folder
 

@@ -2,7 +2,7 @@
 
 Regenerate after an intended change, then review the diff with ``git diff tests/golden``::
 
-    METRICDSL_UPDATE_GOLDENS=1 python -m pytest tests/test_golden.py
+    METRICDSL_UPDATE_GOLDENS=1 python -m pytest tests/sql/test_golden.py
 
 Each golden must also parse back with sqlglot in its own dialect (the project's Impala dialect
 for Impala), and every Impala golden must pass ``lint_impala`` for its version.

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from support.paths import REPO_ROOT
 
-VSCODE = Path(__file__).resolve().parent.parent / "editors" / "vscode"
+VSCODE = REPO_ROOT / "editors" / "vscode"
 
 
 def load(name: str) -> Any:

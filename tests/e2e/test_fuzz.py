@@ -21,12 +21,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.paths import REPO_ROOT
 
 from metricdsl.diagnostics.render import render_text, to_github, to_json
 from metricdsl.pipeline.load import load
 
-REPO = Path(__file__).resolve().parent.parent
-SPECS = sorted([*REPO.glob("specs/*.metric"), *REPO.glob("tests/corpus/*/*.metric")])
+SPECS = sorted([*REPO_ROOT.glob("specs/*.metric"), *REPO_ROOT.glob("tests/corpus/*/*.metric")])
 SPEC_TEXTS = [p.read_text(encoding="utf-8") for p in SPECS]
 TOKEN = re.compile(r"\s+|#[^\n]*|'(?:[^'\n]|'')*'|\"(?:\\.|[^\"\\\n])*\"|[A-Za-z_][A-Za-z0-9_]*:?|[0-9][0-9_.]*|\.\.|.",
                    re.DOTALL)

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-SKIPPED = ("metricdsl lsp",)  # a server that waits on stdin; tests/test_lsp.py drives it
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+SKIPPED = ("metricdsl lsp",)  # a server that waits on stdin; tests/tools/test_lsp.py drives it
 
 
 def fenced(language: str) -> list[str]:
@@ -34,7 +34,7 @@ def commands() -> list[str]:
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("readme")
-    shutil.copytree(ROOT / "specs", folder / "specs")
+    shutil.copytree(REPO_ROOT / "specs", folder / "specs")
     return folder
 
 
@@ -43,7 +43,7 @@ def run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     target = None
     if ">" in words:
         words, target = words[: words.index(">")], words[words.index(">") + 1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "METRICDSL_NO_CACHE": "1", "COLUMNS": "120"}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "METRICDSL_NO_CACHE": "1", "COLUMNS": "120"}
     result = subprocess.run([sys.executable, "-m", "metricdsl", *words[1:]], check=False, cwd=cwd, env=env,
                             capture_output=True, text=True, timeout=300)
     if target is not None:
@@ -54,7 +54,7 @@ def run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_readme_has_the_two_commands() -> None:
     bash = "\n".join(fenced("bash"))
     assert "./demo.sh" in bash and "./test.sh" in bash
-    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().endswith("./test.sh")
+    assert (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().endswith("./test.sh")
 
 
 def test_the_language_tour_checks_clean(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The language server, spoken to over stdio with plain JSON-RPC (see lsp_client.py)."""
+"""The language server, spoken to over stdio with plain JSON-RPC (see support/lsp_client.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lsp_client import LspClient
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from support.lsp_client import LspClient
+from support.paths import REPO_ROOT
 
 pytest.importorskip("pygls", reason="pygls is a dependency of `metricdsl lsp`; pip install -e .")
 

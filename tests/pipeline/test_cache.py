@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
+from support.paths import REPO_ROOT
 
 
 def sql(project: Path, cache: Path, *extra: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "METRICDSL_CACHE_DIR": str(cache)}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "METRICDSL_CACHE_DIR": str(cache)}
     env.pop("METRICDSL_NO_CACHE", None)
     result = subprocess.run([sys.executable, "-m", "metricdsl", "sql", str(project), "--query", "monthly_kpi", *extra],
                             env=env, capture_output=True, text=True, check=True)
@@ -24,7 +23,7 @@ def sql(project: Path, cache: Path, *extra: str) -> str:
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     folder = tmp_path / "specs"
-    shutil.copytree(ROOT / "specs", folder, ignore=shutil.ignore_patterns("data"))
+    shutil.copytree(REPO_ROOT / "specs", folder, ignore=shutil.ignore_patterns("data"))
     return folder
 
 
