@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lsp_client import LspClient
+from support.lsp_client import LspClient
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
