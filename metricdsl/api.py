@@ -4,11 +4,37 @@
     project = load_project("specs")
     print(compile_sql(project, query="monthly_kpi", dialect="impala"))
 
-Everything here is re-exported from the pipeline stage; these names keep their meaning across releases.
+A query is named (`query=`) or ad hoc (`metrics=`, `by=`, `where=`, `period=`, `order=`, `limit=`);
+these keyword functions wrap a `QueryRequest` for the pipeline. The names here keep their meaning
+across releases.
 """
 
-from metricdsl.errors import CheckFailed, MetricDslError
-from metricdsl.pipeline.compile import build_query, compile_sql, load_project
-from metricdsl.pipeline.load import LoadedProject, load
+from __future__ import annotations
 
-__all__ = ["CheckFailed", "LoadedProject", "MetricDslError", "build_query", "compile_sql", "load", "load_project"]
+from collections.abc import Sequence
+
+from metricdsl.errors import CheckFailed, MetricDslError
+from metricdsl.ir import model as m
+from metricdsl.pipeline import compile as pipeline
+from metricdsl.pipeline.load import LoadedProject, load, load_project
+from metricdsl.pipeline.request import QueryRequest
+
+__all__ = ["CheckFailed", "LoadedProject", "MetricDslError", "QueryRequest", "build_query", "compile_sql", "load",
+           "load_project"]
+
+
+def build_query(project: m.Project, *, query: str | None = None, metrics: Sequence[str] | None = None,
+                by: Sequence[str] | None = None, where: str | None = None, period: str | None = None,
+                order: Sequence[str] | None = None, limit: int | None = None) -> m.Query:
+    """A named query, or an ad-hoc one written like a query block and checked the same way."""
+    request = QueryRequest.of(query, metrics, by, where, period, order, limit)
+    return pipeline.build_query(project, request)
+
+
+def compile_sql(project: m.Project, *, query: str | None = None, metrics: Sequence[str] | None = None,
+                by: Sequence[str] | None = None, where: str | None = None, period: str | None = None,
+                order: Sequence[str] | None = None, limit: int | None = None, dialect: str = "duckdb",
+                impala_version: str = "3.4") -> str:
+    """The SQL text of a query for `dialect` (duckdb, postgres or impala)."""
+    request = QueryRequest.of(query, metrics, by, where, period, order, limit)
+    return pipeline.compile_sql(project, request, dialect, impala_version)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,8 +13,11 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from metricdsl.diagnostics import Diagnostic
+    from metricdsl.errors import CheckFailed
     from metricdsl.ir import model as m
+    from metricdsl.pipeline.request import QueryRequest
     from metricdsl.runtime.verify import Residual
+    from metricdsl.runtime.warehouse import QueryResult, Warehouse
     from metricdsl.source import SourceFile
 
 DEFAULT_PROJECT = "specs"
@@ -64,25 +66,33 @@ def load_or_exit(project: Path, show_warnings: bool = False, prove: bool = False
     return loaded.model
 
 
-def compile_or_exit(model: m.Project, dialect: str, impala_version: str = "3.4", **request: Any) -> str:
+def compile_or_exit(model: m.Project, request: QueryRequest, dialect: str, impala_version: str = "3.4") -> str:
     from metricdsl.errors import CheckFailed
     from metricdsl.pipeline.compile import compile_sql
 
     try:
-        return compile_sql(model, dialect=dialect, impala_version=impala_version, **request)
+        return compile_sql(model, request, dialect, impala_version)
     except CheckFailed as failure:
-        print_diagnostics(failure.diagnostics, failure.sources)
-        fail("the query has errors")
+        exit_on_check_failure(failure)
+
+
+def exit_on_check_failure(failure: CheckFailed) -> NoReturn:
+    """Print the diagnostics and exit: `N error(s) in PROJECT` when the project has errors, else the query's."""
+    print_diagnostics(failure.diagnostics, failure.sources)
+    if failure.loaded is not None:
+        fail(f"{len(failure.loaded.errors)} error(s) in {failure.loaded.root}")
+    fail("the query has errors")
 
 
 def request_from(query: str | None, metrics: Sequence[str], by: Sequence[str], where: str | None,
-                 period: str | None, order: Sequence[str], limit: int | None) -> dict[str, Any]:
+                 period: str | None, order: Sequence[str], limit: int | None) -> QueryRequest:
+    from metricdsl.pipeline.request import QueryRequest
+
     if query and metrics:
         fail("give either --query or --metrics, not both", 2)
     if not query and not metrics:
         fail("name a query (--query NAME) or metrics (--metrics a,b)", 2)
-    return {"query": query, "metrics": split_list(metrics) or None, "by": split_list(by) or None,
-            "where": where, "period": period, "order": split_list(order) or None, "limit": limit}
+    return QueryRequest.of(query, split_list(metrics), split_list(by), where, period, split_list(order), limit)
 
 
 class SafeGroup(click.Group):
@@ -167,17 +177,13 @@ def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
               metricdsl sql specs --metrics revenue,aov --by time.month,product --period 2026
     """
     request = request_from(query, metrics, by, where, period, order, limit)
-    from metricdsl.pipeline import cache
+    from metricdsl.errors import CheckFailed
+    from metricdsl.pipeline.cache import cached_sql
 
-    options = ["sql", dialect, impala_version, repr(sorted(request.items())), os.getcwd()]  # header paths
-    entry = cache.key(project, options) if cache.enabled() and not no_cache else None
-    cached = cache.get(entry) if entry else None
-    if cached is not None:
-        click.echo(cached, nl=False)
-        return
-    text = compile_or_exit(load_or_exit(project), dialect, impala_version, **request)
-    if entry:
-        cache.put(entry, text)
+    try:
+        text = cached_sql(project, request, dialect, impala_version, use_cache=not no_cache)
+    except CheckFailed as failure:
+        exit_on_check_failure(failure)
     click.echo(text, nl=False)
 
 
@@ -202,7 +208,9 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
     model = load_or_exit(project)
     if not model.queries:
         fail(f"{project} declares no `query` blocks to build")
-    files = {out / d / f"{name}.sql": compile_or_exit(model, d, impala_version, query=name)
+    from metricdsl.pipeline.request import QueryRequest
+
+    files = {out / d / f"{name}.sql": compile_or_exit(model, QueryRequest(query=name), d, impala_version)
              for d in chosen for name in sorted(model.queries)}
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -238,26 +246,26 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
     except WarehouseError as error:
         fail(str(error))
     with warehouse:
-        statement = compile_or_exit(model, warehouse.dialect, **request)
+        statement = compile_or_exit(model, request, warehouse.dialect)
         if show_sql:
             click.echo(statement, err=True)
         result = execute_or_exit(warehouse, model, project, data, db, statement)
     from metricdsl.runtime.output import render_result
 
-    click.echo(render_result(result, fmt, title=request["query"] or "query"), nl=False)
+    click.echo(render_result(result, fmt, title=request.title), nl=False)
 
 
-def execute_or_exit(warehouse: Any, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str) -> Any:
+def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
+                    statement: str) -> QueryResult:
+    """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
     from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.warehouse import DataFolderMissing, load_for
 
-    folder = data if data is not None else (project / "data" if db is None and project.is_dir() else None)
     try:
-        if folder is not None:
-            if not folder.is_dir():
-                fail(f"data folder {folder} does not exist")
-            warehouse.load_data(model, folder)
+        load_for(warehouse, model, project, db, data)
         return warehouse.execute(statement)
+    except DataFolderMissing as error:
+        fail(str(error))
     except WarehouseError as error:
         fail(f"the database said: {error}")
 
@@ -354,21 +362,15 @@ def lsp_command() -> None:
     serve()
 
 
-def open_warehouse(model: m.Project, project: Path, db: str | None, data: Path | None) -> Any:
-    """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` does."""
+def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None) -> Warehouse:
+    """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` reads them."""
     from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.warehouse import connect
+    from metricdsl.runtime.warehouse import open_for
 
-    folder = data if data is not None else (project / "data" if db is None and project.is_dir() else None)
     try:
-        warehouse = connect(db)
-        if folder is not None:
-            if not folder.is_dir():
-                fail(f"data folder {folder} does not exist")
-            warehouse.load_data(model, folder)
+        return open_for(model, project, db, data)
     except WarehouseError as error:
         fail(str(error))
-    return warehouse
 
 
 @main.command()
@@ -398,7 +400,7 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
     if not model.decompositions:
         click.echo(f"{project} declares no decompositions")
         return
-    with open_warehouse(model, project, db, data) as warehouse:
+    with open_or_exit(model, project, db, data) as warehouse:
         results = measure(model, warehouse, by=by, period=period)
     Console(width=140).print(residual_table(results, tolerance, by))
     failed = [r for r in results if r.exceeds(tolerance)]
@@ -447,12 +449,19 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
     if out is None:
         click.echo(render_text(result, fmt), nl=False)
     if fmt != "table" or out is not None:
-        for warning in result.warnings:
-            code = "[W003]" if warning.startswith("calendar ") else ""
-            click.echo(f"warning{code}: {warning}", err=True)
+        for warning in result.diagnostics:
+            click.echo(warning_line(warning), err=True)
     write_all(files)
     for path in files:
         click.echo(f"wrote {path}", err=True)
+
+
+def warning_line(warning: Diagnostic) -> str:
+    """`warning[W003]: …` for a code of the catalogue (docs/errors.md), `warning: …` for the others."""
+    from metricdsl.diagnostics import CODES
+
+    code = f"[{warning.code}]" if warning.code in CODES else ""
+    return f"warning{code}: {warning.message}"
 
 
 def target_or_exit(model: m.Project, name: str) -> Any:
@@ -484,7 +493,7 @@ def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None,
     try:
         if files:
             return read_baseline_csv(files, spec)
-        with open_warehouse(model, project, db, data) as warehouse:
+        with open_or_exit(model, project, db, data) as warehouse:
             return fetch_baseline(model, spec, warehouse)
     except CheckFailed as failure:
         print_diagnostics(failure.diagnostics, failure.sources)
@@ -500,11 +509,6 @@ def allocate_or_exit(spec: Any, baseline: Any) -> Any:
         return allocate(spec, baseline, WorkCalendar(spec.spread_calendar))
     except (PlanError, CalendarError) as error:
         fail(f"target {spec.name}: {error}")
-
-
-
-if __name__ == "__main__":
-    main()
 
 
 def residual_table(results: Sequence[Residual], tolerance: float, by: str | None) -> Table:
@@ -532,3 +536,7 @@ def _cells(result: Residual, tolerance: float) -> tuple[str, str, str, str, str]
     verdict = "FAIL" if result.worst > tolerance else "ok"
     groups = f"{result.groups}" + (f" (+{result.skipped} null)" if result.skipped else "")
     return "empirical", f"{result.worst:.3e}", result.group or "", groups, verdict
+
+
+if __name__ == "__main__":
+    main()

@@ -48,6 +48,8 @@ from metricdsl.allocate.models import (
     TargetSpec,
     TreeEdge,
 )
+from metricdsl.allocate.plan_warnings import CALENDAR_NOT_PUBLISHED, plan_warning
+from metricdsl.diagnostics import Diagnostic
 from metricdsl.errors import AllocationError, InfeasibleTarget
 
 RELATIVE_TOLERANCE = 1e-9
@@ -285,7 +287,7 @@ class MemberShare:
 def allocate(spec: TargetSpec, baseline: Baseline, calendar: WorkCalendar | None = None) -> PlanResult:
     """The plan of one target: drivers, split and spread, rounded top-down to `round_unit`."""
     calendar = calendar or WorkCalendar(spec.spread_calendar)
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     target_units = _target_units(spec, baseline)
     target_value = from_units(target_units, spec.round_unit)
     multiplier = _target_multiplier(spec, baseline, target_value)
@@ -310,7 +312,7 @@ def allocate(spec: TargetSpec, baseline: Baseline, calendar: WorkCalendar | None
         drivers=drivers,
         split=_split_rows(spec, shares),
         spread=spread,
-        warnings=list(dict.fromkeys(warnings)),
+        diagnostics=list(dict.fromkeys(warnings)),
     )
 
 
@@ -335,7 +337,7 @@ def _target_multiplier(spec: TargetSpec, baseline: Baseline, target_value: float
 
 
 def _driver_rows(
-    spec: TargetSpec, baseline: Baseline, multiplier: float | None, target_value: float, warnings: list[str]
+    spec: TargetSpec, baseline: Baseline, multiplier: float | None, target_value: float, warnings: list[Diagnostic]
 ) -> list[DriverRow]:
     if multiplier is None:
         return []
@@ -368,12 +370,12 @@ def _driver_row(
     baseline: Baseline,
     multiplier: float,
     target_value: float,
-    warnings: list[str],
+    warnings: list[Diagnostic],
 ) -> DriverRow:
     is_root = node == spec.metric
     node_baseline = baseline.total if is_root else baseline.drivers.get(node)
     if node_baseline is None:
-        warnings.append(f"no baseline for driver {node}: its target is left empty")
+        warnings.append(plan_warning(f"no baseline for driver {node}: its target is left empty"))
     target = target_value if is_root else (None if node_baseline is None else node_baseline * multiplier)
     driver = spec.driver(node)
     is_leaf = node not in children
@@ -402,34 +404,37 @@ def _require_known_drivers(spec: TargetSpec, nodes: list[str], leaves: list[str]
             )
 
 
-def _baseline_identity_warnings(spec: TargetSpec, baseline: Baseline, children: dict[str, list[str]]) -> list[str]:
+def _baseline_identity_warnings(
+    spec: TargetSpec, baseline: Baseline, children: dict[str, list[str]]
+) -> list[Diagnostic]:
     values = {**baseline.drivers, spec.metric: baseline.total}
-    warnings = []
+    warnings: list[Diagnostic] = []
     for parent, kids in children.items():
         if parent not in values or any(kid not in values for kid in kids):
             continue
         product = math.prod(values[kid] for kid in kids)
         if not math.isclose(product, values[parent], rel_tol=BASELINE_IDENTITY_TOLERANCE):
             gap = (product - values[parent]) / values[parent] if values[parent] else math.inf
-            warnings.append(
+            warnings.append(plan_warning(
                 f"baseline {' × '.join(kids)} = {product:.6g} differs from {parent} = {values[parent]:.6g} "
                 f"by {gap * 100:+.3g}%; each driver's target is its own baseline × its multiplier"
-            )
+            ))
     return warnings
 
 
-def _calendar_warnings(spec: TargetSpec, calendar: WorkCalendar) -> list[str]:
+def _calendar_warnings(spec: TargetSpec, calendar: WorkCalendar) -> list[Diagnostic]:
     if not spec.spread_grains:
         return []
-    return calendar.warnings_for(spec.period_start, spec.period_end) + calendar.warnings_for(
+    years = calendar.warnings_for(spec.period_start, spec.period_end) + calendar.warnings_for(
         spec.baseline_start, spec.baseline_end
     )
+    return [plan_warning(message, CALENDAR_NOT_PUBLISHED) for message in years]
 
 
 # --- split -----------------------------------------------------------------------------------
 
 
-def split_target(spec: TargetSpec, baseline: Baseline, target_units: int, warnings: list[str]) -> list[MemberShare]:
+def split_target(spec: TargetSpec, baseline: Baseline, target_units: int, warnings: list[Diagnostic]) -> list[MemberShare]:
     """The target's units shared over the members (one member None without a split)."""
     if spec.split_dimension is None:
         return [MemberShare(None, baseline.total, 1.0, target_units, Fraction(target_units))]
@@ -449,7 +454,7 @@ def _split_members(spec: TargetSpec, baseline: Baseline) -> list[str | None]:
 
 
 def _split_weights(
-    spec: TargetSpec, members: list[str | None], baselines: list[float], warnings: list[str]
+    spec: TargetSpec, members: list[str | None], baselines: list[float], warnings: list[Diagnostic]
 ) -> list[float]:
     if spec.split_method == "equal":
         return [1.0] * len(members)
@@ -459,25 +464,26 @@ def _split_weights(
 
 
 def _weights_as_given(
-    spec: TargetSpec, members: list[str | None], baselines: list[float], warnings: list[str]
+    spec: TargetSpec, members: list[str | None], baselines: list[float], warnings: list[Diagnostic]
 ) -> list[float]:
     weights = []
     for member, member_baseline in zip(members, baselines, strict=True):
         weight = spec.split_weights.get(member, 0.0) if member is not None else 0.0
         if member not in spec.split_weights and member_baseline > 0:
-            warnings.append(
+            warnings.append(plan_warning(
                 f"{_member_name(spec, member)} had a baseline of {member_baseline:g} but has no weight; it gets 0"
-            )
+            ))
         weights.append(weight)
     return weights
 
 
 def _weights_by_baseline(
-    spec: TargetSpec, members: list[str | None], baselines: list[float], warnings: list[str]
+    spec: TargetSpec, members: list[str | None], baselines: list[float], warnings: list[Diagnostic]
 ) -> list[float]:
     present = [b for b in baselines if b > 0]
     if not present:
-        warnings.append(f"no member of {spec.split_dimension} has a positive baseline; the target is split equally")
+        message = f"no member of {spec.split_dimension} has a positive baseline; the target is split equally"
+        warnings.append(plan_warning(message))
         return [1.0] * len(members)
     missing_weight = sum(present) / len(present) if spec.split_missing == "equal" else 0.0
     weights = []
@@ -486,18 +492,19 @@ def _weights_by_baseline(
             weights.append(member_baseline)
             continue
         outcome = "the equal share" if spec.split_missing == "equal" else "0"
-        warnings.append(f"{_member_name(spec, member)} has no baseline; it gets {outcome} under `by baseline`")
+        message = f"{_member_name(spec, member)} has no baseline; it gets {outcome} under `by baseline`"
+        warnings.append(plan_warning(message))
         weights.append(missing_weight)
     return weights
 
 
-def _warn_members_sum(spec: TargetSpec, baseline: Baseline, warnings: list[str]) -> None:
+def _warn_members_sum(spec: TargetSpec, baseline: Baseline, warnings: list[Diagnostic]) -> None:
     total = sum(baseline.members.values())
     if baseline.total and not math.isclose(total, baseline.total, rel_tol=BASELINE_IDENTITY_TOLERANCE):
-        warnings.append(
+        warnings.append(plan_warning(
             f"the members of {spec.split_dimension} add up to {total:.6g}, not the baseline {baseline.total:.6g} "
             f"of {spec.metric}; the split uses the members' shares"
-        )
+        ))
 
 
 def _member_name(spec: TargetSpec, member: str | None) -> str:
@@ -540,7 +547,7 @@ class Profile:
 
 
 def spread_targets(
-    spec: TargetSpec, baseline: Baseline, calendar: WorkCalendar, shares: list[MemberShare], warnings: list[str]
+    spec: TargetSpec, baseline: Baseline, calendar: WorkCalendar, shares: list[MemberShare], warnings: list[Diagnostic]
 ) -> list[SpreadRow]:
     """Month rows for every member, then (with `week`) week rows, each set summing to its parent."""
     months = _month_contexts(spec, calendar)
@@ -584,15 +591,15 @@ def _member_months(
     overall: dict[date, float],
     months: list[MonthContext],
     share: MemberShare,
-    warnings: list[str],
+    warnings: list[Diagnostic],
 ) -> list[SpreadRow]:
     own = _own_by_month(spec, baseline, overall, share.member)
     profile = _choose_profile(spec, months, own, overall, share, warnings)
     weights = [_month_weight(month, basis) for month, basis in zip(months, profile.basis, strict=True)]
     if share.units and not any(weights):
-        warnings.append(
+        warnings.append(plan_warning(
             f"no working day weighs anything for {_spread_owner(spec, share.member)}; months get equal parts"
-        )
+        ))
     units, quotas = apportion(share.units, weights)
     return [
         SpreadRow(
@@ -627,7 +634,7 @@ def _choose_profile(
     own: dict[date, float],
     overall: dict[date, float],
     share: MemberShare,
-    warnings: list[str],
+    warnings: list[Diagnostic],
 ) -> Profile:
     if not spec.seasonality:
         return Profile("flat", [None] * len(months))
@@ -635,12 +642,13 @@ def _choose_profile(
         return Profile("member", [own[m.baseline_month] for m in months])
     if _covers(months, overall):
         if share.units:
-            warnings.append(
+            warnings.append(plan_warning(
                 f"{_spread_owner(spec, share.member)} lacks a baseline in some month of the baseline period; "
                 "its months follow the overall profile"
-            )
+            ))
         return Profile("overall", [overall[m.baseline_month] for m in months])
-    warnings.append("the baseline does not cover every month of the period; months are spread by workdays alone")
+    message = "the baseline does not cover every month of the period; months are spread by workdays alone"
+    warnings.append(plan_warning(message))
     return Profile("flat", [None] * len(months))
 
 
@@ -659,12 +667,12 @@ def _spread_owner(spec: TargetSpec, member: str | None) -> str:
     return spec.metric if spec.split_dimension is None else _member_name(spec, member)
 
 
-def _month_weeks(spec: TargetSpec, calendar: WorkCalendar, month: SpreadRow, warnings: list[str]) -> list[SpreadRow]:
+def _month_weeks(spec: TargetSpec, calendar: WorkCalendar, month: SpreadRow, warnings: list[Diagnostic]) -> list[SpreadRow]:
     pieces = week_pieces(Bucket(month.start, month.end))
     workdays = [calendar.workdays(piece.start, piece.end) for piece in pieces]
     month_units = to_units(month.target, spec.round_unit)
     if month_units and not any(workdays):
-        warnings.append(f"{month.start:%Y-%m} has no working day; its weeks get equal parts")
+        warnings.append(plan_warning(f"{month.start:%Y-%m} has no working day; its weeks get equal parts"))
     units, quotas = apportion(month_units, [float(w) for w in workdays])
     return [
         SpreadRow(

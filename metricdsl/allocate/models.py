@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import Field, field_serializer, field_validator
+from pydantic import Field, computed_field, field_serializer, field_validator
 
+from metricdsl.diagnostics import Diagnostic
 from metricdsl.ir.targets import (
     CalendarSpec,
     DateRange,
@@ -144,4 +145,10 @@ class PlanResult(_Frozen):
     drivers: list[DriverRow]
     split: list[SplitRow]
     spread: list[SpreadRow]
-    warnings: list[str] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings' messages: the `warnings` key of the JSON object and the report's last lines."""
+        return [warning.message for warning in self.diagnostics]

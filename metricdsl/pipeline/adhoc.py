@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from metricdsl.diagnostics import Diagnostic
 from metricdsl.errors import CheckFailed
 from metricdsl.ir import model as m
+from metricdsl.pipeline.request import QueryRequest
 from metricdsl.semantic import check_query
 from metricdsl.source import SourceFile
 from metricdsl.syntax import ast
@@ -16,28 +15,27 @@ ADHOC_NAME = "adhoc"
 ADHOC_FILE = "<command line>"
 
 
-def adhoc_text(metrics: Sequence[str], by: Sequence[str], where: str | None, period: str | None,
-               order: Sequence[str], limit: int | None) -> str:
-    lines = [f"query {ADHOC_NAME} {{", f"  metrics: {', '.join(metrics)}"]
-    if by:
-        lines.append(f"  by: {', '.join(by)}")
-    if where:
-        lines.append(f"  where: {where}")
-    if period:
-        lines.append(f"  period: {period}")
-    if order:
-        lines.append(f"  order: {', '.join(order)}")
-    if limit is not None:
-        lines.append(f"  limit: {limit}")
+def adhoc_text(request: QueryRequest) -> str:
+    """The request as a query block: parsed and checked like one, it gets the same diagnostics."""
+    lines = [f"query {ADHOC_NAME} {{", f"  metrics: {', '.join(request.metrics)}"]
+    if request.by:
+        lines.append(f"  by: {', '.join(request.by)}")
+    if request.where:
+        lines.append(f"  where: {request.where}")
+    if request.period:
+        lines.append(f"  period: {request.period}")
+    if request.order:
+        lines.append(f"  order: {', '.join(request.order)}")
+    if request.limit is not None:
+        lines.append(f"  limit: {request.limit}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def adhoc_query(project: m.Project, metrics: Sequence[str], by: Sequence[str], where: str | None,
-                period: str | None, order: Sequence[str], limit: int | None) -> m.Query:
-    if not metrics:
+def adhoc_query(project: m.Project, request: QueryRequest) -> m.Query:
+    if not request.metrics:
         raise CheckFailed([Diagnostic("E108", "name at least one metric (--metrics a,b or --query NAME)", None)])
-    source = SourceFile(ADHOC_FILE, adhoc_text(metrics, by, where, period, order, limit))
+    source = SourceFile(ADHOC_FILE, adhoc_text(request))
     tree, problems = parse_file(source)
     declarations = [d for d in tree.declarations if isinstance(d, ast.BlockDecl)]
     query, found = check_query(project, declarations[0]) if declarations and not problems else (None, [])

@@ -1,52 +1,60 @@
-"""The Python API: load a project, compile queries to SQL. The CLI is a thin layer over this."""
+"""Compiling a request: the query (named or ad-hoc) → its plan → a sqlglot tree or SQL text."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from metricdsl.diagnostics import Diagnostic
+from metricdsl.diagnostics import Diagnostic, did_you_mean
 from metricdsl.errors import CheckFailed
 from metricdsl.ir import model as m
-from metricdsl.pipeline.load import load
+from metricdsl.pipeline.adhoc import adhoc_query
+from metricdsl.pipeline.request import QueryRequest
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+    from metricdsl.plan.nodes import QueryPlan
+    from metricdsl.sql.target import Target
 
 
-def load_project(path: Path | str) -> m.Project:
-    loaded = load(path)
-    if loaded.model is None:
-        raise CheckFailed(loaded.diagnostics, loaded)
-    return loaded.model
-
-
-def build_query(project: m.Project, *, query: str | None = None, metrics: Sequence[str] | None = None,
-                by: Sequence[str] | None = None, where: str | None = None, period: str | None = None,
-                order: Sequence[str] | None = None, limit: int | None = None) -> m.Query:
+def build_query(project: m.Project, request: QueryRequest) -> m.Query:
     """A named query, or an ad-hoc one written like a query block and checked the same way."""
-    if query is not None:
-        if query not in project.queries:
-            from metricdsl.diagnostics import did_you_mean
-
-            raise CheckFailed([Diagnostic("E501", f"unknown query `{query}`", None, did_you_mean(query, project.queries))])
-        return project.queries[query]
-    from metricdsl.pipeline.adhoc import adhoc_query
-
-    return adhoc_query(project, metrics or [], by or [], where, period, order or [], limit)
+    if request.query is not None:
+        if request.query not in project.queries:
+            unknown = Diagnostic("E501", f"unknown query `{request.query}`", None,
+                                 did_you_mean(request.query, project.queries))
+            raise CheckFailed([unknown])
+        return project.queries[request.query]
+    return adhoc_query(project, request)
 
 
-def compile_sql(project: m.Project, *, query: str | None = None, metrics: Sequence[str] | None = None,
-                by: Sequence[str] | None = None, where: str | None = None, period: str | None = None,
-                order: Sequence[str] | None = None, limit: int | None = None, dialect: str = "duckdb",
+def compile_statement(project: m.Project, request: QueryRequest, dialect: str = "duckdb",
+                      impala_version: str = "3.4") -> exp.Select:
+    """The query's statement as a sqlglot tree (print it with the target's sqlglot dialect)."""
+    from metricdsl.sql.render import build_statement
+    from metricdsl.sql.target import target
+
+    chosen = target(dialect, impala_version)
+    return build_statement(project, plan_for(project, request, chosen), chosen)
+
+
+def compile_sql(project: m.Project, request: QueryRequest, dialect: str = "duckdb",
                 impala_version: str = "3.4") -> str:
-    from metricdsl.plan.planner import plan_query
+    """The query's SQL text: a header naming the query and its files, then the statement."""
     from metricdsl.sql.render import render
     from metricdsl.sql.target import target
 
-    request = build_query(project, query=query, metrics=metrics, by=by, where=where, period=period,
-                          order=order, limit=limit)
     chosen = target(dialect, impala_version)
-    plan = plan_query(project, request)
+    return render(project, plan_for(project, request, chosen), chosen)
+
+
+def plan_for(project: m.Project, request: QueryRequest, chosen: Target) -> QueryPlan:
+    """The query's plan, with COUNT(DISTINCT …) split apart where the target allows only one per SELECT."""
+    from metricdsl.plan.planner import plan_query
+
+    plan = plan_query(project, build_query(project, request))
     if not chosen.capabilities.multiple_count_distinct:
         from metricdsl.plan.rewrite import split_count_distinct
 
         plan = split_count_distinct(plan)
-    return render(project, plan, chosen)
+    return plan

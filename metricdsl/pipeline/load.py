@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from metricdsl.diagnostics import Diagnostic, sort_key
+from metricdsl.errors import CheckFailed
 from metricdsl.ir import model as m
 from metricdsl.semantic import check
 from metricdsl.source import DecodeFailure, SourceFile, display_path, find_files, read_source
@@ -43,6 +44,14 @@ def load(root: Path | str, prove: bool = True) -> LoadedProject:
     return loaded
 
 
+def load_project(path: Path | str, prove: bool = True) -> m.Project:
+    """The checked model of a project; raises CheckFailed (with `.loaded`) when it has errors."""
+    loaded = load(path, prove)
+    if loaded.model is None:
+        raise CheckFailed(loaded.diagnostics, loaded)
+    return loaded.model
+
+
 def read_or_report(path: Path, unreadable: dict[str, SourceFile] | None = None) -> SourceFile | Diagnostic:
     try:
         return read_source(path)
@@ -59,17 +68,17 @@ def parse_cached(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     written by this user, keyed by the compiler's code): unchanged files are not parsed again."""
     import pickle
 
-    from metricdsl.pipeline import cache
+    from metricdsl.pipeline import store
 
-    if not cache.enabled():
+    if not store.enabled():
         return parse_file(source)
-    entry = cache.file_key("ast", source.path, source.text.encode("utf-8"))
-    stored = cache.get_bytes(entry)
+    entry = store.file_key("ast", source.path, source.text.encode("utf-8"))
+    stored = store.get_bytes(entry)
     remembered = _unpickle(stored) if stored is not None else None
     if remembered is not None:
         return remembered
     parsed = parse_file(source)
-    cache.put_bytes(entry, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    store.put_bytes(entry, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
     return parsed
 
 

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Literal
 from metricdsl.allocate.models import Baseline, TargetSpec
 from metricdsl.errors import BaselineError
 from metricdsl.ir import model as m
+from metricdsl.pipeline.compile import compile_sql, compile_statement
+from metricdsl.pipeline.request import QueryRequest
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -50,6 +52,11 @@ class BaselineQuery:
     metrics: tuple[str, ...]
     by: tuple[str, ...]
     period: str
+
+    @property
+    def request(self) -> QueryRequest:
+        """The ad-hoc query, as `metricdsl sql --metrics … --by … --period …` would ask it."""
+        return QueryRequest(metrics=self.metrics, by=self.by, period=self.period)
 
 
 @dataclass(frozen=True)
@@ -80,19 +87,12 @@ def baseline_queries(spec: TargetSpec) -> list[BaselineQuery]:
     return queries
 
 
-def compile_baseline(project: m.Project, query: BaselineQuery, dialect: str, impala_version: str = "3.4") -> str:
-    from metricdsl.api import compile_sql
-
-    return compile_sql(project, metrics=list(query.metrics), by=list(query.by) or None, period=query.period,
-                       dialect=dialect, impala_version=impala_version)
-
-
 # ---- from a database -------------------------------------------------------------------------
 def fetch_baseline(project: m.Project, spec: TargetSpec, warehouse: Warehouse) -> Baseline:
     """Runs the baseline queries on `warehouse` (raises CheckFailed or WarehouseError)."""
     rows: list[BaselineRow] = []
     for query in baseline_queries(spec):
-        result = warehouse.execute(compile_baseline(project, query, warehouse.dialect))
+        result = warehouse.execute(compile_sql(project, query.request, warehouse.dialect))
         rows.extend(rows_of(query, result))
     return baseline_from_rows(spec, rows)
 
@@ -193,8 +193,11 @@ def _csv_row(cells: list[str], where: str) -> BaselineRow:
 
 # ---- SQL that returns the CSV ----------------------------------------------------------------
 def baseline_sql(project: m.Project, spec: TargetSpec, dialect: str, impala_version: str = "3.4") -> str:
-    """One statement whose result is the CSV baseline (`kind,member,month,metric,value`)."""
-    import sqlglot
+    """One statement whose result is the CSV baseline (`kind,member,month,metric,value`).
+
+    Each baseline query's statement (a tree) becomes CTEs of this one: its own CTEs renamed with a
+    prefix, then the query itself as `baseline_<kind>`, read by one SELECT per metric.
+    """
     from sqlglot import exp
 
     from metricdsl.sql.target import target
@@ -203,7 +206,7 @@ def baseline_sql(project: m.Project, spec: TargetSpec, dialect: str, impala_vers
     ctes: list[exp.CTE] = []
     selects: list[exp.Select] = []
     for number, query in enumerate(baseline_queries(spec), start=1):
-        statement = sqlglot.parse_one(compile_baseline(project, query, dialect, impala_version), dialect=flavour)
+        statement = compile_statement(project, query.request, dialect, impala_version)
         alias = f"baseline_{query.kind}"
         ctes += _hoisted(statement, f"b{number}_", alias)
         selects += [_long_select(query, metric, alias) for metric in query.metrics]
@@ -226,6 +229,7 @@ def _hoisted(statement: exp.Expr, prefix: str, alias: str) -> list[exp.CTE]:
     inner = list(with_.expressions) if with_ is not None else []
     names = {cte.alias_or_name for cte in inner}
     for node in [*inner, statement]:
+        _relations_as_tables(node)
         for table in node.find_all(exp.Table):
             if not table.args.get("db") and table.name in names:
                 if not table.alias:  # keep `calendar.x` column references valid
@@ -234,6 +238,15 @@ def _hoisted(statement: exp.Expr, prefix: str, alias: str) -> list[exp.CTE]:
     for cte in inner:
         cte.set("alias", exp.TableAlias(this=exp.to_identifier(prefix + cte.alias_or_name)))
     return [*inner, exp.CTE(this=statement, alias=exp.TableAlias(this=exp.to_identifier(alias)))]
+
+
+def _relations_as_tables(statement: exp.Expr) -> None:
+    """`FROM name` held as a bare identifier (as the generator builds it) becomes a table, so it can be renamed."""
+    from sqlglot import exp
+
+    for clause in [*statement.find_all(exp.From, exp.Join)]:
+        if isinstance(clause.this, exp.Identifier):
+            clause.set("this", exp.Table(this=clause.this))
 
 
 def _long_select(query: BaselineQuery, metric: str, alias: str) -> exp.Select:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from metricdsl.errors import CheckFailed, WarehouseError
 from metricdsl.ir import model as m
 from metricdsl.pipeline.compile import compile_sql
+from metricdsl.pipeline.request import QueryRequest
 
 if TYPE_CHECKING:
     from metricdsl.runtime.warehouse import QueryResult, Warehouse
@@ -87,10 +88,10 @@ def measure(project: m.Project, warehouse: Warehouse, by: str | None = None,
 
 def measure_one(project: m.Project, warehouse: Warehouse, decomposition: m.Decomposition, by: str | None,
                 period: str | None) -> Residual:
-    metrics = list(dict.fromkeys([decomposition.metric, *decomposition.drivers]))
+    metrics = tuple(dict.fromkeys([decomposition.metric, *decomposition.drivers]))
+    request = QueryRequest(metrics=metrics, by=(by,) if by else (), period=period)
     try:
-        sql = compile_sql(project, metrics=metrics, by=[by] if by else None, period=period,
-                          dialect=warehouse.dialect)
+        sql = compile_sql(project, request, warehouse.dialect)
         result = warehouse.execute(sql)
     except (CheckFailed, WarehouseError) as error:
         return Residual(decomposition, exact=False, error=str(error))

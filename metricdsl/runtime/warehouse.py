@@ -153,6 +153,41 @@ def connect(url: str | None = None) -> Warehouse:
     raise WarehouseError(f"unsupported database URL `{url}`: use duckdb:///path.duckdb or postgresql://user@host:port/db")
 
 
+class DataFolderMissing(WarehouseError):
+    """The CSV folder to load does not exist."""
+
+
+def data_folder(project: Path, db: str | None, data: Path | None) -> Path | None:
+    """The CSVs to load before querying: `--data`, else PROJECT/data for the in-memory DuckDB.
+
+    A database named with `--db` is used as it is unless `--data` is given: its tables may be real.
+    """
+    if data is not None:
+        return data
+    return project / "data" if db is None and project.is_dir() else None
+
+
+def load_for(warehouse: Warehouse, model: m.Project, project: Path, db: str | None, data: Path | None) -> list[str]:
+    """Load the CSVs of `data_folder` into `warehouse`; returns the tables loaded."""
+    folder = data_folder(project, db, data)
+    if folder is None:
+        return []
+    if not folder.is_dir():
+        raise DataFolderMissing(f"data folder {folder} does not exist")
+    return warehouse.load_data(model, folder)
+
+
+def open_for(model: m.Project, project: Path, db: str | None, data: Path | None) -> Warehouse:
+    """`db` (default: an in-memory DuckDB) holding the CSVs of `data_folder`; raises WarehouseError."""
+    warehouse = connect(db)
+    try:
+        load_for(warehouse, model, project, db, data)
+    except BaseException:
+        warehouse.close()
+        raise
+    return warehouse
+
+
 def rows_to_csv(result: QueryResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
