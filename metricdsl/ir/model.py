@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metricdsl.grains import Grain, Unit, parse_time_name, time_name
 from metricdsl.ir.targets import CalendarSpec, TargetSpec
 
-TIME_GRAINS = ("day", "week", "month", "quarter", "year")
 NUMERIC_TYPES = frozenset({"int", "bigint", "double", "decimal", "number"})
 
 
@@ -44,10 +44,38 @@ class DimRef(Frozen):
     kind: Literal["dim"] = "dim"
     name: str
 
+    @property
+    def column(self) -> str:
+        """The output column of this dimension (LANGUAGE.md §8)."""
+        return self.name
+
+    @property
+    def grain(self) -> None:
+        return None
+
 
 class TimeRef(Frozen):
     kind: Literal["time"] = "time"
-    grain: Literal["day", "week", "month", "quarter", "year"]
+    grain: Grain
+
+    @property
+    def name(self) -> str:
+        """As written in a spec: `time.month`."""
+        return time_name(self.grain)
+
+    @property
+    def column(self) -> str:
+        """The output column: `time_month` (LANGUAGE.md §8)."""
+        return self.name.replace(".", "_")
+
+
+GroupRef = DimRef | TimeRef  # one entry of a query's `by`
+
+
+def group_ref(name: str) -> GroupRef:
+    """`time.month` → TimeRef(month); any other checked name → DimRef."""
+    grain = parse_time_name(name)
+    return TimeRef(grain=grain) if grain is not None else DimRef(name=name)
 
 
 class Apply(Frozen):
@@ -122,7 +150,7 @@ class Lag(Frozen):
     kind: Literal["lag"] = "lag"
     expr: MetricExpr
     count: int
-    unit: Literal["day", "week", "month", "quarter", "year", "period"]
+    unit: Unit
     growth: bool = False
 
 
@@ -131,7 +159,7 @@ class Cumulative(Frozen):
 
     kind: Literal["cumulative"] = "cumulative"
     expr: MetricExpr
-    unit: Literal["day", "week", "month", "quarter", "year"]
+    unit: Grain
     count: int | None = None
 
 
@@ -215,12 +243,22 @@ class Query(Frozen):
     name: str
     label: str | None = None
     metrics: tuple[str, ...]
-    by: tuple[str, ...] = ()  # dimension names and time.<grain>
+    by: tuple[GroupRef, ...] = ()
     where: RowExpr | None = None
     period: Period | None = None
     order: tuple[OrderItem, ...] = ()
     limit: int | None = None
     location: Location | None = None
+
+    @property
+    def grain(self) -> Grain | None:
+        """The grain of the query's time dimension, if it has one."""
+        return next((ref.grain for ref in self.by if isinstance(ref, TimeRef)), None)
+
+    @property
+    def by_names(self) -> tuple[str, ...]:
+        """The `by` entries as written: `product`, `time.month`."""
+        return tuple(ref.name for ref in self.by)
 
 
 class Project(Frozen):

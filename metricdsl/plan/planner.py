@@ -8,7 +8,6 @@ combined measures. The SQL stage turns this plan into a statement per dialect.
 
 from __future__ import annotations
 
-from metricdsl import grains
 from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import (
@@ -39,16 +38,16 @@ class Planner:
         self.query = query
         self.scans: dict[ScanKey, Scan] = {}
         self.measure_keys: dict[str, MeasureRef] = {}
-        self.used_names: set[str] = {column_name(d) for d in query.by}
+        self.used_names: set[str] = {ref.column for ref in query.by}
         self.files: set[str] = set()
-        self.grain = next((grain for grain in map(grains.parse_time_name, query.by) if grain is not None), None)
+        self.grain = query.grain
 
     def plan(self) -> QueryPlan:
         outputs = [OutputMetric(name, self.metric_value(name)) for name in self.query.metrics]
-        dims = [OutputDim(d, column_name(d), grains.parse_time_name(d)) for d in self.query.by]
-        for dim in self.query.by:
-            if dim in self.project.dimensions:
-                self.files.add(self.project.dimensions[dim].location.file)
+        dims = [OutputDim(ref.name, ref.column, ref.grain) for ref in self.query.by]
+        for ref in self.query.by:
+            if isinstance(ref, m.DimRef):
+                self.files.add(self.project.dimensions[ref.name].location.file)
         order = [OrderBy(column_name(o.name), o.descending) for o in self.query.order]
         ordered = {o.column for o in order}
         order += [OrderBy(d.column, False) for d in dims if d.column not in ordered]  # ties: same rows everywhere

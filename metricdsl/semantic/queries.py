@@ -44,7 +44,7 @@ class QueryChecker:
         if report.failed_since(mark):
             return None
         return m.Query(
-            name=decl.name, label=decl.label, metrics=tuple(n for n, _ in metrics), by=tuple(n for n, _ in by),
+            name=decl.name, label=decl.label, metrics=tuple(n for n, _ in metrics), by=tuple(m.group_ref(n) for n, _ in by),
             where=where, period=period, order=tuple(order), limit=limit, location=location(decl.name_span))
 
     def where(self, prop: ast.Property | None) -> m.RowExpr | None:

@@ -11,6 +11,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from metricdsl.grains import TIME_GRAINS, time_name
 from metricdsl.ir import model as m
 from metricdsl.ir.walk import walk_metric, walk_row
 from metricdsl.source import SourceFile
@@ -95,7 +96,7 @@ def allowed_dimensions(metric: m.Metric, project: m.Project) -> tuple[str, ...]:
         return all(dimension.source == s or dimension.source in project.join_paths.get(s, {}) for s in metric.sources)
     names = [name for name, dimension in sorted(project.dimensions.items()) if reachable(dimension)]
     if metric.sources and all(project.sources[s].time_column for s in metric.sources if s in project.sources):
-        names += [f"time.{grain}" for grain in m.TIME_GRAINS]
+        names += [time_name(grain) for grain in TIME_GRAINS]
     return tuple(names)
 
 

@@ -215,7 +215,9 @@ def test_a_query_by_an_unknown_grain_is_reported_once() -> None:
 def test_a_valid_query_is_in_the_model() -> None:
     text = SALES + "query q { metrics: revenue, aov, by: segment, time.month, order: revenue desc, limit: 5 }\n"
     query = checked(text).model.queries["q"]
-    assert (query.metrics, query.by, query.limit) == (("revenue", "aov"), ("segment", "time.month"), 5)
+    assert (query.metrics, query.by, query.limit) == (("revenue", "aov"), (m.DimRef(name="segment"), m.TimeRef(grain="month")), 5)
+    assert (query.by_names, query.grain, [ref.column for ref in query.by]) == (
+        ("segment", "time.month"), "month", ["segment", "time_month"])
     assert query.order == (m.OrderItem(name="revenue", descending=True),)
 
 

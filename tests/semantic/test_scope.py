@@ -73,7 +73,7 @@ def test_check_query_against_a_checked_project() -> None:
     query, found = check_query(project, _query("query adhoc { metrics: aov, by: segment, time.month }"))
     assert found == []
     assert query is not None
-    assert (query.name, query.metrics, query.by) == ("adhoc", ("aov",), ("segment", "time.month"))
+    assert (query.name, query.metrics, query.by_names) == ("adhoc", ("aov",), ("segment", "time.month"))
     assert query.location == m.Location(file="<test>", line=1, column=7)
 
 
