@@ -3,6 +3,7 @@ Markdown has a section per metric; lineage, dimensions and decomposition trees a
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -160,7 +161,7 @@ def test_tree_layout_never_overlaps_boxes() -> None:
     assert len(nodes) == 11  # c appears under a and under b, each with its own x and y
     for depth in {n.depth for n in nodes}:
         row = sorted((n for n in nodes if n.depth == depth), key=lambda n: n.x)
-        for left, right in zip(row, row[1:]):
+        for left, right in itertools.pairwise(row):
             assert left.x + _box_width(left) / 2 < right.x - _box_width(right) / 2
     assert all(0 <= n.x - _box_width(n) / 2 and n.x + _box_width(n) / 2 <= width for n in nodes)
     for node in nodes:
