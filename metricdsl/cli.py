@@ -250,20 +250,24 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
         if show_sql:
             click.echo(statement, err=True)
         result = execute_or_exit(warehouse, model, project, data, db, statement)
+    from metricdsl.ir.formats import declared_formats
     from metricdsl.runtime.output import render_result
 
-    click.echo(render_result(result, fmt, title=request.title), nl=False)
+    click.echo(render_result(result, fmt, title=request.title, formats=declared_formats(model)), nl=False)
 
 
 def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
                     statement: str) -> QueryResult:
     """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
     from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.output import status
     from metricdsl.runtime.warehouse import DataFolderMissing, load_for
 
     try:
-        load_for(warehouse, model, project, db, data)
-        return warehouse.execute(statement)
+        with status("loading data…"):
+            load_for(warehouse, model, project, db, data)
+        with status(f"running the query on {warehouse.dialect}…"):
+            return warehouse.execute(statement)
     except DataFolderMissing as error:
         fail(str(error))
     except WarehouseError as error:
@@ -297,7 +301,7 @@ def seed(project: Path, db: str, data: Path | None) -> None:
 
 @main.command("fmt")
 @project_argument
-@click.option("--check", "check_only", is_flag=True, help="Change nothing; list the files that would change (exit 1).")
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; print a diff of what would change (exit 1).")
 def fmt_command(project: Path, check_only: bool) -> None:
     """Rewrite the .metric files of PROJECT in the canonical layout (all files or none).
 
@@ -320,8 +324,10 @@ def fmt_command(project: Path, check_only: bool) -> None:
         print_diagnostics(result.problems, {shown: SourceFile(shown, result.original)})
     changed = [r for r in results if r.changed]
     if check_only:
+        from metricdsl.syntax.fmt import unified_diff
+
         for result in changed:
-            click.echo(display_path(result.path))
+            click.echo(unified_diff(result, display_path(result.path)), nl=False)
         click.echo(f"{len(changed)} of {len(results)} file(s) would be reformatted", err=True)
         sys.exit(1 if changed or broken else 0)
     if broken:
@@ -400,8 +406,12 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
     if not model.decompositions:
         click.echo(f"{project} declares no decompositions")
         return
+    from metricdsl.ir.printing import equation
+    from metricdsl.runtime.output import status
+
     with open_or_exit(model, project, db, data) as warehouse:
-        results = measure(model, warehouse, by=by, period=period)
+        results = measure(model, warehouse, by=by, period=period,
+                          step=lambda d: status(f"measuring {equation(d)}…"))
     Console(width=140).print(residual_table(results, tolerance, by))
     failed = [r for r in results if r.exceeds(tolerance)]
     if failed:
@@ -444,10 +454,17 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
         fail("--format xlsx writes a workbook: add --out FILE.xlsx", 2)
     if baseline_files and (db or data):
         fail("give either a database (--db/--data) or --baseline files, not both", 2)
-    result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files))
-    files = plan_files(result, spec, fmt, out, mermaid)
+    from metricdsl.runtime.output import status
+
+    with status(f"querying the baseline of {spec.name}…"):
+        baseline = baseline_or_exit(model, spec, project, db, data, baseline_files)
+    with status(f"allocating {spec.name}…"):
+        result = allocate_or_exit(spec, baseline)
+    from metricdsl.ir.formats import unit_formats
+
+    files = plan_files(result, spec, fmt, out, mermaid, unit_formats(model))
     if out is None:
-        click.echo(render_text(result, fmt), nl=False)
+        click.echo(render_text(result, fmt, unit_formats(model)), nl=False)
     if fmt != "table" or out is not None:
         for warning in result.diagnostics:
             click.echo(warning_line(warning), err=True)

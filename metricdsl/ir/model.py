@@ -204,7 +204,7 @@ class MetricCard(Frozen):
     category: str | None = None
     core: bool = False
     kpi: bool = False
-    status: str = "published"
+    status: str | None = None  # draft | published | deprecated; None: not declared
     version: str | None = None
     dimensions: tuple[str, ...] | None = None  # allowed group-bys (time = every time.*)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from metricdsl.diagnostics import did_you_mean
 from metricdsl.grains import is_grain, is_time_name
 from metricdsl.ir import model as m
+from metricdsl.ir.formats import HELP, format_problem
 from metricdsl.ir.walk import additive, filtered_nodes, inside_aggregate, leaf_sources, refs, walk_row
 from metricdsl.semantic.aggregates import aggregate
 from metricdsl.semantic.context import Scope
@@ -195,6 +196,8 @@ def _card(scope: Scope, decl: ast.MetricDecl) -> m.MetricCard:
     for key in TEXT_CARD_KEYS:
         if key in props:
             values[key] = text_value(report, props[key])
+    if isinstance(declared := values.get("format"), str) and (problem := format_problem(declared)):
+        report.error("E109", problem, props["format"].items[0].span, HELP)
     for key in BOOL_CARD_KEYS:
         if key in props:
             values[key] = bool_value(report, props[key])

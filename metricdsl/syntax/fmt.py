@@ -445,3 +445,14 @@ def write_results(results: list[FileResult]) -> list[Path]:
             temporary.replace(result.path)
             written.append(result.path)
     return written
+
+
+def unified_diff(result: FileResult, shown: str) -> str:
+    """What `fmt` would change in one file, as a unified diff (`--- a/PATH` / `+++ b/PATH`)."""
+    import difflib
+
+    if result.formatted is None:
+        return ""
+    lines = difflib.unified_diff(result.original.splitlines(keepends=True), result.formatted.splitlines(keepends=True),
+                                 f"a/{shown}", f"b/{shown}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
