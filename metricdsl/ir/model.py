@@ -207,6 +207,8 @@ class MetricCard(Frozen):
     status: str = "published"
     version: str | None = None
     dimensions: tuple[str, ...] | None = None  # allowed group-bys (time = every time.*)
+    kind: Literal["quantity", "quality", "cost", "time"] | None = None  # KPI type
+    direction: Literal["higher", "lower"] | None = None  # which way is better
 
 
 class Metric(Frozen):

@@ -15,7 +15,15 @@ from metricdsl.semantic.cycles import find_cycles
 from metricdsl.semantic.properties import bool_value, choice_value, location, plain_names, properties, text_value
 from metricdsl.semantic.reach import check_reachable
 from metricdsl.semantic.rows import RowResolver
-from metricdsl.semantic.vocabulary import AGGREGATES, CATEGORIES, METRIC_FUNCTIONS, METRIC_PROPERTIES, STATUSES
+from metricdsl.semantic.vocabulary import (
+    AGGREGATES,
+    CATEGORIES,
+    DIRECTIONS,
+    KPI_KINDS,
+    METRIC_FUNCTIONS,
+    METRIC_PROPERTIES,
+    STATUSES,
+)
 from metricdsl.syntax import ast
 
 TEXT_CARD_KEYS = ("description", "unit", "format", "owner", "version", "label")
@@ -200,6 +208,10 @@ def _card(scope: Scope, decl: ast.MetricDecl) -> m.MetricCard:
             values[key] = bool_value(report, props[key])
     if "category" in props:
         values["category"] = choice_value(report, props["category"], CATEGORIES)
+    if "kind" in props:
+        values["kind"] = choice_value(report, props["kind"], KPI_KINDS)
+    if "direction" in props:
+        values["direction"] = choice_value(report, props["direction"], DIRECTIONS)
     if "status" in props:
         values["status"] = choice_value(report, props["status"], STATUSES) or "published"
     if "dimensions" in props:

@@ -12,11 +12,13 @@ ROW_FUNCTIONS: dict[str, tuple[int, int]] = {
 METRIC_FUNCTIONS = ("abs", "round", "floor", "ceil", "coalesce", "lag", "growth", "cumulative")
 SOURCE_PROPERTIES = ("table", "time", "key", "description", "owner")
 METRIC_PROPERTIES = ("description", "unit", "format", "owner", "category", "core", "kpi", "status",
-                     "version", "dimensions", "label")
+                     "version", "dimensions", "label", "kind", "direction")
 DIMENSION_PROPERTIES = ("description", "owner", "label")
 QUERY_PROPERTIES = ("metrics", "by", "where", "period", "order", "limit", "description", "owner", "label")
 CATEGORIES = ("business", "management", "financial")
 STATUSES = ("draft", "published", "deprecated")
+KPI_KINDS = ("quantity", "quality", "cost", "time")
+DIRECTIONS = ("higher", "lower")
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 CALENDAR_PROPERTIES = ("country", "closed", "open", "description", "owner", "label")
 TARGET_PROPERTIES = ("metric", "period", "baseline", "value", "growth", "tree", "fixed", "cap", "weight", "split",

@@ -147,7 +147,8 @@ def _facts(card: Card) -> list[tuple[str, str]]:
     c = card.metric.card
     flags = ", ".join(flag for flag, on in (("core", c.core), ("KPI", c.kpi)) if on) or "—"
     return [("unit", c.unit or "—"), ("format", c.format or "—"), ("owner", c.owner or "—"),
-            ("category", c.category or "—"), ("flags", flags), ("status", c.status), ("version", c.version or "—"),
+            ("category", c.category or "—"), ("kind", c.kind or "—"), ("direction", c.direction or "—"),
+            ("flags", flags), ("status", c.status), ("version", c.version or "—"),
             ("additive", "yes" if card.metric.additive else "no"), ("defined at", card.defined_at)]
 
 
