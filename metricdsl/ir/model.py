@@ -98,10 +98,11 @@ class Agg(Frozen):
     """An aggregate over the rows of `source` (its base source). `arg` None means count(source)."""
 
     kind: Literal["agg"] = "agg"
-    func: Literal["sum", "avg", "min", "max", "count", "count_distinct"]
+    func: Literal["sum", "avg", "min", "max", "count", "count_distinct", "median", "percentile"]
     arg: RowExpr | None
     source: str
     type: str = "unknown"  # the result type, as far as declared columns tell
+    fraction: str | None = None  # percentile: p in [0, 1] as exact decimal text (median: 0.5)
 
 
 RowExpr = Annotated[Lit | Col | DimRef | TimeRef | Apply | CaseExpr | Agg, Field(discriminator="kind")]

@@ -94,6 +94,13 @@ class Measure:
 
 
 @dataclass
+class PercentileMeasure(Measure):
+    """median (p = 0.5) and percentile(x, p): continuous, p in [0, 1] as exact decimal text."""
+
+    fraction: str = "0.5"
+
+
+@dataclass
 class DistinctHavingMeasure:
     column: str
     key: m.RowExpr

@@ -14,7 +14,6 @@ from metricdsl.plan.nodes import (
     ZERO_WHEN_EMPTY,
     Compute,
     DistinctHavingMeasure,
-    Measure,
     MeasureRef,
     Number,
     OrderBy,
@@ -28,6 +27,7 @@ from metricdsl.plan.nodes import (
     column_name,
     fresh_name,
 )
+from metricdsl.plan.percentiles import new_measure
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
 
@@ -117,7 +117,7 @@ class Planner:
         if identity in self.measure_keys:
             return self.measure_keys[identity]
         column = self.unique(owner)
-        scan.measures.append(Measure(column, agg.func, agg.arg, condition, agg.type))
+        scan.measures.append(new_measure(column, agg, condition))
         ref = MeasureRef(column, agg.func in ZERO_WHEN_EMPTY)
         self.measure_keys[identity] = ref
         return ref

@@ -3,7 +3,7 @@
 The language server completes from these same tuples, so what it offers is what `check` accepts.
 """
 
-AGGREGATES = ("sum", "avg", "min", "max", "count", "count_distinct")
+AGGREGATES = ("sum", "avg", "min", "max", "count", "count_distinct", "median", "percentile")
 ROW_FUNCTIONS: dict[str, tuple[int, int]] = {
     "coalesce": (1, 99), "abs": (1, 1), "round": (1, 2), "floor": (1, 1), "ceil": (1, 1),
     "lower": (1, 1), "upper": (1, 1), "length": (1, 1), "year": (1, 1), "quarter": (1, 1),

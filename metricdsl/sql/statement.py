@@ -31,11 +31,14 @@ from metricdsl.plan.nodes import (
     MeasureRef,
     Number,
     OutputDim,
+    PercentileMeasure,
     QueryPlan,
     Scan,
     Value,
 )
+from metricdsl.plan.percentiles import is_percentile_scan
 from metricdsl.sql import calendar
+from metricdsl.sql.percentiles import exact_percentile_scan
 from metricdsl.sql.rows import (
     ARITH,
     SIMPLE_FUNCS,
@@ -165,6 +168,8 @@ class StatementBuilder:
     def scan(self, scan: Scan) -> exp.Select:
         if scan.having is not None:
             return self.having_scan(scan, scan.having)
+        if not self.target.capabilities.percentile_cont and is_percentile_scan(scan):
+            return exact_percentile_scan(self, scan)
         rows = self.rows(scan)
         measures = [exp.alias_(self.measure_sql(rows, mz), ident(mz.column)) for mz in scan.measures]
         return self.grouped_scan(scan, rows, measures, scan.conditions)
@@ -178,7 +183,8 @@ class StatementBuilder:
     def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr:
         arg = None if measure.arg is None else rows(measure.arg)
         condition = None if measure.condition is None else rows(measure.condition)
-        return with_filter(aggregate(measure.func, arg), condition)
+        fraction = measure.fraction if isinstance(measure, PercentileMeasure) else None
+        return with_filter(aggregate(measure.func, arg, fraction), condition)
 
     def scan_dims(self, scan: Scan, rows: RowCompiler) -> list[exp.Expr]:
         """Group keys of a scan; a cumulative scan takes its time bucket from the calendar row."""

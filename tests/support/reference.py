@@ -229,6 +229,22 @@ def max_(rows: Sequence[Row], value: Callable[[Row], Any]) -> Any:
     return max(values) if values else None
 
 
+def percentile(rows: Sequence[Row], value: Callable[[Row], Any], p: Decimal | str) -> Decimal | None:
+    """Continuous percentile, as PostgreSQL's percentile_cont: the value at position p × (n − 1) of the
+    sorted non-NULL values, interpolated linearly between its floor and its ceiling; None without values."""
+    values = sorted(num(v) for v in _values(rows, value))
+    if not values:
+        return None
+    position = Decimal(p) * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (position - low) * (values[high] - values[low])
+
+
+def median(rows: Sequence[Row], value: Callable[[Row], Any]) -> Decimal | None:
+    return percentile(rows, value, "0.5")
+
+
 def count(rows: Sequence[Row], value: Callable[[Row], Any] | None = None) -> int:
     """``count(source)`` without ``value``; ``count(expr)`` counts non-NULL values."""
     return len(rows) if value is None else len(_values(rows, value))
