@@ -164,8 +164,25 @@ class Cumulative(Frozen):
     count: int | None = None
 
 
+class Total(Frozen):
+    """total(m [, within d…]): m over the row's time bucket (and `within` dimensions), recomputed."""
+
+    kind: Literal["total"] = "total"
+    expr: MetricExpr
+    within: tuple[str, ...] = ()
+
+
+class Rank(Frozen):
+    """rank(m [, within d…] [asc]): SQL RANK among the rows of the bucket, highest first, nulls last."""
+
+    kind: Literal["rank"] = "rank"
+    expr: MetricExpr
+    within: tuple[str, ...] = ()
+    ascending: bool = False
+
+
 MetricExpr = Annotated[
-    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative,
+    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank,
     Field(discriminator="kind"),
 ]
 

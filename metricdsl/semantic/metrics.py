@@ -12,6 +12,7 @@ from metricdsl.ir.walk import additive, filtered_nodes, inside_aggregate, leaf_s
 from metricdsl.semantic.aggregates import aggregate
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.cycles import find_cycles
+from metricdsl.semantic.kpis import PEER_FUNCTIONS, options_misplaced, peer_function
 from metricdsl.semantic.properties import bool_value, choice_value, location, plain_names, properties, text_value
 from metricdsl.semantic.reach import check_reachable
 from metricdsl.semantic.rows import RowResolver
@@ -86,6 +87,10 @@ class MetricResolver:
         return None
 
     def call(self, expr: ast.Call) -> m.MetricExpr | None:
+        if options_misplaced(self.scope, expr):
+            return None
+        if expr.name in PEER_FUNCTIONS:
+            return peer_function(self.scope, expr, self.expr)
         if expr.name in AGGREGATES:
             agg, _ = aggregate(self.scope, expr)
             return m.AggLeaf(agg=agg) if agg else None

@@ -14,11 +14,10 @@ from typing import Protocol
 from sqlglot import exp
 
 from metricdsl.ir import model as m
-from metricdsl.plan.nodes import PercentileMeasure, QueryPlan, Scan
+from metricdsl.plan.nodes import RANKED, PercentileMeasure, QueryPlan, Scan
 from metricdsl.sql.rows import RowCompiler, aliased, col, ident
 
 VALUE, ROW_NUMBER, POSITION = "percentile_value", "percentile_row", "percentile_position"
-RANKED = "ranked"
 
 
 class ScanBuilder(Protocol):

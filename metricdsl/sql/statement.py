@@ -33,11 +33,13 @@ from metricdsl.plan.nodes import (
     OutputDim,
     PercentileMeasure,
     QueryPlan,
+    RankOf,
     Scan,
     Value,
 )
 from metricdsl.plan.percentiles import is_percentile_scan
 from metricdsl.sql import calendar
+from metricdsl.sql.peers import attach_totals, rank_sql
 from metricdsl.sql.percentiles import exact_percentile_scan
 from metricdsl.sql.rows import (
     ARITH,
@@ -79,7 +81,7 @@ class StatementBuilder:
             self.ctes.append((CALENDAR, self.calendar_cte(time_dim, direct, windowed)))
         for scan in windowed:
             self.ctes.append((scan.name, self.scan(scan)))
-        source = self.combine()
+        source = attach_totals(self, self.combine())
         final = self.final_select(source)
         reused = self.reused_ctes()
         for name, query in self.ctes:
@@ -295,6 +297,8 @@ class StatementBuilder:
             return exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)]) if value.zero_when_empty else ref
         if isinstance(value, Number):
             return exp.Literal.number(value.value)
+        if isinstance(value, RankOf):
+            return rank_sql(self.value(value.value), value)
         return self.compute(value)
 
     def compute(self, value: Compute) -> exp.Expr:
