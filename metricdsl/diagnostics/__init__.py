@@ -51,6 +51,8 @@ CODES: dict[str, str] = {
     "E405": "time intelligence without a time dimension",
     "E406": "source has no time column",
     "E407": "invalid time offset or window",
+    "E413": "`within` names a dimension the query does not group by",
+    "E414": "invalid percentile",
     "E501": "invalid query",
     "E502": "invalid period",
     "E503": "order by a column the query does not return",

@@ -39,7 +39,7 @@ def metric_children(expr: m.MetricExpr) -> list[m.MetricExpr]:
     """The direct metric sub-expressions (an aggregate leaf's row expressions are not metric expressions)."""
     if isinstance(expr, m.Arith):
         return list(expr.args)
-    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative)):
+    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative, m.Total, m.Rank)):
         return [expr.expr]
     return []
 

@@ -57,4 +57,8 @@ def plan_for(project: m.Project, request: QueryRequest, chosen: Target) -> Query
         from metricdsl.plan.rewrite import split_count_distinct
 
         plan = split_count_distinct(plan)
+    if not chosen.capabilities.percentile_cont:
+        from metricdsl.plan.percentiles import split_percentiles
+
+        plan = split_percentiles(plan)
     return plan

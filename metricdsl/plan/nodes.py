@@ -29,9 +29,12 @@ SERIES = "series"  # generate_series(first, last, step)
 NUMBERS = "numbers"  # 0 … 9999, for engines without generate_series
 DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands")  # the crossed digits that make NUMBERS
 PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
+RANKED = "ranked"  # the numbered rows of an exact percentile (engines without percentile_cont)
+WITH_TOTALS = "with_totals"  # the grouped rows joined to their totals (total(m))
 
 RESERVED_RELATION_NAMES = frozenset(
-    {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY})
+    {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
+     WITH_TOTALS})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
@@ -94,6 +97,13 @@ class Measure:
 
 
 @dataclass
+class PercentileMeasure(Measure):
+    """median (p = 0.5) and percentile(x, p): continuous, p in [0, 1] as exact decimal text."""
+
+    fraction: str = "0.5"
+
+
+@dataclass
 class DistinctHavingMeasure:
     column: str
     key: m.RowExpr
@@ -144,7 +154,16 @@ class Compute:
     args: tuple[Value, ...]
 
 
-Value = MeasureRef | Number | Compute
+@dataclass(frozen=True)
+class RankOf:
+    """SQL RANK of a value among the output rows with the same `partition` columns (time bucket, `within`)."""
+
+    value: Value
+    partition: tuple[str, ...]
+    ascending: bool
+
+
+Value = MeasureRef | Number | Compute | RankOf
 
 
 @dataclass(frozen=True)
@@ -183,7 +202,18 @@ class QueryPlan:
     order: list[OrderBy]
     limit: int | None
     files: list[str]
+    peers: list[TotalPlan] = field(default_factory=list, metadata={"omit_empty": True})
 
     @property
     def time_dim(self) -> OutputDim | None:
         return next((d for d in self.dims if d.grain is not None), None)
+
+
+@dataclass
+class TotalPlan:
+    """total(m): m planned at a coarser grouping (the time bucket and the `within` dimensions) as a
+    statement of its own, whose one metric `column` is joined to the output rows on those keys."""
+
+    column: str
+    keep: list[str]  # the output columns it is joined on
+    plan: QueryPlan

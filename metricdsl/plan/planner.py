@@ -14,7 +14,6 @@ from metricdsl.plan.nodes import (
     ZERO_WHEN_EMPTY,
     Compute,
     DistinctHavingMeasure,
-    Measure,
     MeasureRef,
     Number,
     OrderBy,
@@ -23,11 +22,14 @@ from metricdsl.plan.nodes import (
     QueryPlan,
     Scan,
     Shift,
+    TotalPlan,
     Value,
     Window,
     column_name,
     fresh_name,
 )
+from metricdsl.plan.peers import plan_rank, plan_total
+from metricdsl.plan.percentiles import new_measure
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
 
@@ -41,6 +43,7 @@ class Planner:
         self.used_names: set[str] = {ref.column for ref in query.by}
         self.files: set[str] = set()
         self.grain = query.grain
+        self.peers: list[TotalPlan] = []  # total(m): planned at coarser groupings, see plan/peers.py
 
     def plan(self) -> QueryPlan:
         outputs = [OutputMetric(name, self.metric_value(name)) for name in self.query.metrics]
@@ -54,7 +57,7 @@ class Planner:
         return QueryPlan(
             name=self.query.name, dims=dims, scans=list(self.scans.values()), metrics=outputs,
             where=self.query.where, period=self.query.period, order=order, limit=self.query.limit,
-            files=sorted(self.files))
+            files=sorted(self.files), peers=self.peers)
 
     def metric_value(self, name: str) -> Value:
         metric = self.project.metrics[name]
@@ -83,6 +86,10 @@ class Planner:
             if window is not None:
                 raise PlanningBug("cumulative inside cumulative is not supported")
             return self.inline(expr.expr, filters, shift, Window(expr.unit, expr.count), owner)
+        if isinstance(expr, m.Total):
+            return plan_total(self, expr, filters, shift, window, owner)
+        if isinstance(expr, m.Rank):
+            return plan_rank(self, expr, filters, shift, window, owner)
         raise PlanningBug(f"cannot plan {type(expr).__name__}")
 
     def lag(self, expr: m.Lag, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
@@ -117,7 +124,7 @@ class Planner:
         if identity in self.measure_keys:
             return self.measure_keys[identity]
         column = self.unique(owner)
-        scan.measures.append(Measure(column, agg.func, agg.arg, condition, agg.type))
+        scan.measures.append(new_measure(column, agg, condition))
         ref = MeasureRef(column, agg.func in ZERO_WHEN_EMPTY)
         self.measure_keys[identity] = ref
         return ref
@@ -134,6 +141,10 @@ class Planner:
         scan.having = DistinctHavingMeasure(column, expr.key, expr.condition, condition)
         ref = self.measure_keys[identity] = MeasureRef(column, True)
         return ref
+
+    @property
+    def scan_list(self) -> list[Scan]:
+        return list(self.scans.values())
 
     def unique(self, base: str) -> str:
         return fresh_name(base, self.used_names)

@@ -16,7 +16,8 @@ from metricdsl.plan.nodes import QueryPlan
 def plain(value: Any) -> Any:
     """Dataclasses as objects tagged with their class, IR models as their JSON, tuples as lists."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                  if not (f.metadata.get("omit_empty") and not getattr(value, f.name))}
         return {"node": type(value).__name__, **fields}
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", exclude_none=True)

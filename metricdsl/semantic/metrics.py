@@ -13,10 +13,19 @@ from metricdsl.ir.walk import additive, filtered_nodes, inside_aggregate, leaf_s
 from metricdsl.semantic.aggregates import aggregate
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.cycles import find_cycles
+from metricdsl.semantic.kpis import PEER_FUNCTIONS, options_misplaced, peer_function
 from metricdsl.semantic.properties import bool_value, choice_value, location, plain_names, properties, text_value
 from metricdsl.semantic.reach import check_reachable
 from metricdsl.semantic.rows import RowResolver
-from metricdsl.semantic.vocabulary import AGGREGATES, CATEGORIES, METRIC_FUNCTIONS, METRIC_PROPERTIES, STATUSES
+from metricdsl.semantic.vocabulary import (
+    AGGREGATES,
+    CATEGORIES,
+    DIRECTIONS,
+    KPI_KINDS,
+    METRIC_FUNCTIONS,
+    METRIC_PROPERTIES,
+    STATUSES,
+)
 from metricdsl.syntax import ast
 
 TEXT_CARD_KEYS = ("description", "unit", "format", "owner", "version", "label")
@@ -79,6 +88,10 @@ class MetricResolver:
         return None
 
     def call(self, expr: ast.Call) -> m.MetricExpr | None:
+        if options_misplaced(self.scope, expr):
+            return None
+        if expr.name in PEER_FUNCTIONS:
+            return peer_function(self.scope, expr, self.expr)
         if expr.name in AGGREGATES:
             agg, _ = aggregate(self.scope, expr)
             return m.AggLeaf(agg=agg) if agg else None
@@ -203,6 +216,10 @@ def _card(scope: Scope, decl: ast.MetricDecl) -> m.MetricCard:
             values[key] = bool_value(report, props[key])
     if "category" in props:
         values["category"] = choice_value(report, props["category"], CATEGORIES)
+    if "kind" in props:
+        values["kind"] = choice_value(report, props["kind"], KPI_KINDS)
+    if "direction" in props:
+        values["direction"] = choice_value(report, props["direction"], DIRECTIONS)
     if "status" in props:
         values["status"] = choice_value(report, props["status"], STATUSES) or "published"
     if "dimensions" in props:

@@ -9,6 +9,7 @@ from metricdsl.ir import model as m
 from metricdsl.ir.walk import walk_metric
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
+from metricdsl.semantic.kpis import check_query_kpis
 from metricdsl.semantic.properties import location, parse_period, plain_names, properties
 from metricdsl.semantic.reach import check_groupable, check_reachable
 from metricdsl.semantic.rows import RowResolver
@@ -114,6 +115,7 @@ class QueryChecker:
             self.check_metric_fits(metric, span, by, where, period, where_prop)
             if grain is not None or not time_dimensions:  # an unknown `time.<grain>` is reported once (E104)
                 self.check_time_intelligence(metric, span, grain)
+            check_query_kpis(self.scope, metric, span, [n for n, _ in by], self.expanded_nodes(metric.expr, set()))
 
     def check_output_columns(self, metrics: Named, by: Named) -> None:
         """Every output column appears once (§8 names them after the dimension or metric)."""

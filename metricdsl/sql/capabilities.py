@@ -32,6 +32,8 @@ class Capabilities:
         pipe_concat: ``||`` concatenates strings (Impala 4.0). Otherwise ``||`` is logical OR,
             and ``CONCAT(a, b)`` is emitted instead.
         grouping_sets: ``GROUPING SETS`` / ``ROLLUP`` / ``CUBE`` (Impala: IMPALA-9298, 4.0).
+        percentile_cont: an exact continuous percentile aggregate (Impala has only APPX_MEDIAN, which
+            is approximate). Otherwise each percentile gets a scan of its own, computed from row numbers.
     """
 
     version: VersionTuple | None = None
@@ -41,6 +43,7 @@ class Capabilities:
     date_type: bool = True
     pipe_concat: bool = True
     grouping_sets: bool = True
+    percentile_cont: bool = True
 
 
 Override = bool | VersionTuple
@@ -56,6 +59,7 @@ CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
         "date_type": (3, 3, 0),
         "pipe_concat": (4, 0, 0),
         "grouping_sets": (4, 0, 0),
+        "percentile_cont": False,
     },
 }
 

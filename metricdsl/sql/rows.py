@@ -102,12 +102,21 @@ def literal(expr: m.Lit) -> exp.Expr:
     return exp.Null()
 
 
-def aggregate(func: str, arg: exp.Expr | None) -> exp.Expr:
+def aggregate(func: str, arg: exp.Expr | None, fraction: str | None = None) -> exp.Expr:
+    if func in ("median", "percentile"):
+        return percentile_cont(arg, fraction or "0.5")
     if func == "count":
         return exp.Count(this=arg if arg is not None else exp.Star())
     if func == "count_distinct":
         return exp.Count(this=exp.Distinct(expressions=[arg]))
     return AGGREGATES[func](this=arg)
+
+
+def percentile_cont(arg: exp.Expr | None, fraction: str) -> exp.Expr:
+    """Continuous percentile (PostgreSQL's percentile_cont) over the argument as DOUBLE, so that every
+    engine interpolates the same way (DuckDB keeps a DECIMAL's scale otherwise)."""
+    value = exp.Cast(this=arg, to=exp.DataType.build("DOUBLE"))
+    return exp.PercentileCont(this=value, expression=exp.Literal.number(fraction))
 
 
 def with_filter(agg: exp.Expr, condition: exp.Expr | None) -> exp.Expr:

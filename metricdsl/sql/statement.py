@@ -31,11 +31,16 @@ from metricdsl.plan.nodes import (
     MeasureRef,
     Number,
     OutputDim,
+    PercentileMeasure,
     QueryPlan,
+    RankOf,
     Scan,
     Value,
 )
+from metricdsl.plan.percentiles import is_percentile_scan
 from metricdsl.sql import calendar
+from metricdsl.sql.peers import attach_totals, rank_sql
+from metricdsl.sql.percentiles import exact_percentile_scan
 from metricdsl.sql.rows import (
     ARITH,
     SIMPLE_FUNCS,
@@ -76,7 +81,7 @@ class StatementBuilder:
             self.ctes.append((CALENDAR, self.calendar_cte(time_dim, direct, windowed)))
         for scan in windowed:
             self.ctes.append((scan.name, self.scan(scan)))
-        source = self.combine()
+        source = attach_totals(self, self.combine())
         final = self.final_select(source)
         reused = self.reused_ctes()
         for name, query in self.ctes:
@@ -165,6 +170,8 @@ class StatementBuilder:
     def scan(self, scan: Scan) -> exp.Select:
         if scan.having is not None:
             return self.having_scan(scan, scan.having)
+        if not self.target.capabilities.percentile_cont and is_percentile_scan(scan):
+            return exact_percentile_scan(self, scan)
         rows = self.rows(scan)
         measures = [exp.alias_(self.measure_sql(rows, mz), ident(mz.column)) for mz in scan.measures]
         return self.grouped_scan(scan, rows, measures, scan.conditions)
@@ -178,7 +185,8 @@ class StatementBuilder:
     def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr:
         arg = None if measure.arg is None else rows(measure.arg)
         condition = None if measure.condition is None else rows(measure.condition)
-        return with_filter(aggregate(measure.func, arg), condition)
+        fraction = measure.fraction if isinstance(measure, PercentileMeasure) else None
+        return with_filter(aggregate(measure.func, arg, fraction), condition)
 
     def scan_dims(self, scan: Scan, rows: RowCompiler) -> list[exp.Expr]:
         """Group keys of a scan; a cumulative scan takes its time bucket from the calendar row."""
@@ -289,6 +297,8 @@ class StatementBuilder:
             return exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)]) if value.zero_when_empty else ref
         if isinstance(value, Number):
             return exp.Literal.number(value.value)
+        if isinstance(value, RankOf):
+            return rank_sql(self.value(value.value), value)
         return self.compute(value)
 
     def compute(self, value: Compute) -> exp.Expr:

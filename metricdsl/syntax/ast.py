@@ -83,6 +83,8 @@ class Call:
     args: tuple[Expr, ...]
     span: Span
     name_span: Span
+    within: tuple[Name, ...] = ()  # total(m, within team), rank(m, within team)
+    direction: str | None = None  # rank(m asc)
 
 
 @dataclass(frozen=True, slots=True)

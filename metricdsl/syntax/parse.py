@@ -294,6 +294,14 @@ class AstBuilder:
         name, args = c
         return ast.Call(str(name), tuple(args or ()), self._span(meta), self._token_span(name))
 
+    def call_with_options(self, meta: Any, c: list[Any]) -> ast.Call:
+        name, *args, (within, direction) = c
+        return ast.Call(str(name), tuple(args), self._span(meta), self._token_span(name), within, direction)
+
+    def call_options(self, meta: Any, c: list[Any]) -> tuple[tuple[ast.Name, ...], str | None]:
+        direction = str(c[-1]) if c and isinstance(c[-1], Token) and c[-1].type == "DIRECTION" else None
+        return tuple(n for n in c if isinstance(n, ast.Name)), direction
+
     def qualified(self, meta: Any, c: list[Any]) -> ast.Name:
         return ast.Name(tuple(str(t) for t in c), self._span(meta))
 

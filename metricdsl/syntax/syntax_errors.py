@@ -78,6 +78,8 @@ def _describe(token: Token) -> str:
 
 def _expected(error: UnexpectedInput) -> str:
     expected = _acceptable(error)
+    if "RPAR" in expected:  # inside a call: `rank(m asc)` is rare, and the hint reads better without it
+        expected.discard("DIRECTION")
     names = sorted({TOKEN_NAMES.get(t, _literal(t)) for t in expected})
     if {"NAME", "NUMBER", "STRING", "LPAR"} <= set(expected):
         return "; expected an expression"

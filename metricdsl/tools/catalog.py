@@ -184,8 +184,8 @@ def _facts(card: Card) -> list[tuple[str, str]]:
     c = card.metric.card
     flags = ", ".join(flag for flag, on in (("core", c.core), ("KPI", c.kpi)) if on) or "—"
     return [("unit", c.unit or "—"), ("format", _format_fact(c)), ("owner", c.owner or "—"),
-            ("category", c.category or "—"), ("flags", flags), ("status", c.status or "—"),
-            ("version", c.version or "—"),
+            ("category", c.category or "—"), ("kind", c.kind or "—"), ("direction", c.direction or "—"),
+            ("flags", flags), ("status", c.status or "—"), ("version", c.version or "—"),
             ("additive", "yes" if card.metric.additive else "no"), ("defined at", card.defined_at)]
 
 

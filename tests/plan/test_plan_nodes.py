@@ -11,6 +11,7 @@ from sqlglot import exp
 from metricdsl.api import build_query
 from metricdsl.ir.model import DimRef, TimeRef
 from metricdsl.plan.nodes import RESERVED_RELATION_NAMES, OutputDim, Shift, fresh_name
+from metricdsl.plan.percentiles import split_percentiles
 from metricdsl.plan.planner import plan_query
 from metricdsl.plan.rewrite import split_count_distinct
 from metricdsl.sql.render import build_statement
@@ -63,8 +64,13 @@ def statement(case: Case, variant: Variant) -> tuple[exp.Select, set[str]]:
     plan = plan_query(project, build_query(project, query=case.query))
     if not chosen.capabilities.multiple_count_distinct:
         plan = split_count_distinct(plan)
+    if not chosen.capabilities.percentile_cont:
+        plan = split_percentiles(plan)
     own = {scan.name for scan in plan.scans} | set(project.sources)
-    return build_statement(project, plan, chosen), own
+    tree = build_statement(project, plan, chosen)
+    totals = [total.column for total in plan.peers]  # total(m): its own statement, hoisted under its name
+    own |= {name for name in relation_names(tree) if any(name.startswith(column) for column in totals)}
+    return tree, own
 
 
 def relation_names(tree: exp.Select) -> set[str]:

@@ -69,6 +69,7 @@ def test_markdown_has_a_section_per_metric(catalog: Path, metrics: dict[str, obj
     revenue = markdown.split("## `revenue`", 1)[1].split("\n## ", 1)[0]
     assert "```mermaid" in revenue and "-->|×|" in revenue and "-->|by|" in revenue
     assert "| owner | 商业分析组 |" in revenue and "| flags | core, KPI |" in revenue
+    assert "| kind | quantity |" in revenue and "| direction | higher |" in revenue
 
 
 def test_lineage_follows_referenced_metrics_and_filters() -> None:

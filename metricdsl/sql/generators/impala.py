@@ -256,6 +256,8 @@ class ImpalaGenerator(HiveGenerator):
         exp.TsOrDsToDate: _to_date_sql,
         exp.Week: lambda self, e: self.func("WEEKOFYEAR", e.this),
         exp.Trunc: lambda self, e: self.func("TRUNCATE", e.this, e.args.get("decimals")),
+        exp.PercentileCont: lambda self, e: self.unsupported(
+            "Impala has no exact percentile; metricdsl computes it with row numbers (sql/percentiles.py)") or "",
         exp.Select: transforms.preprocess(
             [
                 transforms.eliminate_qualify,
