@@ -36,6 +36,7 @@ from fractions import Fraction
 import numpy as np
 
 from metricdsl.allocate.calendar import WorkCalendar
+from metricdsl.allocate.caps import effective_driver
 from metricdsl.allocate.models import (
     Baseline,
     DriverRow,
@@ -345,7 +346,7 @@ def _driver_rows(
     order = _preorder(spec.metric, children)
     leaves = [node for node in order if node not in children]
     _require_known_drivers(spec, order, leaves)
-    solved = _solve_leaves(spec, leaves, multiplier)
+    solved = _solve_leaves(spec, baseline, leaves, multiplier)
     multipliers = node_multipliers(spec.metric, spec.tree, solved)
     parents = {kid: parent for parent, kids in children.items() for kid in kids}
     warnings.extend(_baseline_identity_warnings(spec, baseline, children))
@@ -355,11 +356,11 @@ def _driver_rows(
     ]
 
 
-def _solve_leaves(spec: TargetSpec, leaves: list[str], multiplier: float) -> dict[str, float]:
+def _solve_leaves(spec: TargetSpec, baseline: Baseline, leaves: list[str], multiplier: float) -> dict[str, float]:
     """A target of 0 without a tree is a plain 0x on the metric; anything else is solved."""
     if multiplier == 0 and leaves == [spec.metric] and not spec.driver(spec.metric).fixed:
         return {spec.metric: 0.0}
-    return solve_multipliers(multiplier, [spec.driver(leaf) for leaf in leaves])
+    return solve_multipliers(multiplier, [effective_driver(spec, baseline, leaf) for leaf in leaves])
 
 
 def _driver_row(
@@ -377,7 +378,7 @@ def _driver_row(
     if node_baseline is None:
         warnings.append(plan_warning(f"no baseline for driver {node}: its target is left empty"))
     target = target_value if is_root else (None if node_baseline is None else node_baseline * multiplier)
-    driver = spec.driver(node)
+    driver = effective_driver(spec, baseline, node)
     is_leaf = node not in children
     return DriverRow(
         metric=node,

@@ -68,6 +68,7 @@ class DriverSpec(SpecModel):
     metric: str
     fixed: bool = False
     cap: float | None = Field(default=None, gt=0, description="max multiple of baseline")
+    ceiling: float | None = Field(default=None, gt=0, description="max target value (absolute; 1 for a % driver)")
     weight: float = Field(default=1.0, ge=0)
 
 

@@ -7,7 +7,9 @@ and a target with an error is left out of the model. Decisions where §9 is sile
 * `baseline:` defaults to the target period one year earlier.
 * `growth:` is a multiplier (`10x`) or a signed change (`+20%` = 1.2x, `-5%` = 0.95x); an unsigned
   percent is refused because `20%` could mean 0.2x or 1.2x.
-* `cap:` takes a multiplier (`<= 1.5x`) or a signed change (`<= +50%`), one per leaf.
+* `cap:` takes a multiplier (`<= 1.5x`) or a signed change (`<= +50%`), and/or an absolute ceiling
+  (`<= 0.95`, a plain number); the tighter of repeated caps of one kind holds. A leaf whose `unit` is
+  `"%"` gets the ceiling 1 (100%) on top.
 * `tree:` equations may be written in any order; together they must form one tree rooted at the
   target's metric, each equation a declared multiplicative `decompose` (same factors, any order).
 """
@@ -205,8 +207,15 @@ class TargetChecker:
                 settings.setdefault(name, {})["fixed"] = True
         for item in props["cap"].items if "cap" in props else ():
             cap = self.cap(item)
-            if cap is not None and self.leaf(cap[0], cap[2], leaves, edges, "cap"):
-                settings.setdefault(cap[0], {})["cap"] = cap[1]
+            if cap is not None and self.leaf(cap[0], cap[3], leaves, edges, "cap"):
+                leaf_settings = settings.setdefault(cap[0], {})
+                earlier = leaf_settings.get(cap[1])
+                leaf_settings[cap[1]] = cap[2] if not isinstance(earlier, float) else min(earlier, cap[2])
+        for name in leaves:
+            if self.percent_unit(name):
+                leaf_settings = settings.setdefault(name, {})
+                earlier = leaf_settings.get("ceiling")
+                leaf_settings["ceiling"] = 1.0 if not isinstance(earlier, float) else min(earlier, 1.0)
         for item in props["weight"].items if "weight" in props else ():
             weight = self.weight(item)
             if weight is not None and self.leaf(weight[0], weight[2], leaves, edges, "weight"):
@@ -227,14 +236,21 @@ class TargetChecker:
                               f"the leaves are {listed}" + ("" if edges else "; add a `tree:` to move drivers"))
         return False
 
-    def cap(self, item: ast.Item) -> tuple[str, float, Span] | None:
+    def cap(self, item: ast.Item) -> tuple[str, str, float, Span] | None:
         expr = item.expr
-        limit = _multiple_of(expr.right) if isinstance(expr, ast.Binary) else None
+        kind, limit = "cap", _multiple_of(expr.right) if isinstance(expr, ast.Binary) else None
+        if isinstance(expr, ast.Binary) and isinstance(expr.right, ast.Number):
+            kind, limit = "ceiling", expr.right.value
         if not (item.kind == "plain" and isinstance(expr, ast.Binary) and expr.op == "<="
                 and isinstance(expr.left, ast.Name)) or limit is None or limit <= 0:
-            self.report.error("E109", "`cap:` is written `driver <= 1.5x` (a positive multiple of its baseline)", item.span)
+            self.report.error("E109", "`cap:` is written `driver <= 1.5x` (a positive multiple of its baseline) "
+                              "or `driver <= 0.95` (a positive ceiling on its target value)", item.span)
             return None
-        return expr.left.dotted, float(limit), expr.left.span
+        return expr.left.dotted, kind, float(limit), expr.left.span
+
+    def percent_unit(self, name: str) -> bool:
+        metric = self.scope.metrics.get(name)
+        return metric is not None and metric.card.unit == "%"
 
     def weight(self, item: ast.Item) -> tuple[str, float, Span] | None:
         if item.kind != "weighted" or not isinstance(item.expr, ast.Name) or item.weight is None:

@@ -91,8 +91,9 @@ def test_plan_json_keeps_every_invariant() -> None:
     assert math.prod(d["multiplier"] for d in leaves) == pytest.approx(plan["multiplier"], rel=1e-12)
     assert plan["multiplier"] == pytest.approx(plan["target_value"] / plan["baseline_value"])
     conversion = next(d for d in leaves if d["metric"] == "conversion")
-    assert conversion["capped"] and conversion["multiplier"] == pytest.approx(1.5)
-    assert all(d["multiplier"] <= 1.5 + 1e-12 for d in leaves if d["metric"] == "conversion")
+    # unit "%": never above 100%, which binds before the 1.5x cap
+    assert conversion["capped"] and conversion["target"] == pytest.approx(1.0)
+    assert conversion["multiplier"] == pytest.approx(1 / conversion["baseline"]) and conversion["multiplier"] < 1.5
     assert sum(row["target"] for row in plan["split"]) == pytest.approx(plan["target_value"], abs=1e-6)
     months: dict[str | None, float] = defaultdict(float)
     weeks: dict[tuple[str | None, str], float] = defaultdict(float)
@@ -166,7 +167,7 @@ def test_xlsx_and_mermaid_are_written(tmp_path: Path) -> None:
 def test_table_report() -> None:
     result = run("plan", str(SPECS_DIR), "--target", TARGET)
     assert result.exit_code == 0
-    assert "capped at 1.5x" in result.stdout and "Split by product (baseline)" in result.stdout
+    assert "capped at 1.184x" in result.stdout and "Split by product (baseline)" in result.stdout
 
 
 def test_infeasible_caps_fail_in_one_line_and_write_nothing(tmp_path: Path) -> None:
@@ -176,7 +177,8 @@ def test_infeasible_caps_fail_in_one_line_and_write_nothing(tmp_path: Path) -> N
                  "--data", str(SPECS_DIR / "data"))
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("error: target revenue_2027: caps reach at most 6x of the needed 9.999x")
+    assert result.stderr.startswith("error: target revenue_2027: caps reach at most 4.735x of the needed 9.999x")
+    assert result.stderr.endswith("aov <= 2x, reach <= 2x, conversion <= 1.184x\n")  # 100% of 84.5%
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["p"]
 
 

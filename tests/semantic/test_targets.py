@@ -128,7 +128,8 @@ BAD_TARGETS = [
      [("E602", 5, "`cap` names `aov`, which is not a leaf of the tree",
        "the leaves are revenue; add a `tree:` to move drivers")]),
     (BASE + "tree: revenue = aov * buyers\ncap: aov < 2x",
-     [("E109", 6, "`cap:` is written `driver <= 1.5x` (a positive multiple of its baseline)", None)]),
+     [("E109", 6, ("`cap:` is written `driver <= 1.5x` (a positive multiple of its baseline) "
+      "or `driver <= 0.95` (a positive ceiling on its target value)"), None)]),
     (BASE + "split: prodcut by baseline",
      [("E104", 5, "unknown dimension `prodcut`", None)]),
     (BASE + "split: product by share",
