@@ -430,11 +430,14 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="Write the plan here (required for xlsx).")
 @click.option("--mermaid", type=click.Path(path_type=Path), help="Also write the driver tree as Mermaid.")
 @click.option("--emit-sql", is_flag=True, help="Print the baseline SQL (its result is a --baseline CSV) and stop.")
-@click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb",
-              show_default=True, help="Dialect of --emit-sql.")
+@click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala", "spark"]), default="duckdb",
+              show_default=True, help="Dialect of --emit-sql / --emit-save-sql.")
 @click.option("--impala-version", default="3.4", show_default=True)
+@click.option("--save", is_flag=True, help="Write the plan into the target's `store:` table of --db.")
+@click.option("--emit-save-sql", is_flag=True, help="Print the statements that save the plan (--dialect) and stop.")
 def plan(project: Path, target_name: str, db: str | None, data: Path | None, baseline_files: tuple[Path, ...],
-         fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool, dialect: str, impala_version: str) -> None:
+         fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool, dialect: str, impala_version: str,
+         save: bool = False, emit_save_sql: bool = False) -> None:
     """Allocate a target: drivers, split and spread over months and weeks (LANGUAGE.md §9).
 
     \b
@@ -447,8 +450,12 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
 
     model = load_or_exit(project)
     spec = target_or_exit(model, target_name)
+    save_flags_or_exit(spec, save, emit_save_sql, emit_sql, db, fmt, out)
     if emit_sql:
         click.echo(baseline_sql_or_exit(model, spec, dialect, impala_version), nl=False)
+        return
+    if emit_save_sql:
+        click.echo(save_sql_or_exit(model, spec, project, db, data, baseline_files, dialect, impala_version), nl=False)
         return
     if fmt == "xlsx" and out is None:
         fail("--format xlsx writes a workbook: add --out FILE.xlsx", 2)
@@ -471,6 +478,8 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
     write_all(files)
     for path in files:
         click.echo(f"wrote {path}", err=True)
+    if save:
+        save_or_exit(spec, result, db)
 
 
 def warning_line(warning: Diagnostic) -> str:
@@ -557,3 +566,48 @@ def _cells(result: Residual, tolerance: float) -> tuple[str, str, str, str, str]
 
 if __name__ == "__main__":
     main()
+
+
+def save_flags_or_exit(spec: Any, save: bool, emit_save_sql: bool, emit_sql: bool, db: str | None, fmt: str,
+                       out: Path | None) -> None:
+    """`--save` / `--emit-save-sql`: never silently ignored, never half applicable."""
+    if not (save or emit_save_sql):
+        return
+    flag = "--save" if save else "--emit-save-sql"
+    if save and emit_save_sql:
+        fail("give either --save or --emit-save-sql, not both", 2)
+    if emit_sql:
+        fail(f"--emit-sql prints the baseline SQL; it does not go with {flag}", 2)
+    if spec.store is None:
+        fail(f"target {spec.name} has no `store:` table to save its plan in (add e.g. `store: kpi.plan_{spec.name}`)", 2)
+    if save and db is None:
+        fail("--save writes into a database: add --db URL (the in-memory DuckDB is gone when plan ends)", 2)
+    if emit_save_sql and (fmt != "table" or out is not None):
+        fail("--emit-save-sql prints SQL; it does not go with --format or --out", 2)
+
+
+def save_sql_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
+                     files: tuple[Path, ...], dialect: str, impala_version: str) -> str:
+    from datetime import datetime
+
+    from metricdsl.runtime.plan_store import render_statements, save_statements
+
+    result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, files))
+    for warning in result.diagnostics:
+        click.echo(warning_line(warning), err=True)
+    return render_statements(save_statements(spec, result, dialect, datetime.now()), dialect, impala_version)
+
+
+def save_or_exit(spec: Any, result: Any, db: str | None) -> None:
+    from datetime import datetime
+
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime import warehouse
+    from metricdsl.runtime.plan_store import save_plan
+
+    try:
+        with warehouse.connect(db) as connection:
+            count = save_plan(connection, spec, result, datetime.now())
+    except WarehouseError as error:
+        fail(f"saving the plan of {spec.name} into {'.'.join(spec.store)}: {error}")
+    click.echo(f"saved {count} rows of {spec.name} into {'.'.join(spec.store)}", err=True)

@@ -101,6 +101,7 @@ class TargetSpec(SpecModel):
     spread_calendar: CalendarSpec | None = None
     seasonality: bool = True
     round_unit: float = Field(default=1.0, gt=0)
+    store: tuple[str, ...] | None = Field(default=None, description="`store: schema.table` of the saved plan")
 
     @model_validator(mode="after")
     def _consistent(self) -> TargetSpec:

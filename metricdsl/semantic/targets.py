@@ -72,12 +72,13 @@ class TargetChecker:
         split = self.split(props["split"], metric) if "split" in props else {}
         spread = self.spread(props["spread"]) if "spread" in props else {"spread_grains": []}
         round_unit = self.round_unit(props["round"]) if "round" in props else 1.0
+        store = single_name(self.report, props["store"]) if "store" in props else None
         self.additive(metric, props)
         if self.report.failed_since(mark) or metric is None or period is None or baseline is None or amount is None:
             return None
         return self.build(metric=metric, period_start=period.start, period_end=period.end,
                           baseline_start=baseline.start, baseline_end=baseline.end, tree=edges, drivers=drivers,
-                          round_unit=round_unit, **amount, **split, **spread)
+                          round_unit=round_unit, store=tuple(store[0].split(".")) if store else None, **amount, **split, **spread)
 
     def build(self, **fields: object) -> TargetSpec | None:
         try:

@@ -22,4 +22,4 @@ DIRECTIONS = ("higher", "lower")
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 CALENDAR_PROPERTIES = ("country", "closed", "open", "description", "owner", "label")
 TARGET_PROPERTIES = ("metric", "period", "baseline", "value", "growth", "tree", "fixed", "cap", "weight", "split",
-                     "spread", "round", "description", "owner", "label")
+                     "spread", "round", "description", "owner", "label", "store")
