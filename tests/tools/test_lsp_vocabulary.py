@@ -82,7 +82,7 @@ def test_calendar_keys(client: LspClient, project: Path) -> None:
 def test_target_keys(client: LspClient, project: Path) -> None:
     labels = complete_at(client, project, "target t { | }")
     assert labels == ["metric", "period", "baseline", "value", "growth", "tree", "fixed", "cap", "weight", "split",
-                      "spread", "round", "description", "owner", "label"]
+                      "spread", "round", "description", "owner", "label", "store"]
 
 
 def test_target_metric_key_offers_metrics_not_a_metric_card(client: LspClient, project: Path) -> None:
