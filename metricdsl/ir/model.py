@@ -234,6 +234,42 @@ class Period(Frozen):
     end: datetime.date
 
 
+class RelativePeriod(Frozen):
+    """`this <grain>` (grain-to-date) or `last N <unit>s`, counted from the as-of date (LANGUAGE.md §7).
+
+    `this`: from the start of the bucket that holds the as-of date through the as-of date.
+    `last N days`: the N days ending with the as-of date. `last N weeks|months|quarters|years`:
+    the N whole buckets before the one that holds the as-of date.
+    """
+
+    kind: Literal["relative"] = "relative"
+    which: Literal["this", "last"]
+    count: int = 1
+    unit: Grain
+
+    @property
+    def text(self) -> str:
+        """As written in a spec: `this month`, `last 7 days`."""
+        if self.which == "this":
+            return f"this {self.unit}"
+        return f"last {self.count} {self.unit}{'s' if self.count != 1 else ''}"
+
+
+AnyPeriod = Period | RelativePeriod
+
+
+class AsOf(Frozen):
+    """The as-of date given at compile time: a date (every bound a literal) or a placeholder that a
+    scheduler substitutes inside a SQL string (`{{ ds }}`): every bound is computed in SQL from it."""
+
+    date: datetime.date | None = None
+    placeholder: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.date.isoformat() if self.date is not None else str(self.placeholder)
+
+
 class OrderItem(Frozen):
     name: str  # a metric or dimension of the query, as written (time.month)
     descending: bool = False
@@ -245,7 +281,7 @@ class Query(Frozen):
     metrics: tuple[str, ...]
     by: tuple[GroupRef, ...] = ()
     where: RowExpr | None = None
-    period: Period | None = None
+    period: Period | RelativePeriod | None = None
     order: tuple[OrderItem, ...] = ()
     limit: int | None = None
     location: Location | None = None

@@ -179,7 +179,7 @@ class QueryPlan:
     scans: list[Scan]
     metrics: list[OutputMetric]
     where: m.RowExpr | None
-    period: m.Period | None
+    period: m.Period | m.RelativePeriod | None
     order: list[OrderBy]
     limit: int | None
     files: list[str]

@@ -9,7 +9,14 @@ from metricdsl.ir import model as m
 from metricdsl.ir.walk import walk_metric
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
-from metricdsl.semantic.properties import location, parse_period, plain_names, properties
+from metricdsl.semantic.properties import (
+    MAX_RELATIVE_COUNT,
+    location,
+    parse_period,
+    parse_query_period,
+    plain_names,
+    properties,
+)
 from metricdsl.semantic.reach import check_groupable, check_reachable
 from metricdsl.semantic.rows import RowResolver
 from metricdsl.semantic.vocabulary import QUERY_PROPERTIES
@@ -55,9 +62,9 @@ class QueryChecker:
             return None
         return RowResolver(self.scope).condition(prop.items[0].expr)
 
-    def period(self, prop: ast.Property) -> m.Period | None:
+    def period(self, prop: ast.Property) -> m.AnyPeriod | None:
         item = prop.items[0]
-        period = parse_period(item) if len(prop.items) == 1 else None
+        period = parse_query_period(item) if len(prop.items) == 1 else None
         if period is None and not _has_invalid_date(item):
             self.report.error("E502", *_period_problem(prop))
         return period
@@ -92,7 +99,7 @@ class QueryChecker:
         return None
 
     # ---- the request: which metrics can be grouped and filtered how ---------------------------
-    def check_request(self, metrics: Named, by: Named, where: m.RowExpr | None, period: m.Period | None,
+    def check_request(self, metrics: Named, by: Named, where: m.RowExpr | None, period: m.AnyPeriod | None,
                       where_prop: ast.Property | None) -> None:
         symbols = self.scope.symbols
         self.check_output_columns(metrics, by)
@@ -141,7 +148,7 @@ class QueryChecker:
             self.report.error("E104", f"unknown dimension `{name}`", span, hint)
 
     def check_metric_fits(self, metric: m.Metric, span: Span, by: Named, where: m.RowExpr | None,
-                          period: m.Period | None, where_prop: ast.Property | None) -> None:
+                          period: m.AnyPeriod | None, where_prop: ast.Property | None) -> None:
         if metric.card.status == "deprecated":
             self.report.error("W002", f"metric `{metric.name}` is deprecated", span)
         for dim, dim_span in by:
@@ -210,13 +217,17 @@ def _has_invalid_date(item: ast.Item) -> bool:
 
 def _period_problem(prop: ast.Property) -> tuple[str, Span, str | None]:
     item = prop.items[0]
+    if len(prop.items) == 1 and isinstance(item.expr, ast.RelativePeriod):
+        return (f"a relative period counts 1 to {MAX_RELATIVE_COUNT:,} buckets, not {item.expr.count}", item.span,
+                "e.g. `last 7 days`, `last 3 months`, `this month`")
     if len(prop.items) == 1 and item.kind == "range" and item.upper is not None:
         start = parse_period(ast.Item("plain", item.expr, item.expr.span))
         end = parse_period(ast.Item("plain", item.upper, item.upper.span))
         if start is not None and end is not None and start.start > end.end:
             return (f"the period starts after it ends ({start.start.isoformat()} > {end.end.isoformat()})", item.span,
                     "write the earlier date first: `start .. end`")
-    return ("a period is a year (2026), a date range (2026-01-01 .. 2026-06-30) or a range of years", item.span, None)
+    return (("a period is a year (2026), a date range (2026-01-01 .. 2026-06-30), a range of years, "
+            "`this year|quarter|month|week` or `last N days|weeks|months|quarters|years`"), item.span, None)
 
 
 def _describe(node: m.Lag | m.Cumulative) -> str:

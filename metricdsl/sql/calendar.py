@@ -12,21 +12,13 @@ import datetime
 from sqlglot import exp
 
 from metricdsl import grains
-from metricdsl.ir import model as m
 from metricdsl.plan.nodes import BOUNDS, CALENDAR, DIGIT_PLACES, NUMBERS, RANGES, SERIES, Shift, Window
-from metricdsl.sql.rows import add_interval, aliased, col, date_literal, ident, interval_step, stacked, truncate
+from metricdsl.sql.rows import add_interval, aliased, col, ident, interval_step, stacked, truncate
 
 FIRST, LAST = "first_bucket", "last_bucket"
 
 
 # ---- the calendar ------------------------------------------------------------------------------
-def period_calendar(grain: str, column: str, period: m.Period, generate_series: bool) -> exp.Select:
-    """Every bucket of the period."""
-    first = date_literal(grains.bucket_start(period.start, grain))
-    last = date_literal(grains.bucket_start(period.end, grain))
-    return series(grain, column, first, last, None, generate_series)
-
-
 def data_calendar(grain: str, column: str, ranges: list[exp.Select], generate_series: bool) -> exp.Select:
     """Every bucket from the first to the last of `ranges` (selects of `bucket_range`)."""
     bounds = exp.select(

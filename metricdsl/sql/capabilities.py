@@ -32,6 +32,9 @@ class Capabilities:
         pipe_concat: ``||`` concatenates strings (Impala 4.0). Otherwise ``||`` is logical OR,
             and ``CONCAT(a, b)`` is emitted instead.
         grouping_sets: ``GROUPING SETS`` / ``ROLLUP`` / ``CUBE`` (Impala: IMPALA-9298, 4.0).
+        transactions: ``BEGIN`` … ``COMMIT`` around several statements, with ``DELETE``. A warehouse
+            job replaces its as-of date's rows in one transaction; otherwise (Impala, Spark) the
+            result table is partitioned by ``as_of`` and the job overwrites that partition.
     """
 
     version: VersionTuple | None = None
@@ -41,6 +44,7 @@ class Capabilities:
     date_type: bool = True
     pipe_concat: bool = True
     grouping_sets: bool = True
+    transactions: bool = True
 
 
 Override = bool | VersionTuple
@@ -56,6 +60,12 @@ CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
         "date_type": (3, 3, 0),
         "pipe_concat": (4, 0, 0),
         "grouping_sets": (4, 0, 0),
+        "transactions": False,
+    },
+    "spark": {  # Spark SQL 3.5+ (and Databricks): sqlglot's Spark dialect
+        "generate_series": False,  # sequence() returns an array; the numbers CTE is portable
+        "materialized_ctes": False,
+        "transactions": False,
     },
 }
 

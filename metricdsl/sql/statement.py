@@ -13,8 +13,6 @@ a hash aggregate (PostgreSQL cannot run FULL JOIN … ON a IS NOT DISTINCT FROM 
 
 from __future__ import annotations
 
-import datetime
-
 from sqlglot import exp
 
 from metricdsl.ir import model as m
@@ -35,7 +33,7 @@ from metricdsl.plan.nodes import (
     Scan,
     Value,
 )
-from metricdsl.sql import calendar
+from metricdsl.sql import bounds, calendar
 from metricdsl.sql.rows import (
     ARITH,
     SIMPLE_FUNCS,
@@ -44,7 +42,6 @@ from metricdsl.sql.rows import (
     aliased,
     any_of,
     col,
-    date_literal,
     ident,
     paren,
     safe_divide,
@@ -57,10 +54,11 @@ from metricdsl.sql.types import sql_type, table_ref
 
 
 class StatementBuilder:
-    def __init__(self, project: m.Project, plan: QueryPlan, target: Target) -> None:
+    def __init__(self, project: m.Project, plan: QueryPlan, target: Target, as_of: m.AsOf | None = None) -> None:
         self.project = project
         self.plan = plan
         self.target = target
+        self.bounds = bounds.query_bounds(plan.period, as_of)
         self.ctes: list[tuple[str, exp.Expr]] = []
         self.measure_columns = [c for scan in plan.scans for c in scan.columns]
         self.measure_types = {c: t for scan in plan.scans for c, t in scan.column_types.items()}
@@ -104,7 +102,7 @@ class StatementBuilder:
             source = COMBINED
         if time_dim is not None:
             data = self.padded(source, self.measure_columns)
-            if self.plan.period is None and any(s.shift for s in self.plan.scans):
+            if not self.has_period() and any(s.shift for s in self.plan.scans):
                 data = data.where(calendar.within_calendar(time_dim.column))
             self.ctes.append((FILLED, stacked([data, self.grid(source)])))
             source = FILLED
@@ -145,13 +143,16 @@ class StatementBuilder:
         """Every bucket of the period; without a period, from the first to the last bucket with data."""
         grain, column = time_dim.grain or "day", time_dim.column
         generate_series = self.target.capabilities.generate_series
-        if self.plan.period is not None:
-            return calendar.period_calendar(grain, column, self.plan.period, generate_series)
+        if self.bounds is not None and self.has_period():
+            return bounds.calendar(self.bounds, grain, column, generate_series)
         unshifted = [scan for scan in direct if scan.shift is None]
         ranges = [calendar.bucket_range(exp.select().from_(ident(scan.name)), col(column)) for scan in unshifted]
         raw = windowed + ([] if unshifted else direct)  # buckets of the rows as they happened
         ranges += [self.source_range(scan, grain) for scan in raw]
         return calendar.data_calendar(grain, column, ranges, generate_series)
+
+    def has_period(self) -> bool:
+        return self.bounds is not None and self.bounds.start is not None
 
     def source_range(self, scan: Scan, grain: str) -> exp.Select:
         """The first and last bucket of a scan's rows as they happened (not shifted, not windowed)."""
@@ -197,28 +198,15 @@ class StatementBuilder:
 
     def scan_where(self, scan: Scan, rows: RowCompiler, conditions: list[m.RowExpr | None]) -> exp.Expr | None:
         parts: list[exp.Expr] = []
-        period = self.plan.period
-        if period is not None and scan.window is None:
-            parts.extend(self.period_filter(scan, rows, period))
+        if self.bounds is not None:
+            raw_time = RowCompiler(self.project, scan.source).time()
+            parts.extend(bounds.time_filter(self.bounds, scan.shift, scan.window is not None, rows.time(), raw_time))
         if self.plan.where is not None:
             parts.append(paren(rows(self.plan.where)))
         if conditions and all(c is not None for c in conditions):
             unique = {c.model_dump_json(): c for c in conditions if c is not None}
             parts.append(paren(any_of([rows(c) for c in unique.values()])))
         return exp.and_(*parts, wrap=False, copy=False) if parts else None
-
-    def period_filter(self, scan: Scan, rows: RowCompiler, period: m.Period) -> list[exp.Expr]:
-        """Rows whose (shifted) time lies in the period; on the raw column where that is exact,
-        so that a warehouse can still prune partitions for lagged scans."""
-        start, stop = period.start, period.end + datetime.timedelta(days=1)
-        time = rows.time()
-        if scan.shift is not None:
-            raw = calendar.raw_bounds(scan.shift, start, stop)
-            if raw is not None:
-                time = RowCompiler(self.project, scan.source).time()
-                start, stop = raw
-        return [exp.GTE(this=time, expression=date_literal(start)),
-                exp.LT(this=time.copy(), expression=date_literal(stop))]
 
     def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler, scan: Scan | None = None) -> exp.Select:
         source = self.project.sources[base]

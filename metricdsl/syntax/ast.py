@@ -57,6 +57,16 @@ class Duration:
 
 
 @dataclass(frozen=True, slots=True)
+class RelativePeriod:
+    """`this month` (count None) or `last 7 days`: a period counted from the as-of date (LANGUAGE.md §7)."""
+
+    which: str  # this | last
+    count: int | None
+    unit: str  # singular: day week month quarter year
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Boolean:
     value: bool
     span: Span
@@ -140,7 +150,7 @@ class Case:
 
 
 Expr = (
-    Number | SqlString | Text | DateLiteral | Multiplier | Percent | Duration | Boolean | Null
+    Number | SqlString | Text | DateLiteral | Multiplier | Percent | Duration | RelativePeriod | Boolean | Null
     | Name | Call | Unary | Binary | InList | Between | Like | IsNull | Case
 )
 

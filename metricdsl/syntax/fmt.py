@@ -96,7 +96,7 @@ def lex(text: str) -> tuple[list[Token], list[Comment]]:
 def token_text(token: Token) -> str:
     if token.type in KEY_TYPES:
         return str(token).rstrip()[:-1].rstrip() + ":"
-    if token.type == "DURATION":
+    if token.type in ("DURATION", "RELATIVE_PERIOD"):
         return " ".join(str(token).split())
     return str(token)
 

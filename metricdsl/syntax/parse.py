@@ -336,6 +336,11 @@ class AstBuilder:
         count, unit = str(c[0]).split()
         return ast.Duration(int(count), unit.rstrip("s"), self._token_span(c[0]))
 
+    def relative_period(self, meta: Any, c: list[Any]) -> ast.RelativePeriod:
+        words = str(c[0]).split()
+        count = int(words[1]) if words[0] == "last" else None
+        return ast.RelativePeriod(words[0], count, words[-1].rstrip("s"), self._token_span(c[0]))
+
     def true(self, meta: Any, c: list[Any]) -> ast.Boolean:
         return ast.Boolean(True, self._span(meta))
 

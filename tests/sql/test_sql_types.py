@@ -74,7 +74,7 @@ def test_capabilities_come_from_one_table_with_defaults() -> None:
 
 
 def test_targets_read_the_dialects_capabilities() -> None:
-    assert DIALECTS == ("duckdb", "postgres", "impala")
+    assert DIALECTS == ("duckdb", "postgres", "impala", "spark")
     impala = target("impala", "3.0")
     assert impala.capabilities == impala.sqlglot.capabilities == capabilities("impala", "3.0")
     assert impala.version == "3.0"
