@@ -33,14 +33,65 @@ def query_options(function: Any) -> Any:
         click.option("--query", "-q", "query", help="A named query of the project."),
         click.option("--metrics", "-m", multiple=True, help="Ad-hoc: metrics, comma-separated."),
         click.option("--by", "-b", multiple=True, help="Ad-hoc: dimensions (time.month, product), comma-separated."),
-        click.option("--where", "-w", help="Ad-hoc: a condition over dimensions, e.g. \"channel = 'phone'\"."),
-        click.option("--period", "-p", help="Ad-hoc: 2026 or 2026-01-01 .. 2026-06-30."),
-        click.option("--order", multiple=True, help="Ad-hoc: output columns to sort by, e.g. 'revenue desc'."),
-        click.option("--limit", type=int, help="Ad-hoc: at most this many rows."),
+        click.option("--where", "-w", help="A condition over dimensions, e.g. \"channel = 'phone'\"; with --query "
+                     "it is added to the query's own `where` with `and`."),
+        click.option("--period", "-p", help="2026, 2026-01-01 .. 2026-06-30, 'this month' or 'last 7 days'; with "
+                     "--query it replaces the query's period."),
+        click.option("--order", multiple=True, help="Output columns to sort by, e.g. 'revenue desc'; with --query it "
+                     "replaces the query's order."),
+        click.option("--limit", type=int, help="At most this many rows; with --query it replaces the query's limit."),
+        as_of_option,
     ]
     for option in reversed(options):
         function = option(function)
     return function
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", metavar="DATE|PLACEHOLDER",
+    help="The as-of date: relative periods count from it and no row after it is read. A date (2026-12-01) "
+         "gives literal bounds; a placeholder your scheduler substitutes ('{{ ds }}', '${var:run_date}') "
+         "computes every bound in SQL from it. Default: the engine's CURRENT_DATE for relative periods.")
+DIALECT_CHOICES = ["duckdb", "postgres", "impala", "spark"]
+SCHEMA_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+
+
+def given(ctx: click.Context, *names: str) -> list[str]:
+    """The options among `names` (parameter names) that the user gave, as `--flag` names."""
+    from click.core import ParameterSource
+
+    shown = {p.name: p.opts[0] for p in ctx.command.params if isinstance(p, click.Option)}
+    return [shown.get(name, name) for name in names
+            if ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)]
+
+
+def refuse(ctx: click.Context, names: Sequence[str], reason: str) -> None:
+    """Exit 2 when any of the options `names` was given: a flag that does not apply is an error."""
+    flags = given(ctx, *names)
+    if flags:
+        fail(f"{' and '.join(flags)} {'does' if len(flags) == 1 else 'do'} not apply {reason}", 2)
+
+
+def check_as_of(as_of: str | None, placeholder_allowed: bool = True) -> None:
+    """Exit 2 for an --as-of that is not a date or a placeholder (or a placeholder where a date is needed)."""
+    if as_of is None:
+        return
+    from metricdsl.pipeline.request import parse_as_of
+
+    try:
+        value = parse_as_of(as_of)
+    except ValueError as error:
+        fail(f"--as-of: {error}", 2)
+    if isinstance(value, str) and not placeholder_allowed:
+        fail(f"--as-of `{as_of}` is a placeholder, but this command runs the SQL now: give a date such as "
+             "2026-12-01 (placeholders are for `sql` and `build`, whose SQL a scheduler fills in)", 2)
+
+
+def check_schema(into: str | None) -> None:
+    import re
+
+    if into is not None and not re.fullmatch(SCHEMA_NAME, into):
+        fail(f"--into takes one schema name (letters, digits, _), not `{into}`", 2)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -85,14 +136,17 @@ def exit_on_check_failure(failure: CheckFailed) -> NoReturn:
 
 
 def request_from(query: str | None, metrics: Sequence[str], by: Sequence[str], where: str | None,
-                 period: str | None, order: Sequence[str], limit: int | None) -> QueryRequest:
+                 period: str | None, order: Sequence[str], limit: int | None, as_of: str | None = None) -> QueryRequest:
     from metricdsl.pipeline.request import QueryRequest
 
     if query and metrics:
         fail("give either --query or --metrics, not both", 2)
     if not query and not metrics:
         fail("name a query (--query NAME) or metrics (--metrics a,b)", 2)
-    return QueryRequest.of(query, split_list(metrics), split_list(by), where, period, split_list(order), limit)
+    if query and by:
+        fail(f"--by does not apply to a named query: `{query}` has its own `by` (--period, --where, --order and "
+             "--limit override it)", 2)
+    return QueryRequest.of(query, split_list(metrics), split_list(by), where, period, split_list(order), limit, as_of)
 
 
 class SafeGroup(click.Group):
@@ -164,19 +218,25 @@ def summary(loaded: Any) -> str:
 @main.command()
 @project_argument
 @query_options
-@click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb", show_default=True)
-@click.option("--impala-version", default="3.4", show_default=True, help="Impala version the SQL must run on.")
+@click.option("--dialect", "-d", type=click.Choice(DIALECT_CHOICES), default="duckdb", show_default=True)
+@click.option("--impala-version", default="3.4", show_default=True,
+              help="Impala version the SQL must run on (with --dialect impala).")
 @click.option("--no-cache", is_flag=True, help="Compile even if this exact input was compiled before.")
-def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
-        period: str | None, order: tuple[str, ...], limit: int | None, dialect: str, impala_version: str,
-        no_cache: bool) -> None:
+@click.pass_context
+def sql(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
+        where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
+        dialect: str, impala_version: str, no_cache: bool) -> None:
     """Print the SQL of a query.
 
     \b
     Example:  metricdsl sql specs --query monthly_kpi --dialect impala
               metricdsl sql specs --metrics revenue,aov --by time.month,product --period 2026
+              metricdsl sql specs --query monthly_kpi --period 'this month' --as-of '{{ ds }}' --dialect spark
     """
-    request = request_from(query, metrics, by, where, period, order, limit)
+    if dialect != "impala":
+        refuse(ctx, ["impala_version"], f"to --dialect {dialect}")
+    check_as_of(as_of)
+    request = request_from(query, metrics, by, where, period, order, limit, as_of)
     from metricdsl.errors import CheckFailed
     from metricdsl.pipeline.cache import cached_sql
 
@@ -190,14 +250,23 @@ def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
 @main.command()
 @project_argument
 @click.option("--dialect", "-d", "dialects", default="duckdb,postgres,impala", show_default=True,
-              help="Comma-separated dialects.")
+              help="Comma-separated dialects: duckdb, postgres, impala, spark.")
 @click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--impala-version", default="3.4", show_default=True)
-def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
-    """Write every named query as OUT/<dialect>/<query>.sql (all or nothing).
+@click.option("--impala-version", default="3.4", show_default=True, help="With impala among the dialects.")
+@click.option("--into", metavar="SCHEMA", help="Write each query as a job that replaces its as-of date's rows in "
+              "SCHEMA.<query> (created if missing; first column as_of).")
+@as_of_option
+@click.pass_context
+def build(ctx: click.Context, project: Path, dialects: str, out: Path, impala_version: str, into: str | None,
+          as_of: str | None) -> None:
+    """Write every named query as OUT/<dialect>/<query>.sql, and OUT/<dialect>/jobs.json (all or nothing).
+
+    jobs.json lists each query, its file, the table it writes (with --into) and the tables it reads,
+    so that a scheduler can run the files and wire their dependencies.
 
     \b
     Example:  metricdsl build specs --dialect duckdb,postgres,impala --out build/sql
+              metricdsl build specs --dialect impala,spark --into kpi --as-of '{{ ds }}' --out build/jobs
     """
     from metricdsl.sql.target import DIALECTS
 
@@ -205,17 +274,56 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
     unknown = [d for d in chosen if d not in DIALECTS]
     if unknown:
         fail(f"unknown dialect(s) {', '.join(unknown)}; choose from {', '.join(DIALECTS)}", 2)
+    if "impala" not in chosen:
+        refuse(ctx, ["impala_version"], "without impala among the dialects")
+    check_as_of(as_of)
+    check_schema(into)
+    partitioned = [d for d in chosen if d in ("impala", "spark")]
+    if into is not None and as_of is None and partitioned:
+        fail(f"on {' and '.join(partitioned)} a job overwrites the partition of its as-of date: with --into, give "
+             "--as-of DATE or a scheduler placeholder such as --as-of '{{ ds }}'", 2)
     model = load_or_exit(project)
     if not model.queries:
         fail(f"{project} declares no `query` blocks to build")
-    from metricdsl.pipeline.request import QueryRequest
-
-    files = {out / d / f"{name}.sql": compile_or_exit(model, QueryRequest(query=name), d, impala_version)
-             for d in chosen for name in sorted(model.queries)}
+    files = {}
+    for dialect in chosen:
+        entries = []
+        for name in sorted(model.queries):
+            output = output_or_exit(model, name, dialect, impala_version, into, as_of)
+            files[out / dialect / f"{name}.sql"] = output.text
+            entries.append(manifest_entry(name, output))
+        files[out / dialect / "jobs.json"] = job_manifest(dialect, into, as_of, entries)
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     click.echo(f"wrote {len(files)} file(s) to {out}")
+
+
+def output_or_exit(model: m.Project, name: str, dialect: str, impala_version: str, into: str | None,
+                   as_of: str | None) -> Any:
+    from metricdsl.errors import CheckFailed
+    from metricdsl.pipeline.compile import compile_output
+    from metricdsl.pipeline.request import QueryRequest
+    from metricdsl.sql.job import JobError
+
+    try:
+        return compile_output(model, QueryRequest(query=name, as_of=as_of), dialect, impala_version, into)
+    except CheckFailed as failure:
+        exit_on_check_failure(failure)
+    except JobError as error:
+        fail(str(error))
+
+
+def manifest_entry(name: str, output: Any) -> Any:
+    from metricdsl.runtime.jobs import ManifestEntry
+
+    return ManifestEntry(name, f"{name}.sql", output.table, output.reads)
+
+
+def job_manifest(dialect: str, into: str | None, as_of: str | None, entries: list[Any]) -> str:
+    from metricdsl.runtime.jobs import manifest
+
+    return manifest(dialect, into, as_of, entries)
 
 
 @main.command()
@@ -225,27 +333,41 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first (default for in-memory "
               "DuckDB: PROJECT/data).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--show-sql", is_flag=True, help="Print the SQL before the result.")
-def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
-        period: str | None, order: tuple[str, ...], limit: int | None, db: str | None, data: Path | None,
-        fmt: str, show_sql: bool) -> None:
-    """Compile a query, execute it and print the result.
+@click.option("--show-sql", is_flag=True, help="Print the SQL (with --into: the job) before the result.")
+@click.option("--into", metavar="SCHEMA", help="Write the query's rows into SCHEMA.<query> for the as-of date, "
+              "replacing that date's rows (created if missing; first column as_of).")
+@click.pass_context
+def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
+        where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
+        db: str | None, data: Path | None, fmt: str, show_sql: bool, into: str | None) -> None:
+    """Compile a query, execute it and print the result (or write it into a table with --into).
 
     \b
     Example:  metricdsl run specs --query monthly_kpi
               metricdsl run specs --metrics revenue --by product --format csv
               metricdsl run specs --query monthly_kpi --db postgresql://postgres@127.0.0.1:5432/postgres
+              metricdsl run specs --query monthly_kpi --as-of 2026-12-01 --into kpi --db duckdb:///kpi.duckdb
     """
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import connect
 
-    request = request_from(query, metrics, by, where, period, order, limit)
+    check_as_of(as_of, placeholder_allowed=False)
+    check_schema(into)
+    if into is not None:
+        refuse(ctx, ["fmt"], "with --into: the rows go to the table, nothing is printed but a summary")
+        if not query:
+            fail("--into writes a named query's rows into SCHEMA.<query>: give --query NAME", 2)
+    request = request_from(query, metrics, by, where, period, order, limit, as_of)
     model = load_or_exit(project)
     try:
         warehouse = connect(db)
     except WarehouseError as error:
         fail(str(error))
     with warehouse:
+        if into is not None:
+            written = run_job_or_exit(warehouse, model, project, data, db, request, into, show_sql)
+            click.echo(f"wrote {written} row(s) to {into}.{query} for as_of {as_of or 'CURRENT_DATE'}")
+            return
         statement = compile_or_exit(model, request, warehouse.dialect)
         if show_sql:
             click.echo(statement, err=True)
@@ -253,6 +375,33 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
     from metricdsl.runtime.output import render_result
 
     click.echo(render_result(result, fmt, title=request.title), nl=False)
+
+
+def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
+                    request: QueryRequest, into: str, show_sql: bool) -> int:
+    """Compile the query's job, load the data `run` reads, run the job; returns the rows written."""
+    from metricdsl.errors import CheckFailed, WarehouseError
+    from metricdsl.pipeline.compile import compile_job
+    from metricdsl.runtime.jobs import run_job
+    from metricdsl.runtime.warehouse import DataFolderMissing, load_for
+    from metricdsl.sql.job import JobError
+    from metricdsl.sql.render import sql_text
+
+    try:
+        job, target = compile_job(model, request, warehouse.dialect, into)
+    except CheckFailed as failure:
+        exit_on_check_failure(failure)
+    except JobError as error:
+        fail(str(error))
+    if show_sql:
+        click.echo("".join(sql_text(s, target) + ";\n" for s in job.statements), err=True)
+    try:
+        load_for(warehouse, model, project, db, data)
+        return run_job(warehouse, job, target)
+    except DataFolderMissing as error:
+        fail(str(error))
+    except WarehouseError as error:
+        fail(f"the database said: {error}; the rows of earlier runs are unchanged")
 
 
 def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
@@ -420,11 +569,13 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="Write the plan here (required for xlsx).")
 @click.option("--mermaid", type=click.Path(path_type=Path), help="Also write the driver tree as Mermaid.")
 @click.option("--emit-sql", is_flag=True, help="Print the baseline SQL (its result is a --baseline CSV) and stop.")
-@click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb",
+@click.option("--dialect", "-d", type=click.Choice(DIALECT_CHOICES), default="duckdb",
               show_default=True, help="Dialect of --emit-sql.")
-@click.option("--impala-version", default="3.4", show_default=True)
-def plan(project: Path, target_name: str, db: str | None, data: Path | None, baseline_files: tuple[Path, ...],
-         fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool, dialect: str, impala_version: str) -> None:
+@click.option("--impala-version", default="3.4", show_default=True, help="With --emit-sql --dialect impala.")
+@click.pass_context
+def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, data: Path | None,
+         baseline_files: tuple[Path, ...], fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool,
+         dialect: str, impala_version: str) -> None:
     """Allocate a target: drivers, split and spread over months and weeks (LANGUAGE.md §9).
 
     \b
@@ -435,6 +586,12 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
     """
     from metricdsl.allocate.outputs import plan_files, render_text, write_all
 
+    if emit_sql:
+        refuse(ctx, ["db", "data", "baseline_files", "fmt", "out", "mermaid"], "with --emit-sql (it prints the SQL and stops)")
+    else:
+        refuse(ctx, ["dialect"], "without --emit-sql")
+    if not emit_sql or dialect != "impala":
+        refuse(ctx, ["impala_version"], "without --emit-sql --dialect impala")
     model = load_or_exit(project)
     spec = target_or_exit(model, target_name)
     if emit_sql:

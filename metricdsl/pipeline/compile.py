@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
     from metricdsl.plan.nodes import QueryPlan
+    from metricdsl.sql.job import Job
     from metricdsl.sql.target import Target
 
 
@@ -129,6 +130,47 @@ def compile_sql(project: m.Project, request: QueryRequest, dialect: str = "duckd
     chosen = target(dialect, impala_version)
     compiled = prepare(project, request, chosen)
     return render(project, compiled.plan, chosen, compiled.as_of, compiled.notes)
+
+
+@dataclass(frozen=True)
+class Output:
+    """What `build` writes for one query: the file's text and, for a scheduler, where it writes and reads."""
+
+    text: str
+    table: str | None  # `SCHEMA.query` for a job (`--into`), None for a plain SELECT
+    reads: tuple[str, ...]
+
+
+def compile_output(project: m.Project, request: QueryRequest, dialect: str = "duckdb", impala_version: str = "3.4",
+                   into: str | None = None) -> Output:
+    """The query's SQL file: its SELECT, or with `into` the job that writes its rows into `into.<query>`.
+
+    Raises CheckFailed, and JobError when the job cannot be written (a column named `as_of`)."""
+    from metricdsl.sql.job import build_job, read_tables
+    from metricdsl.sql.render import build_statement, header, sql_text
+    from metricdsl.sql.target import target
+
+    chosen = target(dialect, impala_version)
+    compiled = prepare(project, request, chosen)
+    statement = build_statement(project, compiled.plan, chosen, compiled.as_of)
+    if into is None:
+        text = header(compiled.plan, chosen, compiled.notes) + "\n" + sql_text(statement, chosen) + ";\n"
+        return Output(text, None, read_tables(statement))
+    job = build_job(compiled.query.name, statement, chosen, into, compiled.as_of)
+    notes = (*compiled.notes, f"job: replaces the rows of the as-of date in {job.target_table}")
+    return Output(job.script(chosen, header(compiled.plan, chosen, notes)), job.target_table, job.reads)
+
+
+def compile_job(project: m.Project, request: QueryRequest, dialect: str, into: str) -> tuple[Job, Target]:
+    """The job of a named query for `run --into`: its statements, to execute one by one."""
+    from metricdsl.sql.job import build_job
+    from metricdsl.sql.render import build_statement
+    from metricdsl.sql.target import target
+
+    chosen = target(dialect)
+    compiled = prepare(project, request, chosen)
+    statement = build_statement(project, compiled.plan, chosen, compiled.as_of)
+    return build_job(compiled.query.name, statement, chosen, into, compiled.as_of), chosen
 
 
 def plan_for(project: m.Project, query: m.Query, chosen: Target) -> QueryPlan:

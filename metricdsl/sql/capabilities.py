@@ -63,7 +63,7 @@ CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
         "transactions": False,
     },
     "spark": {  # Spark SQL 3.5+ (and Databricks): sqlglot's Spark dialect
-        "generate_series": False,  # sequence() returns an array; the numbers CTE is portable
+        # generate_series is written EXPLODE(SEQUENCE(…)) by metricdsl.sql.generators.spark
         "materialized_ctes": False,
         "transactions": False,
     },

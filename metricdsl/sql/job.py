@@ -37,6 +37,7 @@ class Job:
     table: str
     statements: tuple[exp.Expr, ...]
     reads: tuple[str, ...]  # the physical tables the query reads, `schema.table`
+    written: exp.Select  # counts the rows of the job's as-of date once it has run
 
     @property
     def target_table(self) -> str:
@@ -56,9 +57,13 @@ def build_job(name: str, statement: exp.Select, target: Target, schema: str, as_
     reads = read_tables(statement)
     if target.capabilities.transactions:
         statements = transactional(statement, table, schema, columns, as_of)
+        value = day_sql(as_of_day(as_of))
     else:
         statements = overwrite(statement, table, schema, as_of, name)
-    return Job(name, schema, name, tuple(statements), reads)
+        value = exp.Literal.string(as_of.text if as_of is not None else "")
+    written = exp.select(exp.Count(this=exp.Star())).from_(table.copy()).where(
+        exp.EQ(this=col(AS_OF), expression=value))
+    return Job(name, schema, name, tuple(statements), reads, written)
 
 
 def transactional(statement: exp.Select, table: exp.Table, schema: str, columns: list[str],
