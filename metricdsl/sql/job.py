@@ -59,7 +59,7 @@ def build_job(name: str, statement: exp.Select, target: Target, schema: str, as_
         statements = transactional(statement, table, schema, columns, as_of)
         value = day_sql(as_of_day(as_of))
     else:
-        statements = overwrite(statement, table, schema, as_of, name)
+        statements = overwrite(statement, table, schema, as_of, name, hive_format=target.name == "impala")
         value = exp.Literal.string(as_of.text if as_of is not None else "")
     written = exp.select(exp.Count(this=exp.Star())).from_(table.copy()).where(
         exp.EQ(this=col(AS_OF), expression=value))
@@ -77,17 +77,20 @@ def transactional(statement: exp.Select, table: exp.Table, schema: str, columns:
     return [exp.Transaction(), create_schema(schema), create, delete, insert, exp.Commit()]
 
 
-def overwrite(statement: exp.Select, table: exp.Table, schema: str, as_of: m.AsOf | None, name: str) -> list[exp.Expr]:
-    """Create where missing (partitioned by `as_of`), then overwrite the as-of date's partition."""
+def overwrite(statement: exp.Select, table: exp.Table, schema: str, as_of: m.AsOf | None, name: str,
+              hive_format: bool) -> list[exp.Expr]:
+    """Create where missing (partitioned by `as_of`), then overwrite the as-of date's partition.
+
+    Impala writes `STORED AS PARQUET`; Spark `USING PARQUET` (a data source table, no Hive needed)."""
     if as_of is None:
         raise JobError(f"query `{name}`: on Impala and Spark a job writes the partition of its as-of date, so it "
                        "needs --as-of DATE or a scheduler placeholder such as --as-of '{{ ds }}'")
     partition = exp.Literal.string(as_of.text)
     rows = with_column(statement, exp.alias_(partition.copy(), ident(AS_OF)), first=False)  # partition column last
-    properties = exp.Properties(expressions=[
-        exp.PartitionedByProperty(this=exp.Schema(expressions=[ident(AS_OF)])),
-        exp.FileFormatProperty(this=exp.Var(this=FILE_FORMAT), hive_format=True),
-    ])
+    partitioned = exp.PartitionedByProperty(this=exp.Schema(expressions=[ident(AS_OF)]))
+    file_format = exp.FileFormatProperty(this=exp.Var(this=FILE_FORMAT), hive_format=hive_format or None)
+    # Impala: PARTITIONED BY … STORED AS …; Spark: USING … PARTITIONED BY …
+    properties = exp.Properties(expressions=[partitioned, file_format] if hive_format else [file_format, partitioned])
     create = exp.Create(this=table.copy(), kind="TABLE", exists=True, expression=rows.limit(0),
                         properties=properties)
     target = table.copy()
