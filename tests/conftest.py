@@ -144,7 +144,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
-    except Exception as exc:  # noqa: BLE001 - a JVM that does not start is an environment problem
+    except Exception as exc:
         _spark_unavailable(f"Spark did not start: {exc}")
         raise
     session.sparkContext.setLogLevel("OFF")

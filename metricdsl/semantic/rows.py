@@ -69,6 +69,9 @@ class RowResolver:
         if isinstance(expr, ast.Text):
             self.report.error("E109", "a \"label\" is not a value here", expr.span,
                               f"SQL strings use single quotes: '{expr.value}'")
+        elif isinstance(expr, ast.RelativePeriod):
+            self.report.error("E109", "a relative period is not a value here", expr.span,
+                              "relative periods go in a query's `period:` (or --period)")
         else:
             self.report.error("E109", "this value cannot be used in a row expression", expr.span)
         return _null(), "null"

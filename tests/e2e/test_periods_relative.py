@@ -125,12 +125,12 @@ def test_every_relative_period_at_dates_that_bite(engine: Any, dialect: str, loa
 def test_placeholder_substituted_gives_the_literal_rows(engine: Any, dialect: str, load: Callable[[Path], Any],
                                                         project_dir: Path, as_of: dt.date) -> None:
     project = load(project_dir)
-    cases = [dict(metrics=["revenue", "days", "first_day", "last_day"], period=period) for period in PERIODS]
-    cases += [dict(metrics=["revenue", "revenue_ytd", "revenue_ly"], by=["time.month"], period="this year"),
-              dict(metrics=["revenue", "revenue_pop"], by=["time.week"], period="last 3 months"),
-              dict(metrics=["revenue", "revenue_7d", "revenue_ly"], by=["time.day"], period="this week"),
-              dict(metrics=["revenue", "revenue_ytd"], by=["time.quarter"], period="2026"),
-              dict(metrics=["revenue"], by=["time.month"])]
+    cases = [{"metrics": ["revenue", "days", "first_day", "last_day"], "period": period} for period in PERIODS]
+    cases += [{"metrics": ["revenue", "revenue_ytd", "revenue_ly"], "by": ["time.month"], "period": "this year"},
+              {"metrics": ["revenue", "revenue_pop"], "by": ["time.week"], "period": "last 3 months"},
+              {"metrics": ["revenue", "revenue_7d", "revenue_ly"], "by": ["time.day"], "period": "this week"},
+              {"metrics": ["revenue", "revenue_ytd"], "by": ["time.quarter"], "period": "2026"},
+              {"metrics": ["revenue"], "by": ["time.month"]}]
     for case in cases:
         literal = compile_adhoc(project, dialect, as_of=as_of.isoformat(), **case)
         template = compile_adhoc(project, dialect, as_of="{{ ds }}", **case)

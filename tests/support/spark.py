@@ -15,9 +15,8 @@ _LOADED: dict[int, Path] = {}
 
 def load_into_spark(spark: Any, project_dir: Path) -> Any:
     """Create each source's table over its CSV (`USING csv`, the declared column types); once per project."""
-    from support.projects import load_project
-
     from metricdsl.sql.types import sql_type
+    from support.projects import load_project
 
     path = Path(project_dir).resolve()
     project = load_project(path)
