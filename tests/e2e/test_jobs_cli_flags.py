@@ -122,3 +122,15 @@ def test_as_of_applies_to_every_dialect_and_emit_sql_takes_spark() -> None:
         assert "'2026-03-01'" in result.stdout and "'2026-06-01'" in result.stdout
     emitted = invoke("plan", SPECS, "--target", "revenue_2027", "--emit-sql", "--dialect", "spark")
     assert emitted.exit_code == 0, emitted.output
+
+
+@pytest.mark.parametrize("period", ["this week", "last 3 months", "last 7 days", "2026"])
+def test_impala_sql_with_placeholder_bounds_passes_the_lint(period: str) -> None:
+    from support.impala_lint import lint_impala
+
+    for version in ("3.0", "3.4"):
+        result = invoke("sql", SPECS, "--query", "yoy_monthly", "--period", period, "--as-of", "${var:run_date}",
+                        "--dialect", "impala", "--impala-version", version)
+        assert result.exit_code == 0, result.output
+        assert "CAST('${var:run_date}' AS " in result.stdout
+        assert lint_impala(result.stdout, version) == []
