@@ -53,7 +53,6 @@ as_of_option = click.option(
          "gives literal bounds; a placeholder your scheduler substitutes ('{{ ds }}', '${var:run_date}') "
          "computes every bound in SQL from it. Default: the engine's CURRENT_DATE for relative periods.")
 DIALECT_CHOICES = ["duckdb", "postgres", "impala", "spark"]
-SCHEMA_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
 def given(ctx: click.Context, *names: str) -> list[str]:
@@ -74,23 +73,15 @@ def refuse(ctx: click.Context, names: Sequence[str], reason: str) -> None:
 
 def check_as_of(as_of: str | None, placeholder_allowed: bool = True) -> None:
     """Exit 2 for an --as-of that is not a date or a placeholder (or a placeholder where a date is needed)."""
-    if as_of is None:
-        return
-    from metricdsl.pipeline.request import parse_as_of
+    from metricdsl.pipeline.request import as_of_problem
 
-    try:
-        value = parse_as_of(as_of)
-    except ValueError as error:
-        fail(f"--as-of: {error}", 2)
-    if isinstance(value, str) and not placeholder_allowed:
-        fail(f"--as-of `{as_of}` is a placeholder, but this command runs the SQL now: give a date such as "
-             "2026-12-01 (placeholders are for `sql` and `build`, whose SQL a scheduler fills in)", 2)
+    problem = as_of_problem(as_of, placeholder_allowed)
+    if problem:
+        fail(problem, 2)
 
 
 def check_schema(into: str | None) -> None:
-    import re
-
-    if into is not None and not re.fullmatch(SCHEMA_NAME, into):
+    if into is not None and not (into.isascii() and into.isidentifier()):
         fail(f"--into takes one schema name (letters, digits, _), not `{into}`", 2)
 
 
@@ -285,14 +276,16 @@ def build(ctx: click.Context, project: Path, dialects: str, out: Path, impala_ve
     model = load_or_exit(project)
     if not model.queries:
         fail(f"{project} declares no `query` blocks to build")
+    from metricdsl.runtime.jobs import ManifestEntry, manifest
+
     files = {}
     for dialect in chosen:
         entries = []
         for name in sorted(model.queries):
             output = output_or_exit(model, name, dialect, impala_version, into, as_of)
             files[out / dialect / f"{name}.sql"] = output.text
-            entries.append(manifest_entry(name, output))
-        files[out / dialect / "jobs.json"] = job_manifest(dialect, into, as_of, entries)
+            entries.append(ManifestEntry(name, f"{name}.sql", output.table, output.reads))
+        files[out / dialect / "jobs.json"] = manifest(dialect, into, as_of, entries)
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -312,18 +305,6 @@ def output_or_exit(model: m.Project, name: str, dialect: str, impala_version: st
         exit_on_check_failure(failure)
     except JobError as error:
         fail(str(error))
-
-
-def manifest_entry(name: str, output: Any) -> Any:
-    from metricdsl.runtime.jobs import ManifestEntry
-
-    return ManifestEntry(name, f"{name}.sql", output.table, output.reads)
-
-
-def job_manifest(dialect: str, into: str | None, as_of: str | None, entries: list[Any]) -> str:
-    from metricdsl.runtime.jobs import manifest
-
-    return manifest(dialect, into, as_of, entries)
 
 
 @main.command()

@@ -64,3 +64,17 @@ def parse_as_of(text: str) -> datetime.date | str:
     if not value or "\n" in value or "\r" in value:
         raise ValueError("give a date (2026-12-01) or a one-line placeholder such as '{{ ds }}'")
     return value
+
+
+def as_of_problem(text: str | None, placeholder_allowed: bool = True) -> str | None:
+    """What is wrong with an `--as-of` (None: nothing); a placeholder where the SQL runs now is wrong."""
+    if text is None:
+        return None
+    try:
+        value = parse_as_of(text)
+    except ValueError as error:
+        return f"--as-of: {error}"
+    if isinstance(value, str) and not placeholder_allowed:
+        return (f"--as-of `{text}` is a placeholder, but this command runs the SQL now: give a date such as "
+                "2026-12-01 (placeholders are for `sql` and `build`, whose SQL a scheduler fills in)")
+    return None
