@@ -43,6 +43,25 @@ def query_options(function: Any) -> Any:
     return function
 
 
+replace_option = click.option(
+    "--replace", is_flag=True,
+    help="Loading CSVs replaces their tables: allow replacing tables that already hold rows (refused without it).")
+
+
+def replace_needs_data(replace: bool, data: Path | None) -> None:
+    if replace and data is None:
+        fail("--replace applies to loading CSVs: give it with --data FOLDER", 2)
+
+
+def warehouse_failure(error: Exception) -> NoReturn:
+    """A WarehouseError as the CLI says it: the CSV diagnostics of a failed load, else one line."""
+    from metricdsl.errors import DataLoadFailed
+
+    if isinstance(error, DataLoadFailed):
+        print_diagnostics(error.diagnostics, error.files)
+    fail(str(error))
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
@@ -224,11 +243,12 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://user@host:port/db (default: in-memory DuckDB).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first (default for in-memory "
               "DuckDB: PROJECT/data).")
+@replace_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--show-sql", is_flag=True, help="Print the SQL before the result.")
 def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
         period: str | None, order: tuple[str, ...], limit: int | None, db: str | None, data: Path | None,
-        fmt: str, show_sql: bool) -> None:
+        replace: bool, fmt: str, show_sql: bool) -> None:
     """Compile a query, execute it and print the result.
 
     \b
@@ -240,6 +260,7 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
     from metricdsl.runtime.warehouse import connect
 
     request = request_from(query, metrics, by, where, period, order, limit)
+    replace_needs_data(replace, data)
     model = load_or_exit(project)
     try:
         warehouse = connect(db)
@@ -249,23 +270,24 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
         statement = compile_or_exit(model, request, warehouse.dialect)
         if show_sql:
             click.echo(statement, err=True)
-        result = execute_or_exit(warehouse, model, project, data, db, statement)
+        result = execute_or_exit(warehouse, model, project, data, db, statement, replace)
     from metricdsl.runtime.output import render_result
 
     click.echo(render_result(result, fmt, title=request.title), nl=False)
 
 
 def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str) -> QueryResult:
+                    statement: str, replace: bool = False) -> QueryResult:
     """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
     from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.warehouse import DataFolderMissing, load_for
+    from metricdsl.runtime.warehouse import load_for
 
     try:
-        load_for(warehouse, model, project, db, data)
+        load_for(warehouse, model, project, db, data, replace)
+    except WarehouseError as error:
+        warehouse_failure(error)
+    try:
         return warehouse.execute(statement)
-    except DataFolderMissing as error:
-        fail(str(error))
     except WarehouseError as error:
         fail(f"the database said: {error}")
 
@@ -274,11 +296,17 @@ def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
 @project_argument
 @click.option("--db", required=True, help="duckdb:///path.duckdb or postgresql://user@host:port/db")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder (default: PROJECT/data).")
-def seed(project: Path, db: str, data: Path | None) -> None:
+@replace_option
+def seed(project: Path, db: str, data: Path | None, replace: bool) -> None:
     """Create the sources' tables in a database and load the project's sample CSVs.
+
+    Each DATA/<schema.table>.csv replaces its table (dropped and created from the source's declared
+    columns), all in one transaction: a bad file changes nothing. Tables that already hold rows are
+    replaced only with --replace. Columns are matched by header name; an empty field is NULL.
 
     \b
     Example:  metricdsl seed specs --db postgresql://postgres@127.0.0.1:5432/postgres
+              metricdsl seed specs --db duckdb:///warehouse.duckdb --replace
     """
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import connect
@@ -289,9 +317,9 @@ def seed(project: Path, db: str, data: Path | None) -> None:
         fail(f"data folder {folder} does not exist")
     try:
         with connect(db) as warehouse:
-            tables = warehouse.load_data(model, folder)
+            tables = warehouse.load_data(model, folder, replace=replace)
     except WarehouseError as error:
-        fail(str(error))
+        warehouse_failure(error)
     click.echo(f"loaded {len(tables)} table(s): {', '.join(tables)}")
 
 
@@ -362,25 +390,27 @@ def lsp_command() -> None:
     serve()
 
 
-def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None) -> Warehouse:
+def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None,
+                 replace: bool = False) -> Warehouse:
     """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` reads them."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import open_for
 
     try:
-        return open_for(model, project, db, data)
+        return open_for(model, project, db, data, replace)
     except WarehouseError as error:
-        fail(str(error))
+        warehouse_failure(error)
 
 
 @main.command()
 @project_argument
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@replace_option
 @click.option("--by", "by", help="Measure residuals per group of this dimension (default: overall).")
 @click.option("--period", help="Only rows of this period: 2026 or 2026-01-01 .. 2026-06-30.")
 @click.option("--tolerance", type=float, default=1e-9, show_default=True, help="Largest relative residual allowed.")
-def verify(project: Path, db: str | None, data: Path | None, by: str | None, period: str | None,
+def verify(project: Path, db: str | None, data: Path | None, replace: bool, by: str | None, period: str | None,
            tolerance: float) -> None:
     """Measure every empirical decomposition on data (exit 1 when a residual exceeds --tolerance).
 
@@ -396,11 +426,12 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 
     from metricdsl.runtime.verify import measure
 
+    replace_needs_data(replace, data)
     model = load_or_exit(project, prove=True)
     if not model.decompositions:
         click.echo(f"{project} declares no decompositions")
         return
-    with open_or_exit(model, project, db, data) as warehouse:
+    with open_or_exit(model, project, db, data, replace) as warehouse:
         results = measure(model, warehouse, by=by, period=period)
     Console(width=140).print(residual_table(results, tolerance, by))
     failed = [r for r in results if r.exceeds(tolerance)]
@@ -413,6 +444,7 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--target", "-t", "target_name", required=True, help="A `target` of the project.")
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@replace_option
 @click.option("--baseline", "baseline_files", multiple=True, type=click.Path(path_type=Path),
               help="Baseline CSV (kind,member,month,metric,value) instead of a database; may repeat.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
@@ -423,7 +455,8 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb",
               show_default=True, help="Dialect of --emit-sql.")
 @click.option("--impala-version", default="3.4", show_default=True)
-def plan(project: Path, target_name: str, db: str | None, data: Path | None, baseline_files: tuple[Path, ...],
+def plan(project: Path, target_name: str, db: str | None, data: Path | None, replace: bool,
+         baseline_files: tuple[Path, ...],
          fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool, dialect: str, impala_version: str) -> None:
     """Allocate a target: drivers, split and spread over months and weeks (LANGUAGE.md §9).
 
@@ -435,6 +468,7 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
     """
     from metricdsl.allocate.outputs import plan_files, render_text, write_all
 
+    replace_needs_data(replace, data)
     model = load_or_exit(project)
     spec = target_or_exit(model, target_name)
     if emit_sql:
@@ -444,7 +478,7 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
         fail("--format xlsx writes a workbook: add --out FILE.xlsx", 2)
     if baseline_files and (db or data):
         fail("give either a database (--db/--data) or --baseline files, not both", 2)
-    result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files))
+    result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files, replace))
     files = plan_files(result, spec, fmt, out, mermaid)
     if out is None:
         click.echo(render_text(result, fmt), nl=False)
@@ -486,14 +520,14 @@ def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_versi
 
 
 def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
-                     files: tuple[Path, ...]) -> Any:
+                     files: tuple[Path, ...], replace: bool = False) -> Any:
     from metricdsl.errors import BaselineError, CheckFailed, WarehouseError
     from metricdsl.runtime.baseline import fetch_baseline, read_baseline_csv
 
     try:
         if files:
             return read_baseline_csv(files, spec)
-        with open_or_exit(model, project, db, data) as warehouse:
+        with open_or_exit(model, project, db, data, replace) as warehouse:
             return fetch_baseline(model, spec, warehouse)
     except CheckFailed as failure:
         print_diagnostics(failure.diagnostics, failure.sources)

@@ -61,7 +61,7 @@ def test_tolerance_and_residual_values(tmp_path: Path) -> None:
     folder = project(tmp_path, EMPIRICAL + FALSE)
     model = load_project(folder)
     with connect() as warehouse:
-        warehouse.load_data(model, folder / "data")
+        warehouse.load_data(model, folder / "data", replace=True)
         results = {equation(r.decomposition): r for r in measure(model, warehouse, period="2026")}
         cost = warehouse.execute("SELECT SUM(cost), COUNT(*) FROM dw.fact_orders o WHERE status = 'paid' "
                                  "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-12-31'").rows[0]
