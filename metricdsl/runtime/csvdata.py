@@ -153,9 +153,11 @@ class _Reader:
             problem = None if cell == "" else check_value(self.columns[column], cell)
             if problem is not None:
                 shown = cell if len(cell) <= 40 else cell[:37] + "..."
-                self.problem("E702", line, self.field_column(line, cells, index),
+                start = self.field_column(line, cells, index)
+                quoted = start is not None and self.lines[line - 1].startswith('"', start - 1)
+                self.problem("E702", line, start,
                              f"`{shown}` is not {problem} (column `{column}` of source `{self.source.name}`)",
-                             None, max(1, len(cell)))
+                             None, len(cell) + (2 + cell.count('"') if quoted else 0))
                 bad = True
             values.append(None if cell == "" else cell)
         return None if bad else tuple(values)

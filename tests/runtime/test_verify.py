@@ -44,7 +44,7 @@ def test_a_false_identity_fails_with_its_residual(tmp_path: Path, postgres_url: 
     folder = project(tmp_path, EMPIRICAL + FALSE)
     for db in ([], ["--db", postgres_url]):
         if db:
-            CliRunner().invoke(main, ["seed", str(folder), "--db", postgres_url], catch_exceptions=False)
+            CliRunner().invoke(main, ["seed", str(folder), "--db", postgres_url, "--replace"], catch_exceptions=False)
         result = verify(str(folder), *db)
         assert result.exit_code == 1
         row = next(line for line in result.stdout.splitlines() if "cost = paid_orders * refund_size" in line)
