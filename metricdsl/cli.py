@@ -53,6 +53,22 @@ def replace_needs_data(replace: bool, data: Path | None) -> None:
         fail("--replace applies to loading CSVs: give it with --data FOLDER", 2)
 
 
+def impala_version_value(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    import re
+
+    if re.fullmatch(r"[0-9]+(\.[0-9]+){0,2}", value) is None:
+        raise click.BadParameter(f"`{value}` is not a version such as 3.4 or 4.1.2")
+    return value
+
+
+def tolerance_value(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    import math
+
+    if not math.isfinite(value) or value < 0:
+        raise click.BadParameter(f"{value} is not a finite number of at least 0 (e.g. 1e-9 or 0.01)")
+    return value
+
+
 def warehouse_failure(error: Exception) -> NoReturn:
     """A WarehouseError as the CLI says it: the CSV diagnostics of a failed load, else one line."""
     from metricdsl.errors import DataLoadFailed
@@ -184,7 +200,8 @@ def summary(loaded: Any) -> str:
 @project_argument
 @query_options
 @click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb", show_default=True)
-@click.option("--impala-version", default="3.4", show_default=True, help="Impala version the SQL must run on.")
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value,
+              help="Impala version the SQL must run on.")
 @click.option("--no-cache", is_flag=True, help="Compile even if this exact input was compiled before.")
 def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
         period: str | None, order: tuple[str, ...], limit: int | None, dialect: str, impala_version: str,
@@ -211,7 +228,7 @@ def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
 @click.option("--dialect", "-d", "dialects", default="duckdb,postgres,impala", show_default=True,
               help="Comma-separated dialects.")
 @click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--impala-version", default="3.4", show_default=True)
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value)
 def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
     """Write every named query as OUT/<dialect>/<query>.sql (all or nothing).
 
@@ -228,12 +245,17 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
     if not model.queries:
         fail(f"{project} declares no `query` blocks to build")
     from metricdsl.pipeline.request import QueryRequest
+    from metricdsl.runtime.output import OutputFailed, staged_folder
 
-    files = {out / d / f"{name}.sql": compile_or_exit(model, QueryRequest(query=name), d, impala_version)
+    files = {Path(d) / f"{name}.sql": compile_or_exit(model, QueryRequest(query=name), d, impala_version)
              for d in chosen for name in sorted(model.queries)}
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    try:
+        with staged_folder(out) as stage:  # all or nothing: written beside OUT, then renamed into it
+            for path, text in files.items():
+                (stage / path).parent.mkdir(parents=True, exist_ok=True)
+                (stage / path).write_text(text, encoding="utf-8")
+    except OutputFailed as error:
+        fail(str(error))
     click.echo(f"wrote {len(files)} file(s) to {out}")
 
 
@@ -374,7 +396,13 @@ def docs_command(project: Path, out: Path) -> None:
     if loaded.model is None:
         print_diagnostics(loaded.diagnostics, loaded.files)
         fail(f"{len(loaded.errors)} error(s) in {project}")
-    written = write_catalog(loaded.model, loaded.files, out)
+    from metricdsl.runtime.output import OutputFailed, staged_folder
+
+    try:
+        with staged_folder(out) as stage:
+            written = write_catalog(loaded.model, loaded.files, stage)
+    except OutputFailed as error:
+        fail(str(error))
     click.echo(f"wrote {len(written)} file(s) to {out}")
 
 
@@ -409,7 +437,8 @@ def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | N
 @replace_option
 @click.option("--by", "by", help="Measure residuals per group of this dimension (default: overall).")
 @click.option("--period", help="Only rows of this period: 2026 or 2026-01-01 .. 2026-06-30.")
-@click.option("--tolerance", type=float, default=1e-9, show_default=True, help="Largest relative residual allowed.")
+@click.option("--tolerance", type=float, default=1e-9, show_default=True, callback=tolerance_value,
+              help="Largest relative residual allowed.")
 def verify(project: Path, db: str | None, data: Path | None, replace: bool, by: str | None, period: str | None,
            tolerance: float) -> None:
     """Measure every empirical decomposition on data (exit 1 when a residual exceeds --tolerance).
@@ -454,7 +483,7 @@ def verify(project: Path, db: str | None, data: Path | None, replace: bool, by: 
 @click.option("--emit-sql", is_flag=True, help="Print the baseline SQL (its result is a --baseline CSV) and stop.")
 @click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb",
               show_default=True, help="Dialect of --emit-sql.")
-@click.option("--impala-version", default="3.4", show_default=True)
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value)
 def plan(project: Path, target_name: str, db: str | None, data: Path | None, replace: bool,
          baseline_files: tuple[Path, ...],
          fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool, dialect: str, impala_version: str) -> None:

@@ -179,25 +179,35 @@ class DuckDBWarehouse(Warehouse):
             raise WarehouseError(f"cannot open {path}: {error}") from None
 
     def _execute(self, sql: str) -> QueryResult:
-        """Runs on a worker thread while the main thread waits, so Ctrl-C interrupts the query."""
+        """On the main thread the query runs on a worker while the main thread waits, so that Ctrl-C
+        reaches Python at once: the query is then interrupted and KeyboardInterrupt raised."""
+        import duckdb
+
         if threading.current_thread() is not threading.main_thread():
             return self._run(sql)
         outcome: dict[str, Any] = {}
+        done = threading.Event()  # not Thread.join: an interrupted join marks a live thread as stopped
 
         def work() -> None:
             try:
                 outcome["result"] = self._run(sql)
             except BaseException as error:  # noqa: BLE001 - handed to the main thread
                 outcome["error"] = error
+            finally:
+                done.set()
 
-        worker = threading.Thread(target=work, name="metricdsl-duckdb", daemon=True)
-        worker.start()
+        threading.Thread(target=work, name="metricdsl-duckdb", daemon=True).start()
         try:
-            while worker.is_alive():
-                worker.join(0.05)
+            while not done.wait(0.05):
+                pass
         except KeyboardInterrupt:
-            self.connection.interrupt()
-            worker.join()
+            while not done.is_set():
+                try:
+                    self.connection.interrupt()
+                except (duckdb.Error, RuntimeError):
+                    pass  # the connection is between two calls of the statement: try again
+                done.wait(0.1)
+            outcome.clear()
             raise
         if "error" in outcome:
             raise outcome["error"]
@@ -207,13 +217,22 @@ class DuckDBWarehouse(Warehouse):
     def _run(self, sql: str) -> QueryResult:
         import duckdb
 
+        cursor = None
         try:
             cursor = self.connection.execute(sql)
             if cursor.description is None:
                 return QueryResult([], [])
             return QueryResult([d[0] for d in cursor.description], [tuple(r) for r in cursor.fetchall()])
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
         except duckdb.Error as error:
             raise WarehouseError(str(error)) from None
+        except RuntimeError as error:  # how DuckDB 2 reports a query stopped by SIGINT on the main thread
+            if "interrupted" in str(error).lower():
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            cursor = None  # a traceback that keeps the pending result would keep the connection busy
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
