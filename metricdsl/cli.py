@@ -439,9 +439,15 @@ def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | N
 @click.option("--period", help="Only rows of this period: 2026 or 2026-01-01 .. 2026-06-30.")
 @click.option("--tolerance", type=float, default=1e-9, show_default=True, callback=tolerance_value,
               help="Largest relative residual allowed.")
-def verify(project: Path, db: str | None, data: Path | None, replace: bool, by: str | None, period: str | None,
-           tolerance: float) -> None:
-    """Measure every empirical decomposition on data (exit 1 when a residual exceeds --tolerance).
+@click.option("--keys", "keys_only", is_flag=True, help="Only check that join and `key:` keys are unique.")
+@click.pass_context
+def verify(ctx: click.Context, project: Path, db: str | None, data: Path | None, replace: bool, by: str | None,
+           period: str | None, tolerance: float, keys_only: bool) -> None:
+    """Check the data: join keys are unique, and every empirical decomposition holds (exit 1 if not).
+
+    Keys: for every `join` (many-to-one) the joined table's key, and every source's `key:`, must not
+    occur twice; a duplicated key double counts every row joined to it. The duplicated keys are
+    counted and a few shown. --keys runs only this check.
 
     Exact decompositions (proven from the definitions by `check`) are listed as "exact (proven)".
     For the others, the metric and its drivers are queried per group of --by, the formula is
@@ -449,23 +455,35 @@ def verify(project: Path, db: str | None, data: Path | None, replace: bool, by: 
 
     \b
     Example:  metricdsl verify specs --by product
+              metricdsl verify specs --keys --db postgresql://postgres@127.0.0.1:5432/postgres
               metricdsl verify specs --db postgresql://postgres@127.0.0.1:5432/postgres --tolerance 0.01
     """
     from rich.console import Console
 
+    from metricdsl.runtime.keys import check_keys, key_table
     from metricdsl.runtime.verify import measure
 
+    explicit = [f"--{name}" for name in ("by", "period", "tolerance")
+                if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+    if keys_only and explicit:
+        fail(f"{', '.join(explicit)} measure(s) decompositions and does not apply with --keys", 2)
     replace_needs_data(replace, data)
     model = load_or_exit(project, prove=True)
-    if not model.decompositions:
-        click.echo(f"{project} declares no decompositions")
-        return
     with open_or_exit(model, project, db, data, replace) as warehouse:
-        results = measure(model, warehouse, by=by, period=period)
-    Console(width=140).print(residual_table(results, tolerance, by))
-    failed = [r for r in results if r.exceeds(tolerance)]
-    if failed:
-        fail(f"{len(failed)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured")
+        keys = check_keys(model, warehouse)
+        results = [] if keys_only else measure(model, warehouse, by=by, period=period)
+    console = Console(width=140)
+    console.print(key_table(keys))
+    if not keys_only and not model.decompositions:
+        click.echo(f"{project} declares no decompositions")
+    elif not keys_only:
+        console.print(residual_table(results, tolerance, by))
+    problems = [f"{len(bad)} key(s) are not unique or could not be checked" for bad in
+                [[k for k in keys if k.failed]] if bad]
+    problems += [f"{len(bad)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured"
+                 for bad in [[r for r in results if r.exceeds(tolerance)]] if bad]
+    if problems:
+        fail("; ".join(problems))
 
 
 @main.command()
