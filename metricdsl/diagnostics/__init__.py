@@ -61,6 +61,8 @@ CODES: dict[str, str] = {
     "W001": "source without declared columns",
     "W002": "deprecated metric used",
     "W003": "calendar year not published",
+    "E701": "CSV file does not fit its source",
+    "E702": "invalid value in a CSV file",
 }
 
 

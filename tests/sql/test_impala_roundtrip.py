@@ -42,7 +42,7 @@ def warehouses() -> Iterator[dict[str, Warehouse]]:
 def warehouse_for(opened: dict[str, Warehouse], case: Case) -> Warehouse:
     if case.project not in opened:
         connection = warehouse.connect()
-        connection.load_data(load(case.path), case.path / "data")
+        connection.load_data(load(case.path), case.path / "data", replace=True)
         opened[case.project] = connection
     return opened[case.project]
 
