@@ -53,7 +53,7 @@ from metricdsl.sql.rows import (
     with_filter,
 )
 from metricdsl.sql.target import Target
-from metricdsl.sql.types import sql_type, table_ref
+from metricdsl.sql.types import aggregate_type, sql_type, table_ref
 
 
 class StatementBuilder:
@@ -63,7 +63,9 @@ class StatementBuilder:
         self.target = target
         self.ctes: list[tuple[str, exp.Expr]] = []
         self.measure_columns = [c for scan in plan.scans for c in scan.columns]
-        self.measure_types = {c: t for scan in plan.scans for c, t in scan.column_types.items()}
+        self.measure_types = {mz.column: aggregate_type(mz.func, mz.arg, mz.type, project)
+                              for scan in plan.scans for mz in scan.measures}
+        self.measure_types.update({scan.having.column: "bigint" for scan in plan.scans if scan.having})
 
     # ---- whole statement ----------------------------------------------------------------
     def build(self) -> exp.Select:
@@ -125,7 +127,7 @@ class StatementBuilder:
     def typed_null(self, column: str) -> exp.Expr:
         """NULL of the measure's type: PostgreSQL types an untyped NULL ∪ NULL as text."""
         type_name = self.measure_types.get(column, "unknown")
-        if type_name in ("unknown", "null", "number"):
+        if type_name in ("unknown", "null"):  # an undeclared column: nothing tells the type
             return exp.Null()
         return exp.Cast(this=exp.Null(), to=exp.DataType.build(sql_type(type_name)))
 
@@ -261,8 +263,8 @@ class StatementBuilder:
         passes = rows(having.having)
         inner = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)],
                            exp.alias_(key, ident("distinct_key")), exp.alias_(passes, ident("passes")))
+        where = self.scan_where(scan, rows, [having.condition])  # compiled first: it decides which joins are needed
         inner = self.from_with_joins(inner, scan.source, rows, scan)
-        where = self.scan_where(scan, rows, [having.condition])
         if where is not None:
             inner = inner.where(where)
         inner = inner.group_by(*[e.copy() for e in dims], key.copy())
