@@ -36,13 +36,15 @@ RESERVED_RELATION_NAMES = frozenset(
 
 
 def fresh_name(base: str, taken: set[str], *, separator: str = "_", bare: bool = True) -> str:
-    """The first of `base` (only if `bare`), `base<separator>2`, `base<separator>3` … not in `taken`.
+    """The first of `base` (only if `bare`), `base<separator>2`, `base<separator>3` … not in `taken`,
+    compared case-insensitively (DuckDB and Impala match quoted identifiers regardless of case).
 
     The name returned is added to `taken`, so consecutive calls never return the same name.
     """
     numbered = (f"{base}{separator}{n}" for n in itertools.count(2))
     candidates = itertools.chain([base] if bare else [], numbered)
-    name = next(candidate for candidate in candidates if candidate not in taken)
+    folded = {name.casefold() for name in taken}
+    name = next(candidate for candidate in candidates if candidate.casefold() not in folded)
     taken.add(name)
     return name
 

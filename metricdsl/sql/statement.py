@@ -34,6 +34,7 @@ from metricdsl.plan.nodes import (
     QueryPlan,
     Scan,
     Value,
+    fresh_name,
 )
 from metricdsl.sql import calendar
 from metricdsl.sql.rows import (
@@ -261,14 +262,16 @@ class StatementBuilder:
         dims = self.scan_dims(scan, rows)
         key = rows(having.key)
         passes = rows(having.having)
+        taken = set(self.dim_columns())  # helper columns beside the group keys: never a user's name
+        key_column, passes_column = fresh_name("distinct_key", taken), fresh_name("passes", taken)
         inner = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)],
-                           exp.alias_(key, ident("distinct_key")), exp.alias_(passes, ident("passes")))
+                           exp.alias_(key, ident(key_column)), exp.alias_(passes, ident(passes_column)))
         where = self.scan_where(scan, rows, [having.condition])  # compiled first: it decides which joins are needed
         inner = self.from_with_joins(inner, scan.source, rows, scan)
         if where is not None:
             inner = inner.where(where)
         inner = inner.group_by(*[e.copy() for e in dims], key.copy())
-        counted = with_filter(aggregate("count_distinct", col("distinct_key")), col("passes"))
+        counted = with_filter(aggregate("count_distinct", col(key_column)), col(passes_column))
         outer = exp.select(*[col(d.column) for d in self.plan.dims], exp.alias_(counted, ident(having.column)))
         outer = outer.from_(aliased(inner, PER_KEY))
         return outer.group_by(*[col(d.column) for d in self.plan.dims]) if self.plan.dims else outer

@@ -202,3 +202,51 @@ def test_every_placeholder_is_typed(engine: Any, dialect: str, load: Callable[[P
            for name, v in zip(metrics, row)]
     assert got == [pytest.approx(expected[name]) if not isinstance(expected[name], str) else expected[name]
                    for name in metrics]
+
+
+# ---- 4. helper columns never take a user's name --------------------------------------------------
+HELPER_SPEC = """
+source orders {
+  table: ea_h_orders
+  key: order_id
+  columns { order_id: int, customer_id: int, shop: string, paid: bool }
+}
+dimension {key} = orders.shop
+dimension {flag} = orders.paid
+metric repeat_buyers = count_distinct(orders.customer_id) having count(orders) >= 2
+metric buyers = count_distinct(orders.customer_id)
+"""
+H_ORDERS: Table = (["order_id", "customer_id", "shop", "paid"], [
+    (1, 1, "A", "true"), (2, 1, "A", "true"), (3, 2, "A", "false"), (4, 2, "A", "true"),
+    (5, 3, "B", "true"), (6, 3, "B", "true"), (7, 3, "B", "false"), (8, 4, "B", "false"),
+])
+
+
+@pytest.mark.parametrize("names", [("distinct_key", "passes"), ("DISTINCT_KEY", "Passes")])
+@pytest.mark.parametrize("pick", [(0,), (1,), (0, 1)])
+def test_dimensions_named_like_helper_columns(engine: Any, dialect: str, load: Callable[[Path], Any],
+                                              tmp_path: Path, names: tuple[str, str], pick: tuple[int, ...]) -> None:
+    """Dimensions named like the per-key subquery's helper columns, also in another case."""
+    spec = HELPER_SPEC.replace("{key}", names[0]).replace("{flag}", names[1])
+    project = load(write_project(tmp_path, spec, {"ea_h_orders": H_ORDERS}))
+    by = [names[i] for i in pick]
+    rows = run(engine, project, dialect, metrics=["repeat_buyers", "buyers"], by=by)
+    columns = {names[0]: "shop", names[1]: "paid"}
+    groups: dict[tuple[Any, ...], dict[int, int]] = {}
+    for order in as_dicts(H_ORDERS):
+        group = tuple(order[columns[d]] == "true" if d == names[1] else order[columns[d]] for d in by)
+        counts = groups.setdefault(group, {})
+        counts[order["customer_id"]] = counts.get(order["customer_id"], 0) + 1
+    expected = sorted((*group, sum(1 for n in counts.values() if n >= 2), len(counts))
+                      for group, counts in groups.items())
+    assert [tuple(r) for r in rows] == expected
+    assert any(r[-2] not in (0, r[-1]) for r in rows)  # counts that a wrong key would change
+
+
+def test_generated_names_never_differ_from_user_names_by_case_only() -> None:
+    from metricdsl.plan.nodes import fresh_name
+
+    taken = {"Distinct_Key", "passes_2", "PASSES"}
+    assert fresh_name("distinct_key", taken) == "distinct_key_2"
+    assert fresh_name("passes", taken) == "passes_3"
+    assert {"distinct_key_2", "passes_3"} <= taken
