@@ -29,9 +29,10 @@ SERIES = "series"  # generate_series(first, last, step)
 NUMBERS = "numbers"  # 0 … 9999, for engines without generate_series
 DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands")  # the crossed digits that make NUMBERS
 PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
+COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
 
 RESERVED_RELATION_NAMES = frozenset(
-    {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY})
+    {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, COMPUTED})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 

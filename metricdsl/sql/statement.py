@@ -21,6 +21,7 @@ from metricdsl.ir import model as m
 from metricdsl.plan.nodes import (
     CALENDAR,
     COMBINED,
+    COMPUTED,
     FILLED,
     GROUPED,
     PER_KEY,
@@ -53,6 +54,7 @@ from metricdsl.sql.rows import (
     truncate,
     with_filter,
 )
+from metricdsl.sql.shared import shared_levels
 from metricdsl.sql.target import Target
 from metricdsl.sql.types import aggregate_type, sql_type, table_ref
 
@@ -63,6 +65,7 @@ class StatementBuilder:
         self.plan = plan
         self.target = target
         self.ctes: list[tuple[str, exp.Expr]] = []
+        self.shared_columns: dict[int, str] = {}  # id of a shared Compute → its column
         self.measure_columns = [c for scan in plan.scans for c in scan.columns]
         self.measure_types = {mz.column: aggregate_type(mz.func, mz.arg, mz.type, project)
                               for scan in plan.scans for mz in scan.measures}
@@ -80,11 +83,12 @@ class StatementBuilder:
         for scan in windowed:
             self.ctes.append((scan.name, self.scan(scan)))
         source = self.combine()
+        source = self.computed(source)
         final = self.final_select(source)
         reused = self.reused_ctes()
         for name, query in self.ctes:
             materialize = self.target.capabilities.materialized_ctes and name in reused
-            final = final.with_(ident(name), as_=query, materialized=materialize or None)
+            final = final.with_(ident(name), as_=query, materialized=materialize or None, copy=False)
         return final
 
     def reused_ctes(self) -> set[str]:
@@ -276,6 +280,18 @@ class StatementBuilder:
         outer = outer.from_(aliased(inner, PER_KEY))
         return outer.group_by(*[col(d.column) for d in self.plan.dims]) if self.plan.dims else outer
 
+    # ---- values several metrics share ----------------------------------------------------------
+    def computed(self, source: str) -> str:
+        """One CTE per level of shared values, each adding its values as columns (see sql/shared.py)."""
+        taken = {*self.dim_columns(), *self.measure_columns, *(o.name for o in self.plan.metrics)}
+        for level, values in enumerate(shared_levels([o.value for o in self.plan.metrics], taken), start=1):
+            columns = [exp.alias_(self.compute(v.value), ident(v.column)) for v in values]
+            name = COMPUTED if level == 1 else f"{COMPUTED}_{level}"
+            self.ctes.append((name, exp.select(exp.Star(), *columns).from_(ident(source))))
+            self.shared_columns.update({id(v.value): v.column for v in values})
+            source = name
+        return source
+
     # ---- the final select --------------------------------------------------------------------
     def final_select(self, source: str) -> exp.Select:
         columns = [exp.alias_(col(d.column), ident(d.column)) for d in self.plan.dims]
@@ -289,6 +305,8 @@ class StatementBuilder:
         return select
 
     def value(self, value: Value) -> exp.Expr:
+        if id(value) in self.shared_columns:
+            return col(self.shared_columns[id(value)])
         if isinstance(value, MeasureRef):
             ref = col(value.column)
             return exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)]) if value.zero_when_empty else ref

@@ -250,3 +250,29 @@ def test_generated_names_never_differ_from_user_names_by_case_only() -> None:
     assert fresh_name("distinct_key", taken) == "distinct_key_2"
     assert fresh_name("passes", taken) == "passes_3"
     assert {"distinct_key_2", "passes_3"} <= taken
+
+
+# ---- 5. shared sub-metrics: computed once, same numbers ------------------------------------------
+def test_shared_sub_metrics_give_the_chained_values(engine: Any, dialect: str, load: Callable[[Path], Any]) -> None:
+    """m(i) = m(i-1) + m(i-1) / 2 is 1.5^i × m0; each shared level is a column of the `computed` CTEs."""
+    from decimal import Decimal
+
+    from support.paths import TESTS_DIR
+
+    folder = TESTS_DIR / "golden" / "projects" / "shared_values"
+    project = load(folder)
+    sql = compile_sql(project, query="chain", dialect=dialect)
+    assert '"computed_2"' in sql
+    with (folder / "data" / "sv_orders.csv").open(encoding="utf-8") as handle:
+        orders = list(csv.DictReader(handle))
+
+    def m0(year: str, channel: str) -> float:
+        return float(sum(Decimal(o["amount"]) for o in orders
+                         if o["order_date"].startswith(year) and o["channel"] == channel))
+
+    expected = [("2026-01-01", channel, m0("2026", channel) * 1.5 ** 6, m0("2026", channel) * 1.5 ** 3,
+                 m0("2026", channel) * 1.5 ** 4 if channel == "phone" else 0.0, m0("2025", channel) * 1.5 ** 4)
+                for channel in ("phone", "web")]
+    rows = [(str(r[0]), r[1], *(float(v) for v in r[2:])) for r in engine.execute(sql).rows]
+    assert rows == [pytest.approx(row) for row in expected]
+    assert expected[0][2] == pytest.approx(21.75 * 11.390625)
