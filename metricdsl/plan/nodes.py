@@ -26,8 +26,9 @@ PRESENT = "present"  # the non-time dimension values present in the data
 BOUNDS = "bounds"  # the first and last bucket with data
 RANGES = "ranges"  # each scan's first and last bucket, before the overall bounds
 SERIES = "series"  # generate_series(first, last, step)
-NUMBERS = "numbers"  # 0 … 9999, for engines without generate_series
-DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands")  # the crossed digits that make NUMBERS
+NUMBERS = "numbers"  # 0 … 9999 (or more), for engines without generate_series
+DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands",  # the crossed digits that make NUMBERS
+                "ten_thousands", "hundred_thousands", "millions")  # as many as the calendar needs
 PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
 COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
 

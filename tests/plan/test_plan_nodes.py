@@ -85,7 +85,9 @@ def test_every_relation_the_generator_names_is_reserved() -> None:
             names = relation_names(tree)
             assert names - own <= RESERVED_RELATION_NAMES, f"{variant.name}/{case.id}"
             used |= names - own
-    assert used == RESERVED_RELATION_NAMES
+    # `millions` serves only periods of more than 100,000 buckets (2,738 years of days): no golden
+    # runs one; test_numbers_calendar_places shows it.
+    assert used == RESERVED_RELATION_NAMES - {"millions"}
 
 
 def test_calendar_names_in_one_golden_case() -> None:
