@@ -32,6 +32,10 @@ class Capabilities:
         pipe_concat: ``||`` concatenates strings (Impala 4.0). Otherwise ``||`` is logical OR,
             and ``CONCAT(a, b)`` is emitted instead.
         grouping_sets: ``GROUPING SETS`` / ``ROLLUP`` / ``CUBE`` (Impala: IMPALA-9298, 4.0).
+        round_doubles: ``ROUND(double, n)`` exists and rounds halves away from zero. Otherwise
+            (PostgreSQL: half to even, and no digit count) the argument is cast to ``NUMERIC``.
+        code_point_strings: strings compare, sort and take ``MIN``/``MAX`` by code point whatever
+            the database. Otherwise (PostgreSQL: the database's collation) ``COLLATE "C"`` is added.
     """
 
     version: VersionTuple | None = None
@@ -41,6 +45,8 @@ class Capabilities:
     date_type: bool = True
     pipe_concat: bool = True
     grouping_sets: bool = True
+    round_doubles: bool = True
+    code_point_strings: bool = True
 
 
 Override = bool | VersionTuple
@@ -48,7 +54,7 @@ Override = bool | VersionTuple
 
 CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
     "duckdb": {},
-    "postgres": {},
+    "postgres": {"round_doubles": False, "code_point_strings": False},
     "impala": {
         "generate_series": False,
         "materialized_ctes": False,

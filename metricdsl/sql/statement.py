@@ -45,10 +45,12 @@ from metricdsl.sql.rows import (
     aggregate,
     aliased,
     any_of,
+    code_points,
     col,
     date_literal,
     ident,
     paren,
+    rounded,
     safe_divide,
     stacked,
     truncate,
@@ -56,7 +58,7 @@ from metricdsl.sql.rows import (
 )
 from metricdsl.sql.shared import shared_levels
 from metricdsl.sql.target import Target
-from metricdsl.sql.types import aggregate_type, sql_type, table_ref
+from metricdsl.sql.types import aggregate_type, expression_type, sql_type, table_ref
 
 
 class StatementBuilder:
@@ -162,7 +164,7 @@ class StatementBuilder:
 
     def source_range(self, scan: Scan, grain: str) -> exp.Select:
         """The first and last bucket of a scan's rows as they happened (not shifted, not windowed)."""
-        rows = RowCompiler(self.project, scan.source)
+        rows = RowCompiler(self.project, scan.source, capabilities=self.target.capabilities)
         bucket = truncate(grain, rows.time())
         where = self.scan_where(scan, rows, scan.conditions)  # compiled first: it decides which joins are needed
         select = self.from_with_joins(calendar.bucket_range(exp.select(), bucket), scan.source, rows)
@@ -180,10 +182,13 @@ class StatementBuilder:
         time_value = None
         if scan.shift is not None:
             time_value = calendar.shifted(RowCompiler(self.project, scan.source).time(), scan.shift)
-        return RowCompiler(self.project, scan.source, time_value)
+        return RowCompiler(self.project, scan.source, time_value, self.target.capabilities)
 
     def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr:
         arg = None if measure.arg is None else rows(measure.arg)
+        if arg is not None and measure.func in ("min", "max") and self.measure_types[measure.column] == "string" \
+                and not self.target.capabilities.code_point_strings:
+            arg = code_points(arg)
         condition = None if measure.condition is None else rows(measure.condition)
         return with_filter(aggregate(measure.func, arg), condition)
 
@@ -298,11 +303,18 @@ class StatementBuilder:
         columns += [exp.alias_(self.value(o.value), ident(o.name)) for o in self.plan.metrics]
         select = exp.select(*columns).from_(ident(source))
         if self.plan.order:
-            select = select.order_by(*[exp.Ordered(this=col(o.column), desc=o.descending, nulls_first=False)
-                                       for o in self.plan.order])
+            strings = self.string_columns() if not self.target.capabilities.code_point_strings else set()
+            select = select.order_by(*[exp.Ordered(this=code_points(col(o.column)) if o.column in strings else col(o.column),
+                                                   desc=o.descending, nulls_first=False) for o in self.plan.order])
         if self.plan.limit is not None:
             select = select.limit(self.plan.limit)
         return select
+
+    def string_columns(self) -> set[str]:
+        """Output columns that hold strings: string dimensions, and metrics that are a `min`/`max` of strings."""
+        dims = {d.column for d in self.plan.dims if expression_type(d.row_expr, self.project) == "string"}
+        return dims | {o.name for o in self.plan.metrics
+                       if isinstance(o.value, MeasureRef) and self.measure_types.get(o.value.column) == "string"}
 
     def value(self, value: Value) -> exp.Expr:
         if id(value) in self.shared_columns:
@@ -324,4 +336,6 @@ class StatementBuilder:
             return ARITH[value.op](this=paren(args[0]), expression=paren(args[1]))
         if value.op == "neg":
             return exp.Neg(this=paren(args[0]))
+        if value.op == "round":
+            return rounded(args, numeric=not self.target.capabilities.round_doubles)
         return SIMPLE_FUNCS[value.op](args)

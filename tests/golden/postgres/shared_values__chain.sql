@@ -163,4 +163,4 @@ SELECT
 FROM "computed_4"
 ORDER BY
   "time_year" ASC,
-  "channel" ASC;
+  "channel" COLLATE "C" ASC;
