@@ -26,26 +26,30 @@ PRESENT = "present"  # the non-time dimension values present in the data
 BOUNDS = "bounds"  # the first and last bucket with data
 RANGES = "ranges"  # each scan's first and last bucket, before the overall bounds
 SERIES = "series"  # generate_series(first, last, step)
-NUMBERS = "numbers"  # 0 … 9999, for engines without generate_series
-DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands")  # the crossed digits that make NUMBERS
+NUMBERS = "numbers"  # 0 … 9999 (or more), for engines without generate_series
+DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands",  # the crossed digits that make NUMBERS
+                "ten_thousands", "hundred_thousands", "millions")  # as many as the calendar needs
 PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
 RANKED = "ranked"  # the numbered rows of an exact percentile (engines without percentile_cont)
 WITH_TOTALS = "with_totals"  # the grouped rows joined to their totals (total(m))
+COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
-     WITH_TOTALS})
+     WITH_TOTALS, COMPUTED})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
 def fresh_name(base: str, taken: set[str], *, separator: str = "_", bare: bool = True) -> str:
-    """The first of `base` (only if `bare`), `base<separator>2`, `base<separator>3` … not in `taken`.
+    """The first of `base` (only if `bare`), `base<separator>2`, `base<separator>3` … not in `taken`,
+    compared case-insensitively (DuckDB and Impala match quoted identifiers regardless of case).
 
     The name returned is added to `taken`, so consecutive calls never return the same name.
     """
     numbered = (f"{base}{separator}{n}" for n in itertools.count(2))
     candidates = itertools.chain([base] if bare else [], numbered)
-    name = next(candidate for candidate in candidates if candidate not in taken)
+    folded = {name.casefold() for name in taken}
+    name = next(candidate for candidate in candidates if candidate.casefold() not in folded)
     taken.add(name)
     return name
 

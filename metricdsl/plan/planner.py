@@ -40,6 +40,7 @@ class Planner:
         self.query = query
         self.scans: dict[ScanKey, Scan] = {}
         self.measure_keys: dict[str, MeasureRef] = {}
+        self.references: dict[tuple[str, tuple[str, ...], Shift | None, Window | None], Value] = {}
         self.used_names: set[str] = {ref.column for ref in query.by}
         self.files: set[str] = set()
         self.grain = query.grain
@@ -62,16 +63,14 @@ class Planner:
     def metric_value(self, name: str) -> Value:
         metric = self.project.metrics[name]
         self.files.add(metric.location.file)
-        return self.inline(metric.expr, (), None, None, name)
+        return self.reference(name, (), None, None, name)
 
     def inline(self, expr: m.MetricExpr, filters: tuple[m.RowExpr, ...], shift: Shift | None,
                window: Window | None, owner: str) -> Value:
         if isinstance(expr, m.Const):
             return Number(expr.value)
         if isinstance(expr, m.MetricRef):
-            metric = self.project.metrics[expr.metric]
-            self.files.add(metric.location.file)
-            return self.inline(metric.expr, filters, shift, window, owner if filters else expr.metric)
+            return self.reference(expr.metric, filters, shift, window, owner)
         if isinstance(expr, m.Filtered):
             return self.inline(expr.expr, (*filters, expr.condition), shift, window, owner)
         if isinstance(expr, m.Arith):
@@ -91,6 +90,17 @@ class Planner:
         if isinstance(expr, m.Rank):
             return plan_rank(self, expr, filters, shift, window, owner)
         raise PlanningBug(f"cannot plan {type(expr).__name__}")
+
+    def reference(self, name: str, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
+                  owner: str) -> Value:
+        """A referenced metric, planned once per (filters, shift, window): a metric used twice per level
+        of a chain is one shared value, so the plan stays linear in the number of distinct sub-metrics."""
+        key = (name, tuple(f.model_dump_json() for f in filters), shift, window)
+        if key not in self.references:
+            metric = self.project.metrics[name]
+            self.files.add(metric.location.file)
+            self.references[key] = self.inline(metric.expr, filters, shift, window, owner if filters else name)
+        return self.references[key]
 
     def lag(self, expr: m.Lag, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
             owner: str) -> Value:

@@ -194,13 +194,15 @@ class QueryChecker:
                 return
 
     def expanded_nodes(self, expr: m.MetricExpr, seen: set[str]) -> list[m.MetricExpr]:
-        """Every node of the expression and, once each, of the metrics it references."""
+        """Every node of the expression and, once each, of the metrics it references (`seen` is shared
+        by the whole walk, so a metric used twice per level of a chain is expanded once)."""
         exprs = self.scope.metric_exprs
         nodes: list[m.MetricExpr] = []
         for node in walk_metric(expr):
             nodes.append(node)
             if isinstance(node, m.MetricRef) and node.metric not in seen and node.metric in exprs:
-                nodes.extend(self.expanded_nodes(exprs[node.metric], seen | {node.metric}))
+                seen.add(node.metric)
+                nodes.extend(self.expanded_nodes(exprs[node.metric], seen))
         return nodes
 
 

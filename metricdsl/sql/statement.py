@@ -21,6 +21,7 @@ from metricdsl.ir import model as m
 from metricdsl.plan.nodes import (
     CALENDAR,
     COMBINED,
+    COMPUTED,
     FILLED,
     GROUPED,
     PER_KEY,
@@ -36,6 +37,7 @@ from metricdsl.plan.nodes import (
     RankOf,
     Scan,
     Value,
+    fresh_name,
 )
 from metricdsl.plan.percentiles import is_percentile_scan
 from metricdsl.sql import calendar
@@ -48,17 +50,20 @@ from metricdsl.sql.rows import (
     aggregate,
     aliased,
     any_of,
+    code_points,
     col,
     date_literal,
     ident,
     paren,
+    rounded,
     safe_divide,
     stacked,
     truncate,
     with_filter,
 )
+from metricdsl.sql.shared import shared_levels
 from metricdsl.sql.target import Target
-from metricdsl.sql.types import sql_type, table_ref
+from metricdsl.sql.types import aggregate_type, expression_type, sql_type, table_ref
 
 
 class StatementBuilder:
@@ -67,8 +72,11 @@ class StatementBuilder:
         self.plan = plan
         self.target = target
         self.ctes: list[tuple[str, exp.Expr]] = []
+        self.shared_columns: dict[int, str] = {}  # id of a shared Compute → its column
         self.measure_columns = [c for scan in plan.scans for c in scan.columns]
-        self.measure_types = {c: t for scan in plan.scans for c, t in scan.column_types.items()}
+        self.measure_types = {mz.column: aggregate_type(mz.func, mz.arg, mz.type, project)
+                              for scan in plan.scans for mz in scan.measures}
+        self.measure_types.update({scan.having.column: "bigint" for scan in plan.scans if scan.having})
 
     # ---- whole statement ----------------------------------------------------------------
     def build(self) -> exp.Select:
@@ -81,12 +89,12 @@ class StatementBuilder:
             self.ctes.append((CALENDAR, self.calendar_cte(time_dim, direct, windowed)))
         for scan in windowed:
             self.ctes.append((scan.name, self.scan(scan)))
-        source = attach_totals(self, self.combine())
+        source = self.computed(attach_totals(self, self.combine()))
         final = self.final_select(source)
         reused = self.reused_ctes()
         for name, query in self.ctes:
             materialize = self.target.capabilities.materialized_ctes and name in reused
-            final = final.with_(ident(name), as_=query, materialized=materialize or None)
+            final = final.with_(ident(name), as_=query, materialized=materialize or None, copy=False)
         return final
 
     def reused_ctes(self) -> set[str]:
@@ -130,7 +138,7 @@ class StatementBuilder:
     def typed_null(self, column: str) -> exp.Expr:
         """NULL of the measure's type: PostgreSQL types an untyped NULL ∪ NULL as text."""
         type_name = self.measure_types.get(column, "unknown")
-        if type_name in ("unknown", "null", "number"):
+        if type_name in ("unknown", "null"):  # an undeclared column: nothing tells the type
             return exp.Null()
         return exp.Cast(this=exp.Null(), to=exp.DataType.build(sql_type(type_name)))
 
@@ -160,7 +168,7 @@ class StatementBuilder:
 
     def source_range(self, scan: Scan, grain: str) -> exp.Select:
         """The first and last bucket of a scan's rows as they happened (not shifted, not windowed)."""
-        rows = RowCompiler(self.project, scan.source)
+        rows = RowCompiler(self.project, scan.source, capabilities=self.target.capabilities)
         bucket = truncate(grain, rows.time())
         where = self.scan_where(scan, rows, scan.conditions)  # compiled first: it decides which joins are needed
         select = self.from_with_joins(calendar.bucket_range(exp.select(), bucket), scan.source, rows)
@@ -180,10 +188,13 @@ class StatementBuilder:
         time_value = None
         if scan.shift is not None:
             time_value = calendar.shifted(RowCompiler(self.project, scan.source).time(), scan.shift)
-        return RowCompiler(self.project, scan.source, time_value)
+        return RowCompiler(self.project, scan.source, time_value, self.target.capabilities)
 
     def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr:
         arg = None if measure.arg is None else rows(measure.arg)
+        if arg is not None and measure.func in ("min", "max") and self.measure_types[measure.column] == "string" \
+                and not self.target.capabilities.code_point_strings:
+            arg = code_points(arg)
         condition = None if measure.condition is None else rows(measure.condition)
         fraction = measure.fraction if isinstance(measure, PercentileMeasure) else None
         return with_filter(aggregate(measure.func, arg, fraction), condition)
@@ -267,17 +278,31 @@ class StatementBuilder:
         dims = self.scan_dims(scan, rows)
         key = rows(having.key)
         passes = rows(having.having)
+        taken = set(self.dim_columns())  # helper columns beside the group keys: never a user's name
+        key_column, passes_column = fresh_name("distinct_key", taken), fresh_name("passes", taken)
         inner = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)],
-                           exp.alias_(key, ident("distinct_key")), exp.alias_(passes, ident("passes")))
+                           exp.alias_(key, ident(key_column)), exp.alias_(passes, ident(passes_column)))
+        where = self.scan_where(scan, rows, [having.condition])  # compiled first: it decides which joins are needed
         inner = self.from_with_joins(inner, scan.source, rows, scan)
-        where = self.scan_where(scan, rows, [having.condition])
         if where is not None:
             inner = inner.where(where)
         inner = inner.group_by(*[e.copy() for e in dims], key.copy())
-        counted = with_filter(aggregate("count_distinct", col("distinct_key")), col("passes"))
+        counted = with_filter(aggregate("count_distinct", col(key_column)), col(passes_column))
         outer = exp.select(*[col(d.column) for d in self.plan.dims], exp.alias_(counted, ident(having.column)))
         outer = outer.from_(aliased(inner, PER_KEY))
         return outer.group_by(*[col(d.column) for d in self.plan.dims]) if self.plan.dims else outer
+
+    # ---- values several metrics share ----------------------------------------------------------
+    def computed(self, source: str) -> str:
+        """One CTE per level of shared values, each adding its values as columns (see sql/shared.py)."""
+        taken = {*self.dim_columns(), *self.measure_columns, *(o.name for o in self.plan.metrics)}
+        for level, values in enumerate(shared_levels([o.value for o in self.plan.metrics], taken), start=1):
+            columns = [exp.alias_(self.compute(v.value), ident(v.column)) for v in values]
+            name = COMPUTED if level == 1 else f"{COMPUTED}_{level}"
+            self.ctes.append((name, exp.select(exp.Star(), *columns).from_(ident(source))))
+            self.shared_columns.update({id(v.value): v.column for v in values})
+            source = name
+        return source
 
     # ---- the final select --------------------------------------------------------------------
     def final_select(self, source: str) -> exp.Select:
@@ -285,13 +310,22 @@ class StatementBuilder:
         columns += [exp.alias_(self.value(o.value), ident(o.name)) for o in self.plan.metrics]
         select = exp.select(*columns).from_(ident(source))
         if self.plan.order:
-            select = select.order_by(*[exp.Ordered(this=col(o.column), desc=o.descending, nulls_first=False)
-                                       for o in self.plan.order])
+            strings = self.string_columns() if not self.target.capabilities.code_point_strings else set()
+            select = select.order_by(*[exp.Ordered(this=code_points(col(o.column)) if o.column in strings else col(o.column),
+                                                   desc=o.descending, nulls_first=False) for o in self.plan.order])
         if self.plan.limit is not None:
             select = select.limit(self.plan.limit)
         return select
 
+    def string_columns(self) -> set[str]:
+        """Output columns that hold strings: string dimensions, and metrics that are a `min`/`max` of strings."""
+        dims = {d.column for d in self.plan.dims if expression_type(d.row_expr, self.project) == "string"}
+        return dims | {o.name for o in self.plan.metrics
+                       if isinstance(o.value, MeasureRef) and self.measure_types.get(o.value.column) == "string"}
+
     def value(self, value: Value) -> exp.Expr:
+        if id(value) in self.shared_columns:
+            return col(self.shared_columns[id(value)])
         if isinstance(value, MeasureRef):
             ref = col(value.column)
             return exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)]) if value.zero_when_empty else ref
@@ -311,4 +345,6 @@ class StatementBuilder:
             return ARITH[value.op](this=paren(args[0]), expression=paren(args[1]))
         if value.op == "neg":
             return exp.Neg(this=paren(args[0]))
+        if value.op == "round":
+            return rounded(args, numeric=not self.target.capabilities.round_doubles)
         return SIMPLE_FUNCS[value.op](args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from sqlglot import exp
 
 from metricdsl.api import build_query
 from metricdsl.ir.model import DimRef, TimeRef
-from metricdsl.plan.nodes import RESERVED_RELATION_NAMES, OutputDim, Shift, fresh_name
+from metricdsl.plan.nodes import COMPUTED, RESERVED_RELATION_NAMES, OutputDim, Shift, fresh_name
 from metricdsl.plan.percentiles import split_percentiles
 from metricdsl.plan.planner import plan_query
 from metricdsl.plan.rewrite import split_count_distinct
@@ -74,8 +75,10 @@ def statement(case: Case, variant: Variant) -> tuple[exp.Select, set[str]]:
 
 
 def relation_names(tree: exp.Select) -> set[str]:
-    """Every CTE name and every table or derived-table alias in the statement."""
-    return {cte.alias for cte in tree.find_all(exp.CTE)} | {alias.name for alias in tree.find_all(exp.TableAlias)}
+    """Every CTE name and every table or derived-table alias in the statement (the levels of shared
+    values, `computed_2`, `computed_3` …, count as `computed`)."""
+    names = {cte.alias for cte in tree.find_all(exp.CTE)} | {alias.name for alias in tree.find_all(exp.TableAlias)}
+    return {COMPUTED if re.fullmatch(rf"{COMPUTED}_\d+", name) else name for name in names}
 
 
 def test_every_relation_the_generator_names_is_reserved() -> None:
@@ -88,7 +91,9 @@ def test_every_relation_the_generator_names_is_reserved() -> None:
             names = relation_names(tree)
             assert names - own <= RESERVED_RELATION_NAMES, f"{variant.name}/{case.id}"
             used |= names - own
-    assert used == RESERVED_RELATION_NAMES
+    # `millions` serves only periods of more than 100,000 buckets (2,738 years of days): no golden
+    # runs one; test_numbers_calendar_places shows it.
+    assert used == RESERVED_RELATION_NAMES - {"millions"}
 
 
 def test_calendar_names_in_one_golden_case() -> None:
