@@ -10,8 +10,10 @@ from metricdsl.grains import is_grain, is_time_name
 from metricdsl.ir import model as m
 from metricdsl.ir.walk import additive, filtered_nodes, inside_aggregate, leaf_sources, refs, walk_row
 from metricdsl.semantic.aggregates import aggregate
+from metricdsl.semantic.chains import chain_ops, chain_terms, regroup, strip_signs
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.cycles import find_cycles
+from metricdsl.semantic.depth import check_depths
 from metricdsl.semantic.properties import bool_value, choice_value, location, plain_names, properties, text_value
 from metricdsl.semantic.reach import check_reachable
 from metricdsl.semantic.rows import RowResolver
@@ -49,16 +51,24 @@ class MetricResolver:
         if isinstance(expr, ast.Name):
             return self.name(expr)
         if isinstance(expr, ast.Binary) and expr.op in "+-*/":
-            left, right = self.expr(expr.left), self.expr(expr.right)
-            return m.Arith(op=expr.op, args=(left, right)) if left and right else None  # type: ignore[arg-type]
+            return self.arithmetic(expr)
         if isinstance(expr, ast.Unary) and expr.op in "+-":
-            operand = self.expr(expr.operand)
-            return operand if expr.op == "+" or operand is None else m.Arith(op="neg", args=(operand,))
+            flips, inner = strip_signs(expr)
+            operand = self.expr(inner)
+            return operand if flips % 2 == 0 or operand is None else m.Arith(op="neg", args=(operand,))
         if isinstance(expr, ast.Call):
             return self.call(expr)
         self.report.error("E203", "a metric is arithmetic over aggregates, metrics and numbers", expr.span,
                           "conditions go after the expression: `… where <condition>`")
         return None
+
+    def arithmetic(self, expr: ast.Binary) -> m.MetricExpr | None:
+        """`a + b - c …` and `a * b * …` as chains (regrouped when long), `/` as it is written."""
+        terms = chain_terms(expr) if chain_ops(expr.op) else [("+", expr.left), (expr.op, expr.right)]
+        resolved = [(op, self.expr(term)) for op, term in terms]
+        if any(value is None for _, value in resolved):
+            return None
+        return regroup(resolved, lambda op, left, right: m.Arith(op=op, args=(left, right)))  # type: ignore[arg-type]
 
     def name(self, expr: ast.Name) -> m.MetricExpr | None:
         name = expr.dotted
@@ -144,9 +154,10 @@ class MetricResolver:
 def finish_metrics(scope: Scope, decls: Sequence[ast.MetricDecl]) -> None:
     """Turn the resolved expressions into `scope.metrics`, leaving out cycles and unreachable filters."""
     cycles = _metric_cycles(scope)
+    too_deep = check_depths(scope, decls)
     for decl in decls:
         name = decl.name
-        if name in cycles or name not in scope.metric_exprs:
+        if name in cycles or name in too_deep or name not in scope.metric_exprs:
             continue
         expr = scope.metric_exprs[name]
         sources = tuple(sorted(metric_sources(scope, name)))

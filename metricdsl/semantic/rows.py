@@ -10,6 +10,7 @@ from collections.abc import Callable
 from metricdsl.diagnostics import did_you_mean
 from metricdsl.grains import TIME_GRAINS, is_grain
 from metricdsl.ir import model as m
+from metricdsl.semantic.chains import chain_ops, chain_terms, regroup, strip_signs
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
 from metricdsl.semantic.types import comparable, is_numeric, unify_numeric
@@ -134,6 +135,8 @@ class RowResolver:
 
     # ---- operators ----------------------------------------------------------------------------
     def binary(self, expr: ast.Binary) -> Typed:
+        if chain_ops(expr.op):
+            return self.chain(expr)
         left, left_type = self.resolve(expr.left)
         right, right_type = self.resolve(expr.right)
         op = expr.op
@@ -150,14 +153,34 @@ class RowResolver:
                 self.report.error("E203", f"arithmetic `{op}` needs numbers, not {side_type}", side.span)
         return m.Apply(op=op, args=(left, right)), "double" if op == "/" else unify_numeric(left_type, right_type)
 
+    def chain(self, expr: ast.Binary) -> Typed:
+        """`a and b and …`, `a or b or …`, `a + b - c …`, `a * b * …`: a list of terms, without
+        recursion along the chain, regrouped when long (metricdsl.semantic.chains)."""
+        terms = chain_terms(expr)
+        resolved = [(op, term, *self.resolve(term)) for op, term in terms]
+        values = [(op, value) for op, _, value, _ in resolved]
+        if expr.op in ("and", "or"):
+            for _, term, _, term_type in resolved:
+                self.expect_bool(term, term_type)
+            return regroup(values, _apply), "bool"
+        for index, (op, term, _, term_type) in enumerate(resolved):
+            if not is_numeric(term_type):
+                shown = resolved[1][0] if index == 0 else op
+                self.report.error("E203", f"arithmetic `{shown}` needs numbers, not {term_type}", term.span)
+        result_type = resolved[0][3]
+        for _, _, _, term_type in resolved[1:]:
+            result_type = unify_numeric(result_type, term_type)
+        return regroup(values, _apply), result_type
+
     def unary(self, expr: ast.Unary) -> Typed:
-        operand, operand_type = self.resolve(expr.operand)
+        flips, inner = strip_signs(expr)
+        operand, operand_type = self.resolve(inner)
         if expr.op == "not":
-            self.expect_bool(expr.operand, operand_type)
-            return m.Apply(op="not", args=(operand,)), "bool"
+            self.expect_bool(inner, operand_type)
+            return (m.Apply(op="not", args=(operand,)) if flips % 2 else operand), "bool"
         if not is_numeric(operand_type):
             self.report.error("E203", f"unary `{expr.op}` needs a number, not {operand_type}", expr.span)
-        return (m.Apply(op="neg", args=(operand,)) if expr.op == "-" else operand), operand_type
+        return (m.Apply(op="neg", args=(operand,)) if flips % 2 else operand), operand_type
 
     def predicate(self, expr: ast.InList | ast.Between | ast.Like | ast.IsNull) -> Typed:
         operand, operand_type = self.resolve(expr.operand)
@@ -246,6 +269,10 @@ class RowResolver:
             return _null(), "date"
         value, _ = self.resolve(expr.args[1])
         return m.Apply(op="date_trunc", args=(m.Lit(type="string", value=grain.value), value)), "date"
+
+
+def _apply(op: str, left: m.RowExpr, right: m.RowExpr) -> m.RowExpr:
+    return m.Apply(op=op, args=(left, right))
 
 
 def _null() -> m.Lit:
