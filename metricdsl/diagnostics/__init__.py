@@ -59,6 +59,9 @@ CODES: dict[str, str] = {
     "W001": "source without declared columns",
     "W002": "deprecated metric used",
     "W003": "calendar year not published",
+    "E006": "expression nested too deeply",
+    "E112": "names that differ only in case",
+    "W004": "having compares a date with the period",
 }
 
 

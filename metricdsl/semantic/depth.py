@@ -23,7 +23,7 @@ def check_depths(scope: Scope, decls: Sequence[ast.MetricDecl]) -> set[str]:
     """Report (E006) every metric nested deeper than MAX_INLINED_DEPTH; returns their names."""
     depths: dict[str, int] = {}
     too_deep: set[str] = set()
-    for name in _dependency_order(scope):
+    for name in dependency_order(scope):
         depths[name] = _metric_depth(scope, scope.metric_exprs[name], depths)
     for decl in decls:
         depth = depths.get(decl.name, 0)
@@ -36,7 +36,7 @@ def check_depths(scope: Scope, decls: Sequence[ast.MetricDecl]) -> set[str]:
     return too_deep
 
 
-def _dependency_order(scope: Scope) -> list[str]:
+def dependency_order(scope: Scope) -> list[str]:
     """Metric names, each after the metrics it refers to (metrics on a cycle are left out)."""
     exprs = scope.metric_exprs
     waiting = {name: {r for r in refs(expr) if r in exprs} for name, expr in exprs.items()}

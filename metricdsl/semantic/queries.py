@@ -9,7 +9,7 @@ from metricdsl.ir import model as m
 from metricdsl.ir.walk import walk_metric
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
-from metricdsl.semantic.properties import location, parse_period, plain_names, properties
+from metricdsl.semantic.properties import PERIOD_YEARS, location, parse_period, plain_names, properties
 from metricdsl.semantic.reach import check_groupable, check_reachable
 from metricdsl.semantic.rows import RowResolver
 from metricdsl.semantic.vocabulary import QUERY_PROPERTIES
@@ -17,6 +17,7 @@ from metricdsl.source import Span
 from metricdsl.syntax import ast
 
 Named = list[tuple[str, Span]]
+MAX_LIMIT = 2**63 - 1
 
 
 class QueryChecker:
@@ -73,6 +74,8 @@ class QueryChecker:
                                   "optional `desc`", item.span)
                 continue
             name = item.expr.dotted
+            columns = {n.replace(".", "_"): n for n in known}  # §8: output column names are accepted too
+            name = name if name in known else columns.get(name, name)
             if name not in known:
                 self.report.error("E503", f"`order` names `{name}`, which the query does not return", item.expr.span,
                                   only_close(did_you_mean(name, known)) or "order by one of: " + ", ".join(known))
@@ -85,10 +88,12 @@ class QueryChecker:
             return None
         expr = prop.items[0].expr
         if len(prop.items) == 1 and isinstance(expr, ast.Number) and expr.value == expr.value.to_integral_value() \
-                and expr.value > 0:
+                and 0 < expr.value <= MAX_LIMIT:
             return int(expr.value)
         shown = f", not {expr.text}" if len(prop.items) == 1 and isinstance(expr, ast.Number) else ""
-        self.report.error("E109", f"`limit:` takes a positive whole number{shown}", prop.items[0].span)
+        too_large = isinstance(expr, ast.Number) and expr.value > MAX_LIMIT
+        self.report.error("E109", f"`limit:` takes a positive whole number{shown}", prop.items[0].span,
+                          f"at most {MAX_LIMIT} (2^63 - 1, the largest LIMIT every engine takes)" if too_large else None)
         return None
 
     # ---- the request: which metrics can be grouped and filtered how ---------------------------
@@ -210,6 +215,14 @@ def _has_invalid_date(item: ast.Item) -> bool:
 
 def _period_problem(prop: ast.Property) -> tuple[str, Span, str | None]:
     item = prop.items[0]
+    for bound in (item.expr, item.upper):
+        year = bound.value.year if isinstance(bound, ast.DateLiteral) else (
+            int(bound.value) if isinstance(bound, ast.Number) and bound.value == bound.value.to_integral_value()
+            and 0 <= bound.value <= 9999 else None)
+        if year is not None and not PERIOD_YEARS[0] <= year <= PERIOD_YEARS[1] and bound is not None:
+            message = f"the year {year} is out of range: a period lies within the years {PERIOD_YEARS[0]} to " \
+                      f"{PERIOD_YEARS[1]}"
+            return message, bound.span, "write a four-digit year such as 2026"
     if len(prop.items) == 1 and item.kind == "range" and item.upper is not None:
         start = parse_period(ast.Item("plain", item.expr, item.expr.span))
         end = parse_period(ast.Item("plain", item.upper, item.upper.span))
