@@ -6,13 +6,13 @@ from __future__ import annotations
 from metricdsl.diagnostics import Note, did_you_mean
 from metricdsl.grains import TIME_PREFIX, grain_rank, is_time_name, parse_time_name, whole_buckets, window_covers
 from metricdsl.ir import model as m
-from metricdsl.ir.walk import walk_metric
+from metricdsl.ir.walk import walk_metric, walk_row
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
 from metricdsl.semantic.properties import PERIOD_YEARS, location, parse_period, plain_names, properties
 from metricdsl.semantic.reach import check_groupable, check_reachable
 from metricdsl.semantic.rows import RowResolver
-from metricdsl.semantic.vocabulary import QUERY_PROPERTIES
+from metricdsl.semantic.vocabulary import COMPARISONS, QUERY_PROPERTIES
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
@@ -119,6 +119,8 @@ class QueryChecker:
             self.check_metric_fits(metric, span, by, where, period, where_prop)
             if grain is not None or not time_dimensions:  # an unknown `time.<grain>` is reported once (E104)
                 self.check_time_intelligence(metric, span, grain)
+            if period is not None or time_dimensions:
+                self.check_having_dates(metric, span)
 
     def check_output_columns(self, metrics: Named, by: Named) -> None:
         """Every output column appears once (§8 names them after the dimension or metric)."""
@@ -196,6 +198,19 @@ class QueryChecker:
                 self.report.error("E407", f"metric `{metric.name}`: {problem}", span)
                 return
 
+    def check_having_dates(self, metric: m.Metric, span: Span) -> None:
+        """W004: a `having` that compares a date aggregate with a date literal (`min(orders.order_date)
+        >= 2026-01-01`, "first-time buyers"). `having` sees only the rows inside the period and the
+        time bucket, so the earlier rows it is meant to detect are invisible and every key passes."""
+        for node in self.expanded_nodes(metric.expr, set()):
+            if isinstance(node, m.DistinctHaving) and _compares_date_aggregate(node.condition):
+                self.report.error("W004", f"metric `{metric.name}` compares a date in its `having`, which sees only "
+                                  "the rows inside the query's period and time bucket", span,
+                                  "rows before the period never reach `having`, so a test such as "
+                                  "`min(orders.order_date) >= 2026-01-01` passes for every key; "
+                                  "see docs/language.md, \"having and the period\"")
+                return
+
     def expanded_nodes(self, expr: m.MetricExpr, seen: set[str]) -> list[m.MetricExpr]:
         """Every node of the expression and, once each, of the metrics it references."""
         exprs = self.scope.metric_exprs
@@ -205,6 +220,16 @@ class QueryChecker:
             if isinstance(node, m.MetricRef) and node.metric not in seen and node.metric in exprs:
                 nodes.extend(self.expanded_nodes(exprs[node.metric], seen | {node.metric}))
         return nodes
+
+
+def _compares_date_aggregate(condition: m.RowExpr) -> bool:
+    """A comparison (or `between`) of a date-typed aggregate with a date literal."""
+    for node in walk_row(condition):
+        if isinstance(node, m.Apply) and node.op in (*COMPARISONS, "between", "not_between"):
+            dated = any(isinstance(a, m.Agg) and a.type in ("date", "timestamp") for a in node.args)
+            if dated and any(isinstance(a, m.Lit) and a.type == "date" for a in node.args):
+                return True
+    return False
 
 
 def _has_invalid_date(item: ast.Item) -> bool:
