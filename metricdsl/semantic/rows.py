@@ -5,6 +5,7 @@ and typing every operator and function. A type is "unknown" for columns of sourc
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 
 from metricdsl.diagnostics import did_you_mean
@@ -13,12 +14,13 @@ from metricdsl.ir import model as m
 from metricdsl.semantic.chains import chain_ops, chain_terms, regroup, strip_signs
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
-from metricdsl.semantic.types import comparable, is_numeric, unify_numeric
-from metricdsl.semantic.vocabulary import AGGREGATES, COMPARISONS, ROW_FUNCTIONS
+from metricdsl.semantic.types import comparable, family, is_numeric, unify_numeric
+from metricdsl.semantic.vocabulary import AGGREGATES, COMPARISONS, METRIC_FUNCTIONS, ROW_FUNCTIONS
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
 Typed = tuple[m.RowExpr, str]
+QUOTED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 AggregateHook = Callable[[ast.Call], tuple[m.Agg | None, str]]  # aggregates in a row expression: `having` only
 
 
@@ -146,7 +148,8 @@ class RowResolver:
             return m.Apply(op=op, args=(left, right)), "bool"
         if op in COMPARISONS:
             if not comparable(left_type, right_type):
-                self.report.error("E203", f"cannot compare {left_type} with {right_type}", expr.span)
+                self.report.error("E203", f"cannot compare {left_type} with {right_type}", expr.span,
+                                  _quoted_date_hint((expr.left, left_type), (expr.right, right_type)))
             return m.Apply(op=op, args=(left, right)), "bool"
         for side, side_type in ((expr.left, left_type), (expr.right, right_type)):
             if not is_numeric(side_type):
@@ -193,7 +196,8 @@ class RowResolver:
         for other in others:
             value, value_type = self.resolve(other)
             if not comparable(operand_type, value_type):
-                self.report.error("E203", f"cannot compare {operand_type} with {value_type}", other.span)
+                self.report.error("E203", f"cannot compare {operand_type} with {value_type}", other.span,
+                                  _quoted_date_hint((expr.operand, operand_type), (other, value_type)))
             resolved.append(value)
         if isinstance(expr, ast.Like) and operand_type not in ("string", "unknown"):
             self.report.error("E203", f"`like` needs a string, not {operand_type}", expr.operand.span)
@@ -231,8 +235,11 @@ class RowResolver:
                               "aggregates belong in metrics; dimensions and conditions work row by row")
             return _unknown()
         if name not in ROW_FUNCTIONS:
-            self.report.error("E110", f"unknown function `{name}`", expr.name_span,
-                              did_you_mean(name, [*ROW_FUNCTIONS, *AGGREGATES]))
+            hint = did_you_mean(name, [*ROW_FUNCTIONS, *AGGREGATES])
+            if name in METRIC_FUNCTIONS:
+                where = "a `having` condition" if self.aggregates is not None else "a row expression"
+                hint = f"`{name}` works on metrics, not in {where}: define a metric with it (metric m = {name}(…))"
+            self.report.error("E110", f"unknown function `{name}`", expr.name_span, hint)
             return _unknown()
         low, high = ROW_FUNCTIONS[name]
         if not low <= len(expr.args) <= high:
@@ -269,6 +276,15 @@ class RowResolver:
             return _null(), "date"
         value, _ = self.resolve(expr.args[1])
         return m.Apply(op="date_trunc", args=(m.Lit(type="string", value=grain.value), value)), "date"
+
+
+def _quoted_date_hint(*sides: tuple[ast.Expr, str]) -> str | None:
+    """`order_date >= '2026-01-01'`: the string is a date written in quotes."""
+    dated = any(family(side_type) == "date" for _, side_type in sides)
+    for expr, _ in sides:
+        if dated and isinstance(expr, ast.SqlString) and QUOTED_DATE.fullmatch(expr.value):
+            return f"drop the quotes: {expr.value} is a date literal"
+    return None
 
 
 def _apply(op: str, left: m.RowExpr, right: m.RowExpr) -> m.RowExpr:

@@ -151,6 +151,8 @@ def _parse_chunk(source: SourceFile, lines: _LineIndex, begin: int, end: int) ->
     except UnexpectedInput as error:
         diagnostic = syntax_diagnostic(error, source, _last_token_end(source, lines, begin, end), line_offset)
         error_offset = _error_offset(error, begin, end)
+        if diagnostic.message.startswith("unexpected end of declaration"):
+            diagnostic = unclosed_brace(source, lines, begin, end) or diagnostic
     line_start = source.text.rfind("\n", begin, error_offset) + 1
     if line_start > begin:
         try:
@@ -159,6 +161,46 @@ def _parse_chunk(source: SourceFile, lines: _LineIndex, begin: int, end: int) ->
         except UnexpectedInput:
             pass
     return ast.FileAST(source.path, ()), [diagnostic]
+
+
+STRINGS_AND_COMMENTS = re.compile(r"'[^'\n]*'|\"(?:\\.|[^\"\\\n])*\"|#[^\n]*")
+
+
+def unclosed_brace(source: SourceFile, lines: _LineIndex, begin: int, end: int) -> Diagnostic | None:
+    """A declaration that ends inside a `{ … }`: the `{` that is never closed, found by matching
+    braces and, where a `}` is indented less than the line of the `{` it would close, reading it
+    as the close of an outer block (so `columns {` without its `}` is named, not the source)."""
+    text = STRINGS_AND_COMMENTS.sub(lambda match: " " * len(match.group()), source.text[begin:end])
+    open_braces: list[int] = []
+    unclosed: int | None = None
+    for match in re.finditer("[{}]", text):
+        position = match.start()
+        if match.group() == "{":
+            open_braces.append(position)
+            continue
+        if not open_braces:
+            return None
+        opened = open_braces.pop()
+        if open_braces and unclosed is None and _indent(text, position) < _indent(text, opened):
+            unclosed = opened
+            open_braces.pop()
+    if unclosed is None and not open_braces:
+        return None
+    offset = begin + (unclosed if unclosed is not None else open_braces[-1])
+    index = lines.line_of(offset)
+    column = offset - lines.starts[index] + 1
+    line = index + lines.offset + 1
+    before = source.text[lines.starts[index]:offset].split("{")[-1].strip()
+    owner = f"`{before} {{`" if before else "`{`"
+    return Diagnostic("E002", f"{owner} is never closed", Span(source.path, line, column, line, column + 1),
+                      "add the missing `}` after the block's last entry")
+
+
+def _indent(text: str, position: int) -> int:
+    """The indentation of the line that holds `position`."""
+    start = text.rfind("\n", 0, position) + 1
+    line = text[start:]
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def _error_offset(error: UnexpectedInput, begin: int, default: int) -> int:
