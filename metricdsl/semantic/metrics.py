@@ -144,8 +144,7 @@ class MetricResolver:
         if window.count <= limit:
             return True
         self.report.error("E407", f"an offset or window of {window.count} {window.unit}s is beyond the range of dates",
-                          window.span, f"at most {limit} {window.unit}s (999 years)" if window.unit not in ("period", "year")
-                          else f"at most {limit} periods")
+                          window.span, f"at most {limit} {window.unit}s" + ("" if window.unit in ("period", "year") else " (999 years)"))
         return False
 
     def having(self, decl: ast.MetricDecl, expr: m.MetricExpr | None) -> m.MetricExpr | None:

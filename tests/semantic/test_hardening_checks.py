@@ -94,3 +94,59 @@ def test_order_accepts_the_output_column_name_of_a_time_dimension() -> None:
 
 def test_order_by_a_column_the_query_does_not_return_is_still_e503() -> None:
     assert [code for code, _, _ in check_text(SALES + "query q { metrics: revenue\n order: time_month }\n")] == ["E503"]
+
+
+# ---- suggestions only for similar names ----------------------------------------------------------------
+def test_lag_in_a_having_does_not_suggest_avg() -> None:
+    found = only(SALES + "metric m = count_distinct(orders.customer_id) having lag(count(orders), 1 year) > 1\n",
+                 "E110")
+    assert found.help is not None and "avg" not in found.help
+    assert "`lag` works on metrics" in found.help
+
+
+def test_last_7_days_does_not_suggest_asc() -> None:
+    from metricdsl.source import SourceFile
+    from metricdsl.syntax.parse import parse_file
+
+    _, problems = parse_file(SourceFile("spec.metric", "query q { metrics: revenue, period: last 7 days }\n"))
+    assert problems and all("asc" not in (p.help or "") for p in problems)
+
+
+@pytest.mark.parametrize("condition", ["orders.order_date >= '2026-01-01'",
+                                       "orders.order_date between '2026-01-01' and 2026-12-31",
+                                       "orders.order_date in ('2026-01-01')"])
+def test_a_quoted_date_compared_with_a_date_says_drop_the_quotes(condition: str) -> None:
+    found = only(SALES + f"metric m = sum(orders.amount) where {condition}\n", "E203")
+    assert found.help == "drop the quotes: 2026-01-01 is a date literal"
+
+
+def test_a_quoted_string_compared_with_a_number_gets_no_date_hint() -> None:
+    assert only(SALES + "metric m = sum(orders.amount) where orders.amount > '2026-01-01'\n", "E203").help is None
+
+
+def test_typos_are_still_suggested() -> None:
+    from metricdsl.diagnostics.suggest import suggest
+
+    assert suggest("lag", ["avg", "sum"]).close == ()
+    assert suggest("last", ["asc", "desc"]).close == ()
+    assert suggest("customer", ["customer_id", "order_id"]).close == ("customer_id",)
+    assert suggest("stauts", ["status"]).close == ("status",)
+    assert suggest("buyer", ["buyers", "aov"]).close == ("buyers",)
+
+
+# ---- W004: having compares a date while the period hides earlier rows -----------------------------------
+FIRST_BUYERS = "metric first = count_distinct(orders.customer_id) having min(orders.order_date) >= 2026-01-01\n"
+
+
+@pytest.mark.parametrize("query", ["query q { metrics: first, period: 2026 }",
+                                   "query q { metrics: first\n by: time.month }"])
+def test_a_having_date_comparison_with_a_period_or_time_warns(query: str) -> None:
+    found = only(SALES + FIRST_BUYERS + query + "\n", "W004")
+    assert found.span is not None and found.span.line == FIRST_LINE + 1
+
+
+def test_no_warning_without_period_or_time_or_for_a_count_condition() -> None:
+    assert diagnostics(SALES + FIRST_BUYERS + "query q { metrics: first }\n") == []
+    text = SALES + "metric rep = count_distinct(orders.customer_id) having count(orders) >= 2\n" \
+        "query q { metrics: rep, period: 2026 }\n"
+    assert diagnostics(text) == []
