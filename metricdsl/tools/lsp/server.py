@@ -49,7 +49,7 @@ def answering_protocol() -> Any:
     from pygls.exceptions import JsonRpcException
     from pygls.protocol import LanguageServerProtocol
 
-    class AnsweringProtocol(LanguageServerProtocol):  # type: ignore[misc]
+    class AnsweringProtocol(LanguageServerProtocol):
         def structure_message(self, data: dict[str, Any]) -> Any:
             try:
                 return super().structure_message(data)
