@@ -111,19 +111,31 @@ def raw_bounds(shift: Shift, start: datetime.date, stop: datetime.date) -> tuple
     return None
 
 
-def window_bounds(window: Window, grain: str, bucket: exp.Column) -> tuple[exp.Expr, exp.Expr]:
+def window_bounds(window: Window, grain: str, bucket: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
     """The start and (exclusive) end of a cumulative window for the calendar `bucket` of `grain`."""
     end = add_interval(bucket, 1, grain)
     start: exp.Expr
+    lagged = bucket.copy() if window.anchor is None else unshifted(bucket.copy(), window.anchor)
     if window.count is None and window.unit == "year" and grain == "week":
-        start = iso_year_start(bucket.copy())
+        start = iso_year_start(lagged)
     elif window.count is None:
-        start = truncate(window.unit, bucket.copy())
+        start = truncate(window.unit, lagged)
     else:
         step, unit = interval_step(window.unit)
         start = exp.Cast(this=exp.DateSub(this=end.copy(), expression=exp.Literal.number(window.count * step),
                                           unit=exp.Var(this=unit)), to=exp.DataType.build("DATE"))
+    if window.count is None and window.anchor is not None:
+        start = shifted(start, window.anchor)  # the lagged bucket's window, on the moved timeline
     return start, end
+
+
+def unshifted(value: exp.Expr, shift: Shift) -> exp.Expr:
+    """`value` moved back by `shift`: days first, then months (the reverse of `shifted`)."""
+    for count, unit in ((shift.days, "DAY"), (shift.months, "MONTH")):
+        if count:
+            value = exp.Cast(this=exp.DateSub(this=value, expression=exp.Literal.number(count), unit=exp.Var(this=unit)),
+                             to=exp.DataType.build("DATE"))
+    return value
 
 
 def iso_year_start(week: exp.Expr) -> exp.Expr:

@@ -25,6 +25,7 @@ from metricdsl.plan.nodes import (
     GROUPED,
     PER_KEY,
     PRESENT,
+    RESERVED_RELATION_NAMES,
     Compute,
     DistinctHavingMeasure,
     Measure,
@@ -54,6 +55,7 @@ from metricdsl.sql.rows import (
 )
 from metricdsl.sql.target import Target
 from metricdsl.sql.types import sql_type, table_ref
+from metricdsl.sql.windows import WindowedScan
 
 
 class StatementBuilder:
@@ -64,18 +66,26 @@ class StatementBuilder:
         self.ctes: list[tuple[str, exp.Expr]] = []
         self.measure_columns = [c for scan in plan.scans for c in scan.columns]
         self.measure_types = {c: t for scan in plan.scans for c, t in scan.column_types.items()}
+        self.relations: list[tuple[str, list[str]]] = []  # the CTEs to combine, with their measure columns
 
     # ---- whole statement ----------------------------------------------------------------
     def build(self) -> exp.Select:
         direct = [scan for scan in self.plan.scans if scan.window is None]
         windowed = [scan for scan in self.plan.scans if scan.window is not None]
         for scan in direct:
-            self.ctes.append((scan.name, self.scan(scan)))
+            self.add_scan(scan)
         time_dim = self.plan.time_dim
         if time_dim is not None:
             self.ctes.append((CALENDAR, self.calendar_cte(time_dim, direct, windowed)))
+        taken = {scan.name for scan in self.plan.scans} | set(RESERVED_RELATION_NAMES)
         for scan in windowed:
-            self.ctes.append((scan.name, self.scan(scan)))
+            if scan.bucketed:
+                windows = WindowedScan(self, scan, taken)
+                windows.build()
+                self.ctes.extend(windows.ctes)
+                self.relations.extend(windows.relations)
+            else:
+                self.add_scan(scan)
         source = self.combine()
         final = self.final_select(source)
         reused = self.reused_ctes()
@@ -84,11 +94,15 @@ class StatementBuilder:
             final = final.with_(ident(name), as_=query, materialized=materialize or None)
         return final
 
+    def add_scan(self, scan: Scan) -> None:
+        self.ctes.append((scan.name, self.scan(scan)))
+        self.relations.append((scan.name, scan.columns))
+
     def reused_ctes(self) -> set[str]:
         """CTEs read more than once: with a time dimension, the stacked data is read by the grid too."""
         if self.plan.time_dim is None:
             return set()
-        return {COMBINED} if len(self.plan.scans) > 1 else {self.plan.scans[0].name}
+        return {COMBINED} if len(self.relations) > 1 else {self.relations[0][0]}
 
     def dim_columns(self) -> list[str]:
         return [d.column for d in self.plan.dims]
@@ -96,11 +110,11 @@ class StatementBuilder:
     def combine(self) -> str:
         """Name of the relation with one row per group and one column per measure."""
         time_dim = self.plan.time_dim
-        if len(self.plan.scans) == 1 and time_dim is None:
-            return self.plan.scans[0].name
-        source = self.plan.scans[0].name
-        if len(self.plan.scans) > 1:
-            self.ctes.append((COMBINED, stacked([self.padded(scan.name, scan.columns) for scan in self.plan.scans])))
+        if len(self.relations) == 1 and time_dim is None:
+            return self.relations[0][0]
+        source = self.relations[0][0]
+        if len(self.relations) > 1:
+            self.ctes.append((COMBINED, stacked([self.padded(name, columns) for name, columns in self.relations])))
             source = COMBINED
         if time_dim is not None:
             data = self.padded(source, self.measure_columns)

@@ -64,7 +64,10 @@ def statement(case: Case, variant: Variant) -> tuple[exp.Select, set[str]]:
     if not chosen.capabilities.multiple_count_distinct:
         plan = split_count_distinct(plan)
     own = {scan.name for scan in plan.scans} | set(project.sources)
-    return build_statement(project, plan, chosen), own
+    tree = build_statement(project, plan, chosen)
+    derived = {name for name in relation_names(tree) for scan in plan.scans
+               if scan.bucketed and name.startswith(f"{scan.name}_")}  # a bucketed scan's own CTEs
+    return tree, own | derived
 
 
 def relation_names(tree: exp.Select) -> set[str]:

@@ -176,19 +176,67 @@ WITH `scan_orders` AS (
   ) AS `numbers`
   WHERE
     CAST(CAST('2026-01-01' AS DATE) + INTERVAL `numbers`.`n` MONTH AS DATE) <= CAST('2026-12-01' AS DATE)
+), `scan_orders_cumyear_buckets` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+    `orders`.`customer_id` AS `distinct_key`,
+    SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue_4_part`,
+    COUNT(IF(`orders`.`status` = 'paid', 1, NULL)) AS `hits`
+  FROM `dw`.`fact_orders` AS `orders`
+  WHERE
+    `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
+    AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+    AND (
+      `orders`.`status` = 'paid'
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE),
+    `orders`.`customer_id`
+), `scan_orders_cumyear_parts` AS (
+  SELECT
+    `time_month` AS `time_month`,
+    SUM(`revenue_4_part`) AS `revenue_4_part`,
+    CAST(NULL AS BIGINT) AS `buyers_2_first`
+  FROM `scan_orders_cumyear_buckets`
+  GROUP BY
+    `time_month`
+  UNION ALL
+  SELECT
+    `time_month`,
+    NULL,
+    `buyers_2_first` AS `buyers_2_first`
+  FROM (
+    SELECT
+      `time_month`,
+      COUNT(`distinct_key`) AS `buyers_2_first`
+    FROM (
+      SELECT
+        MIN(`time_month`) AS `time_month`,
+        `distinct_key`
+      FROM (
+        SELECT
+          `time_month`,
+          `distinct_key`
+        FROM `scan_orders_cumyear_buckets`
+        WHERE
+          `hits` > 0
+      ) AS `triples`
+      GROUP BY
+        CAST(DATE_TRUNC('YEAR', `time_month`) AS DATE),
+        `distinct_key`
+    ) AS `firsts`
+    GROUP BY
+      `time_month`
+  ) AS `counts`
 ), `scan_orders_cumyear` AS (
   SELECT
     `calendar`.`time_month` AS `time_month`,
-    SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue_4`,
-    COUNT(DISTINCT IF(`orders`.`status` = 'paid', `orders`.`customer_id`, NULL)) AS `buyers_2`
+    SUM(`revenue_4_part`) AS `revenue_4`,
+    CAST(SUM(`buyers_2_first`) AS BIGINT) AS `buyers_2`
   FROM `calendar`
-  INNER JOIN `dw`.`fact_orders` AS `orders`
-    ON `orders`.`order_date` >= CAST(DATE_TRUNC('YEAR', `calendar`.`time_month`) AS DATE)
-    AND `orders`.`order_date` < CAST(`calendar`.`time_month` + INTERVAL 1 MONTH AS DATE)
-  WHERE
-    (
-      `orders`.`status` = 'paid'
-    )
+  INNER JOIN `scan_orders_cumyear_parts`
+    ON `scan_orders_cumyear_parts`.`time_month` >= CAST(DATE_TRUNC('YEAR', `calendar`.`time_month`) AS DATE)
+    AND `scan_orders_cumyear_parts`.`time_month` < CAST(`calendar`.`time_month` + INTERVAL 1 MONTH AS DATE)
   GROUP BY
     `calendar`.`time_month`
 ), `combined` AS (
