@@ -30,13 +30,12 @@ NUMBERS = "numbers"  # 0 … 9999, for engines without generate_series
 DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands")  # the crossed digits that make NUMBERS
 PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
 # derived tables of a bucketed cumulative scan (sql/windows.py); its CTEs are named after the scan
-TRIPLES = "triples"  # (group, bucket, key) of a distinct count, before its buckets move
 FIRSTS = "firsts"  # each key at its first bucket of the to-date period
 COUNTS = "counts"  # the first appearances counted per group and bucket
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY,
-     TRIPLES, FIRSTS, COUNTS})
+     FIRSTS, COUNTS})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 

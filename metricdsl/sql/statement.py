@@ -55,7 +55,7 @@ from metricdsl.sql.rows import (
 )
 from metricdsl.sql.target import Target
 from metricdsl.sql.types import sql_type, table_ref
-from metricdsl.sql.windows import WindowedScan
+from metricdsl.sql.windows import WindowedScan, bucket_aligned, can_ride
 
 
 class StatementBuilder:
@@ -72,15 +72,17 @@ class StatementBuilder:
     def build(self) -> exp.Select:
         direct = [scan for scan in self.plan.scans if scan.window is None]
         windowed = [scan for scan in self.plan.scans if scan.window is not None]
+        riders = self.riders(windowed)
         for scan in direct:
-            self.add_scan(scan)
+            if not any(scan in group for group in riders.values()):
+                self.add_scan(scan)
         time_dim = self.plan.time_dim
         if time_dim is not None:
             self.ctes.append((CALENDAR, self.calendar_cte(time_dim, direct, windowed)))
         taken = {scan.name for scan in self.plan.scans} | set(RESERVED_RELATION_NAMES)
         for scan in windowed:
             if scan.bucketed:
-                windows = WindowedScan(self, scan, taken)
+                windows = WindowedScan(self, scan, taken, riders.get(scan.name, []))
                 windows.build()
                 self.ctes.extend(windows.ctes)
                 self.relations.extend(windows.relations)
@@ -93,6 +95,18 @@ class StatementBuilder:
             materialize = self.target.capabilities.materialized_ctes and name in reused
             final = final.with_(ident(name), as_=query, materialized=materialize or None)
         return final
+
+    def riders(self, windowed: list[Scan]) -> dict[str, list[Scan]]:
+        """Unwindowed scans read from a bucketed window's buckets (period on bucket boundaries)."""
+        time_dim = self.plan.time_dim
+        if time_dim is None or not bucket_aligned(self.plan.period, time_dim.grain or "day"):
+            return {}
+        riders: dict[str, list[Scan]] = {}
+        for scan in self.plan.scans:
+            host = next((w for w in windowed if w.bucketed and can_ride(scan, w)), None)
+            if host is not None:
+                riders.setdefault(host.name, []).append(scan)
+        return riders
 
     def add_scan(self, scan: Scan) -> None:
         self.ctes.append((scan.name, self.scan(scan)))

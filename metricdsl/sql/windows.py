@@ -25,7 +25,7 @@ last bucket's end. `count_distinct … having` keeps the row-level plan (stateme
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -33,7 +33,7 @@ from sqlglot import exp
 
 from metricdsl import grains
 from metricdsl.ir import model as m
-from metricdsl.plan.nodes import CALENDAR, COUNTS, FIRSTS, TRIPLES, Measure, QueryPlan, Scan, Shift, Window, fresh_name
+from metricdsl.plan.nodes import CALENDAR, COUNTS, FIRSTS, Measure, QueryPlan, Scan, Shift, Window, fresh_name
 from metricdsl.sql import calendar
 from metricdsl.sql.rows import (
     RowCompiler,
@@ -64,32 +64,65 @@ class Host(Protocol):
                         scan: Scan | None = None) -> exp.Select: ...
 
 
+PARTIAL_FUNCS = frozenset({"sum", "count", "avg", "min", "max"})
+
+
 @dataclass
 class Partial:
-    """One column of `<scan>_buckets` and how windows combine it."""
+    """One column of `<scan>_buckets`: an aggregate of the source's rows, and how windows combine it."""
 
     column: str
-    combine: str  # sum min max
-    counts: bool = False  # a count: the window's SUM is cast back to BIGINT
+    func: str  # sum count min max
+    measure: Measure  # whose argument and condition it aggregates
+
+    @property
+    def combine(self) -> type[exp.AggFunc]:
+        return {"min": exp.Min, "max": exp.Max}.get(self.func, exp.Sum)
 
 
 @dataclass
 class Layout:
-    """The partial columns of a bucketed scan, and how each measure is made from them."""
+    """The partial columns of a bucketed scan, and how each measure is made from them.
 
-    partials: list[Partial] = field(default_factory=list)
-    measures: dict[str, Callable[[], exp.Expr]] = field(default_factory=dict)
+    `windowed`: the scan's measures, as aggregates over the partials of a window's buckets;
+    `plain`: measures of unshifted scans riding on the buckets, as expressions of one bucket's partials.
+    """
+
+    partials: dict[str, Partial] = field(default_factory=dict)  # by identity (func, argument, condition)
+    windowed: dict[str, Callable[[], exp.Expr]] = field(default_factory=dict)
+    plain: dict[str, Callable[[], exp.Expr]] = field(default_factory=dict)
+    window_partials: list[str] = field(default_factory=list)
     distinct: list[Measure] = field(default_factory=list)
 
 
-class WindowedScan:
-    """The CTEs of one bucketed cumulative scan; `ctes` in order, `relations` to stack (name, columns)."""
+def bucket_aligned(period: m.Period | None, grain: str) -> bool:
+    """Does the period start and end on bucket boundaries (so whole buckets hold exactly its rows)?"""
+    if period is None:
+        return False
+    last = grains.bucket_start(period.end, grain)
+    return (grains.bucket_start(period.start, grain) == period.start
+            and next_bucket(last, grain) == period.end + datetime.timedelta(days=1))
 
-    def __init__(self, host: Host, scan: Scan, taken: set[str]) -> None:
+
+def can_ride(scan: Scan, window: Scan) -> bool:
+    """May the unshifted, unwindowed `scan` be computed from `window`'s buckets?"""
+    return (scan.source == window.source and scan.window is None and scan.shift is None and scan.having is None
+            and window.shift is None and all(mz.func in PARTIAL_FUNCS for mz in scan.measures))
+
+
+class WindowedScan:
+    """The CTEs of one bucketed cumulative scan; `ctes` in order, `relations` to stack (name, columns).
+
+    `riders` are unshifted scans of the same source over a bucket-aligned period: their measures
+    are read from the same buckets, so the source's rows are read once for both.
+    """
+
+    def __init__(self, host: Host, scan: Scan, taken: set[str], riders: Sequence[Scan] = ()) -> None:
         assert scan.window is not None and scan.bucketed
         time_dim = host.plan.time_dim
         assert time_dim is not None and time_dim.grain is not None
         self.host, self.scan, self.window, self.taken = host, scan, scan.window, taken
+        self.riders = list(riders)
         self.grain, self.time = time_dim.grain, time_dim.column
         self.others = [d for d in host.plan.dims if d.grain is None]
         self.ctes: list[tuple[str, exp.Expr]] = []
@@ -102,35 +135,32 @@ class WindowedScan:
     def other_columns(self) -> list[str]:
         return [d.column for d in self.others]
 
+    def group_columns(self) -> list[exp.Expr]:
+        return [col(c) for c in [*self.other_columns(), self.time]]
+
     # ---- the whole scan ----------------------------------------------------------------------
     def build(self) -> None:
         layout = self.layout()
-        keyed = layout.distinct[0] if layout.distinct else None
         buckets = self.fresh(f"{self.scan.name}_buckets")
-        hits = self.fresh("hits") if keyed is not None else None
-        key = self.fresh("distinct_key") if keyed is not None else None
-        self.ctes.append((buckets, self.bucket_select(layout, keyed, key, hits)))
-        key_sets = []
-        if keyed is not None:
-            assert key is not None and hits is not None
-            key_sets.append((keyed, self.keys_of_buckets(buckets, key, hits), key))
-        for measure in layout.distinct[1:]:
-            name, column = self.fresh(f"{self.scan.name}_keys"), self.fresh("distinct_key")
-            self.ctes.append((name, self.key_select(measure, column)))
-            key_sets.append((measure, exp.select(*self.group_columns(), col(column)).from_(ident(name)), column))
-        firsts, rolling = self.split_distinct(key_sets)
+        self.ctes.append((buckets, self.bucket_select(layout)))
+        for rider in self.riders:
+            self.ctes.append((rider.name, self.rider_select(rider, layout, buckets)))
+            self.relations.append((rider.name, rider.columns))
+        to_date = self.window.count is None
+        firsts = [(mz, self.fresh(f"{mz.column}_first")) for mz in layout.distinct] if to_date else []
         parts = self.fresh(f"{self.scan.name}_parts")
-        self.ctes.append((parts, self.parts_select(layout, buckets, keyed is not None, firsts)))
-        measures = [exp.alias_(layout.measures[mz.column](), ident(mz.column)) for mz in self.scan.measures
-                    if mz.column in layout.measures]
+        self.ctes.append((parts, self.parts_select(layout, buckets, firsts)))
+        measures = [exp.alias_(layout.windowed[mz.column](), ident(mz.column)) for mz in self.scan.measures
+                    if mz.column in layout.windowed]
+        rolling = [] if to_date else layout.distinct
         if measures or not rolling:
             self.add_window(self.scan.name, parts, measures)
-        for measure, keys, column in rolling:
+        for measure in rolling:
             name = self.fresh(f"{self.scan.name}_{measure.column}")
-            triples = self.fresh(f"{name}_keys")
-            self.ctes.append((triples, self.moved(keys, column)))
-            counted = aggregate("count_distinct", col(column, triples))
-            self.add_window(name, triples, [exp.alias_(counted, ident(measure.column))])
+            keys, key = self.fresh(f"{name}_keys"), self.fresh("distinct_key")
+            self.ctes.append((keys, self.triples_select(measure, key)))
+            counted = aggregate("count_distinct", col(key, keys))
+            self.add_window(name, keys, [exp.alias_(counted, ident(measure.column))])
 
     def add_window(self, name: str, relation: str, measures: list[exp.Expr]) -> None:
         """`name`: for each calendar bucket and group, `measures` over `relation`'s rows in its window."""
@@ -153,99 +183,107 @@ class WindowedScan:
             if measure.func == "count_distinct":
                 layout.distinct.append(measure)
                 continue
-            if measure.func in ("sum", "count"):
-                part = self.partial(layout, measure.column, "sum", counts=measure.func == "count")
-                layout.measures[measure.column] = self.summed(part)
-            elif measure.func in ("min", "max"):
-                part = self.partial(layout, measure.column, measure.func)
-                layout.measures[measure.column] = self.combined(part)
-            else:  # avg: the sum of sums over the sum of counts
-                total = self.partial(layout, f"{measure.column}_sum", "sum")
-                count = self.partial(layout, f"{measure.column}_count", "sum", counts=True)
-                layout.measures[measure.column] = self.averaged(total, count)
+            parts = self.partials_of(layout, measure)
+            layout.window_partials.extend(p.column for p in parts if p.column not in layout.window_partials)
+            layout.windowed[measure.column] = self.window_value(measure.func, parts)
+        for rider in self.riders:
+            for measure in rider.measures:
+                layout.plain[measure.column] = self.plain_value(measure.func, self.partials_of(layout, measure))
         return layout
 
-    def partial(self, layout: Layout, base: str, combine: str, *, counts: bool = False) -> Partial:
-        part = Partial(self.fresh(f"{base}_part"), combine, counts)
-        layout.partials.append(part)
-        return part
+    def partials_of(self, layout: Layout, measure: Measure) -> list[Partial]:
+        """The partials a measure needs (avg: a sum and a count), shared between equal measures."""
+        funcs = ["sum", "count"] if measure.func == "avg" else [measure.func]
+        found = []
+        for func in funcs:
+            identity = "|".join([func, measure.arg.model_dump_json() if measure.arg is not None else "",
+                                 measure.condition.model_dump_json() if measure.condition is not None else ""])
+            if identity not in layout.partials:
+                layout.partials[identity] = Partial(self.fresh(f"{measure.column}_{func}"), func, measure)
+            found.append(layout.partials[identity])
+        return found
 
     @staticmethod
-    def summed(part: Partial) -> Callable[[], exp.Expr]:
+    def window_value(func: str, parts: list[Partial]) -> Callable[[], exp.Expr]:
         def build() -> exp.Expr:
-            total: exp.Expr = exp.Sum(this=col(part.column))
-            return exp.Cast(this=total, to=exp.DataType.build(BIGINT)) if part.counts else total
+            if func == "avg":
+                return safe_divide(exp.Sum(this=col(parts[0].column)), exp.Sum(this=col(parts[1].column)))
+            value: exp.Expr = parts[0].combine(this=col(parts[0].column))
+            return exp.Cast(this=value, to=exp.DataType.build(BIGINT)) if func == "count" else value
         return build
 
     @staticmethod
-    def combined(part: Partial) -> Callable[[], exp.Expr]:
-        return lambda: (exp.Min if part.combine == "min" else exp.Max)(this=col(part.column))
-
-    @staticmethod
-    def averaged(total: Partial, count: Partial) -> Callable[[], exp.Expr]:
-        return lambda: safe_divide(exp.Sum(this=col(total.column)), exp.Sum(this=col(count.column)))
-
-    def partial_sql(self, rows: RowCompiler, layout: Layout) -> list[exp.Expr]:
-        """The partial aggregates of the buckets CTE, in layout order."""
-        by_column = {mz.column: mz for mz in self.scan.measures}
-        out: list[exp.Expr] = []
-        for measure in (by_column[c] for c in layout.measures):
-            arg = None if measure.arg is None else rows(measure.arg)
-            condition = None if measure.condition is None else rows(measure.condition)
-            if measure.func == "avg":
-                funcs = ["sum", "count"]
-            else:
-                funcs = ["count" if measure.func == "count" else measure.func]
-            for func in funcs:
-                out.append(with_filter(aggregate(func, arg.copy() if arg is not None else None),
-                                       condition.copy() if condition is not None else None))
-        return [exp.alias_(e, ident(p.column)) for e, p in zip(out, layout.partials, strict=True)]
+    def plain_value(func: str, parts: list[Partial]) -> Callable[[], exp.Expr]:
+        if func == "avg":
+            return lambda: safe_divide(col(parts[0].column), col(parts[1].column))
+        return lambda: col(parts[0].column)
 
     # ---- reading the source once -----------------------------------------------------------
-    def group_columns(self) -> list[exp.Expr]:
-        return [col(c) for c in [*self.other_columns(), self.time]]
+    def raw_select(self, columns: list[tuple[exp.Expr, str]], conditions: list[m.RowExpr | None],
+                   rows: RowCompiler) -> exp.Select:
+        """SELECT columns FROM the source and its joins WHERE bounds, the query's `where`, `conditions`.
 
-    def source_select(self, extra: list[exp.Expr], conditions: list[m.RowExpr | None],
-                      key: tuple[m.RowExpr, str] | None = None) -> tuple[exp.Select, list[exp.Expr]]:
-        """SELECT groups, bucket, [key,] extra FROM the source …: the select and its group keys."""
-        scan, rows = self.scan, self.host.rows(self.scan)
-        keys = [rows(d.row_expr) for d in self.others]
-        bucket = truncate(self.grain, RowCompiler(self.host.project, scan.source).time())
-        columns = [exp.alias_(e, ident(d.column)) for e, d in zip(keys, self.others, strict=True)]
-        columns.append(exp.alias_(bucket, ident(self.time)))
-        groups = [*keys, bucket]
-        if key is not None:
-            key_sql = rows(key[0])
-            columns.append(exp.alias_(key_sql, ident(key[1])))
-            groups.append(key_sql)
-        select = exp.select(*columns, *extra)
-        where = self.host.scan_where(scan, rows, conditions)
-        select = self.host.from_with_joins(select, scan.source, rows)
+        `rows` must have compiled every column already: it knows which joins they need."""
+        select = exp.select(*[exp.alias_(e, ident(alias)) for e, alias in columns])
+        where = self.host.scan_where(self.scan, rows, conditions)
         parts = [*self.raw_bounds(rows), *([where] if where is not None else [])]
-        if parts:
-            select = select.where(exp.and_(*parts, wrap=False, copy=False))
-        return select, [g.copy() for g in groups]
+        select = self.host.from_with_joins(select, self.scan.source, rows)
+        return select.where(exp.and_(*parts, wrap=False, copy=False)) if parts else select
 
-    def bucket_select(self, layout: Layout, keyed: Measure | None, key: str | None, hits: str | None) -> exp.Select:
+    def bucket(self, moved: bool) -> exp.Expr:
+        """The row's bucket of the query's grain (unshifted), or moved by the scan's offset."""
+        bucket = truncate(self.grain, RowCompiler(self.host.project, self.scan.source).time())
+        return calendar.shifted(bucket, self.scan.shift) if moved and self.scan.shift is not None else bucket
+
+    def group_keys(self, rows: RowCompiler, bucket: exp.Expr) -> list[tuple[exp.Expr, str]]:
+        return [*[(rows(d.row_expr), d.column) for d in self.others], (bucket, self.time)]
+
+    def bucket_select(self, layout: Layout) -> exp.Select:
         rows = self.host.rows(self.scan)
-        extra = self.partial_sql(rows, layout)
-        if keyed is not None:
-            assert key is not None and hits is not None
-            condition = None if keyed.condition is None else rows(keyed.condition)
-            extra.append(exp.alias_(with_filter(aggregate("count", None), condition), ident(hits)))
-        select, groups = self.source_select(extra, self.scan.conditions,
-                                            None if keyed is None or keyed.arg is None else (keyed.arg, key or ""))
-        return select.group_by(*groups)
+        keys = self.group_keys(rows, self.bucket(moved=False))
+        partials = []
+        for part in layout.partials.values():
+            arg = None if part.measure.arg is None else rows(part.measure.arg)
+            condition = None if part.measure.condition is None else rows(part.measure.condition)
+            partials.append((with_filter(aggregate(part.func, arg), condition), part.column))
+        conditions = [*self.scan.conditions, *[c for rider in self.riders for c in rider.conditions]]
+        select = self.raw_select([*keys, *partials], conditions, rows)
+        return select.group_by(*[e.copy() for e, _ in keys])
 
-    def key_select(self, measure: Measure, column: str) -> exp.Select:
+    def rider_select(self, rider: Scan, layout: Layout, buckets: str) -> exp.Select:
+        """An unshifted scan's measures: its period's buckets, read from the window's buckets."""
+        period = self.host.plan.period
+        assert period is not None
+        values = [exp.alias_(layout.plain[mz.column](), ident(mz.column)) for mz in rider.measures]
+        select = exp.select(*self.group_columns(), *values).from_(ident(buckets))
+        return select.where(exp.GTE(this=col(self.time), expression=date_literal(period.start)))
+
+    def keyed_select(self, measure: Measure, key: str, first: bool) -> exp.Select:
+        """Distinct (group, moved bucket, key) triples; with `first`, each key at its first bucket
+        of the to-date period that holds it (first appearance)."""
         assert measure.arg is not None
-        select, _ = self.source_select([], [measure.condition], (measure.arg, column))
-        return select.distinct()
+        rows = self.host.rows(self.scan)
+        bucket = self.bucket(moved=True)
+        key_sql = rows(measure.arg)
+        others = [(rows(d.row_expr), d.column) for d in self.others]
+        if not first:
+            return self.raw_select([*others, (bucket, self.time), (key_sql, key)], [measure.condition],
+                                   rows).distinct()
+        anchor = window_anchor(self.window, self.grain, bucket.copy())
+        select = self.raw_select([*others, (exp.Min(this=bucket), self.time), (key_sql, key)],
+                                 [measure.condition], rows)
+        return select.group_by(*[e.copy() for e, _ in others], anchor, key_sql.copy())
 
-    def keys_of_buckets(self, buckets: str, key: str, hits: str) -> exp.Select:
-        """The (group, bucket, key) triples of the keyed buckets CTE whose rows pass the condition."""
-        return exp.select(*self.group_columns(), col(key)).from_(ident(buckets)).where(
-            exp.GT(this=col(hits), expression=exp.Literal.number(0)))
+    def triples_select(self, measure: Measure, key: str) -> exp.Select:
+        return self.keyed_select(measure, key, first=False)
+
+    def first_counts(self, measure: Measure, column: str) -> exp.Select:
+        """Per group and bucket, the keys seen there first within their to-date period."""
+        key = self.fresh("distinct_key")
+        firsts = exp.Subquery(this=self.keyed_select(measure, key, first=True),
+                              alias=exp.TableAlias(this=ident(FIRSTS)))
+        counted = exp.alias_(aggregate("count", col(key)), ident(column))
+        return exp.select(*self.group_columns(), counted).from_(firsts).group_by(*self.group_columns())
 
     def raw_bounds(self, rows: RowCompiler) -> list[exp.Expr]:
         """With a literal period: rows from the first window's start to the last bucket's end."""
@@ -262,63 +300,29 @@ class WindowedScan:
         return [exp.GTE(this=time, expression=date_literal(start)),
                 exp.LT(this=time.copy(), expression=date_literal(stop))]
 
-    # ---- moving and first appearances --------------------------------------------------------
-    def moved_bucket(self) -> exp.Expr:
-        bucket = col(self.time)
-        return bucket if self.scan.shift is None else calendar.shifted(bucket, self.scan.shift)
-
-    def moved(self, select: exp.Select, key: str) -> exp.Select:
-        """The (group, bucket, key) triples of `select` with the bucket moved by the scan's offset.
-
-        Moved days that meet (31 and 28 January, one month on) may repeat a key: the first
-        appearance takes the earliest and COUNT(DISTINCT …) counts it once, so no DISTINCT here."""
-        if self.scan.shift is None:
-            return select
-        inner = exp.Subquery(this=select, alias=exp.TableAlias(this=ident(TRIPLES)))
-        columns = [col(c) for c in self.other_columns()]
-        return exp.select(*columns, exp.alias_(self.moved_bucket(), ident(self.time)), col(key)).from_(inner)
-
-    def split_distinct(self, key_sets: list[tuple[Measure, exp.Select, str]]) -> tuple[
-            list[tuple[Measure, exp.Select, str]], list[tuple[Measure, exp.Select, str]]]:
-        """To-date distinct counts become first-appearance counts; rolling ones stay key sets."""
-        if self.window.count is None:
-            return key_sets, []
-        return [], key_sets
-
-    def first_counts(self, keys: exp.Select, key: str, column: str) -> exp.Select:
-        """Per group and bucket, the keys seen there first within their to-date period."""
-        moved = self.moved(keys, key)
-        anchor = window_anchor(self.window, self.grain, col(self.time))
-        firsts = exp.select(*[col(c) for c in self.other_columns()],
-                            exp.alias_(exp.Min(this=col(self.time)), ident(self.time)), col(key)).from_(
-            exp.Subquery(this=moved, alias=exp.TableAlias(this=ident(TRIPLES)))).group_by(
-            *[col(c) for c in self.other_columns()], anchor, col(key))
-        counted = exp.alias_(aggregate("count", col(key)), ident(column))
-        return exp.select(*self.group_columns(), counted).from_(
-            exp.Subquery(this=firsts, alias=exp.TableAlias(this=ident(FIRSTS)))).group_by(*self.group_columns())
-
-    def parts_select(self, layout: Layout, buckets: str, keyed: bool,
-                     firsts: list[tuple[Measure, exp.Select, str]]) -> exp.Query:
-        """The buckets moved by the offset and summed again, stacked with first-appearance counts."""
-        first_columns = [self.fresh(f"{measure.column}_first") for measure, _, _ in firsts]
-        for (measure, _, _), column in zip(firsts, first_columns, strict=True):
-            layout.measures[measure.column] = self.summed(Partial(column, "sum", counts=True))
-        partials = [p.column for p in layout.partials]
-        combine = {"sum": exp.Sum, "min": exp.Min, "max": exp.Max}
-        moved = exp.alias_(self.moved_bucket(), ident(self.time))
-        base = exp.select(*[col(c) for c in self.other_columns()], moved,
-                          *[exp.alias_(combine[p.combine](this=col(p.column)) if keyed or self.scan.shift else
-                                       col(p.column), ident(p.column)) for p in layout.partials],
+    # ---- moved buckets and first appearances -------------------------------------------------
+    def parts_select(self, layout: Layout, buckets: str, firsts: list[tuple[Measure, str]]) -> exp.Query:
+        """The buckets moved by the offset (summed again where moved days meet), stacked with the
+        first-appearance counts of to-date distinct counts."""
+        first_columns = [column for _, column in firsts]
+        for measure, column in firsts:
+            layout.windowed[measure.column] = self.window_value("count", [Partial(column, "count", measure)])
+        partials = [p for p in layout.partials.values() if p.column in layout.window_partials]
+        moved = exp.alias_(calendar.shifted(col(self.time), self.scan.shift) if self.scan.shift else col(self.time),
+                           ident(self.time))
+        values = [exp.alias_(p.combine(this=col(p.column)) if self.scan.shift else col(p.column), ident(p.column))
+                  for p in partials]
+        base = exp.select(*[col(c) for c in self.other_columns()], moved, *values,
                           *[exp.alias_(null(BIGINT), ident(c)) for c in first_columns]).from_(ident(buckets))
-        if keyed or self.scan.shift is not None:
-            base = base.group_by(*[col(c) for c in self.other_columns()], self.moved_bucket())
+        if self.scan.shift is not None:
+            base = base.group_by(*[col(c) for c in self.other_columns()], moved.this.copy())
         branches: list[exp.Select] = [base]
-        for index, (_, keys, key) in enumerate(firsts):
-            counts = self.first_counts(keys, key, first_columns[index])
-            values = [col(c) if i == index else null(BIGINT) for i, c in enumerate(first_columns)]
+        for index, (measure, column) in enumerate(firsts):
+            counts = exp.Subquery(this=self.first_counts(measure, column), alias=exp.TableAlias(this=ident(COUNTS)))
+            padding = [col(c) if i == index else null(BIGINT) for i, c in enumerate(first_columns)]
             branches.append(exp.select(*self.group_columns(), *[exp.Null() for _ in partials],
-                                       *[exp.alias_(v, ident(c)) for v, c in zip(values, first_columns, strict=True)]
-                                       ).from_(exp.Subquery(this=counts, alias=exp.TableAlias(this=ident(COUNTS)))))
+                                       *[exp.alias_(v, ident(c)) for v, c in zip(padding, first_columns, strict=True)]
+                                       ).from_(counts))
         return stacked(branches)
 
 

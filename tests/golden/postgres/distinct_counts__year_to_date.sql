@@ -24,33 +24,19 @@ WITH "scan_sales" AS (
   ) AS "series"("bucket")
 ), "scan_sales_cumyear_buckets" AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE) AS "time_month",
-    "sales"."customer_id" AS "distinct_key",
-    COUNT(*) FILTER(WHERE
-      "sales"."status" = 'paid') AS "hits"
+    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE) AS "time_month"
   FROM "dc"."sales" AS "sales"
   WHERE
     "sales"."sold_on" >= CAST('2026-01-01' AS DATE)
     AND "sales"."sold_on" < CAST('2026-07-01' AS DATE)
   GROUP BY
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE),
-    "sales"."customer_id"
-), "scan_sales_cumyear_keys" AS (
-  SELECT DISTINCT
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE) AS "time_month",
-    "sales"."product_id" AS "distinct_key_2"
-  FROM "dc"."sales" AS "sales"
-  WHERE
-    "sales"."sold_on" >= CAST('2026-01-01' AS DATE)
-    AND "sales"."sold_on" < CAST('2026-07-01' AS DATE)
+    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)
 ), "scan_sales_cumyear_parts" AS (
   SELECT
     "time_month" AS "time_month",
     CAST(NULL AS BIGINT) AS "buyers_first",
     CAST(NULL AS BIGINT) AS "products_sold_first"
   FROM "scan_sales_cumyear_buckets"
-  GROUP BY
-    "time_month"
   UNION ALL
   SELECT
     "time_month",
@@ -62,19 +48,18 @@ WITH "scan_sales" AS (
       COUNT("distinct_key") AS "buyers_first"
     FROM (
       SELECT
-        MIN("time_month") AS "time_month",
-        "distinct_key"
-      FROM (
-        SELECT
-          "time_month",
-          "distinct_key"
-        FROM "scan_sales_cumyear_buckets"
-        WHERE
-          "hits" > 0
-      ) AS "triples"
+        MIN(CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)) AS "time_month",
+        "sales"."customer_id" AS "distinct_key"
+      FROM "dc"."sales" AS "sales"
+      WHERE
+        "sales"."sold_on" >= CAST('2026-01-01' AS DATE)
+        AND "sales"."sold_on" < CAST('2026-07-01' AS DATE)
+        AND (
+          "sales"."status" = 'paid'
+        )
       GROUP BY
-        CAST(DATE_TRUNC('YEAR', "time_month") AS DATE),
-        "distinct_key"
+        CAST(DATE_TRUNC('YEAR', CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)) AS DATE),
+        "sales"."customer_id"
     ) AS "firsts"
     GROUP BY
       "time_month"
@@ -90,17 +75,15 @@ WITH "scan_sales" AS (
       COUNT("distinct_key_2") AS "products_sold_first"
     FROM (
       SELECT
-        MIN("time_month") AS "time_month",
-        "distinct_key_2"
-      FROM (
-        SELECT
-          "time_month",
-          "distinct_key_2"
-        FROM "scan_sales_cumyear_keys"
-      ) AS "triples"
+        MIN(CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)) AS "time_month",
+        "sales"."product_id" AS "distinct_key_2"
+      FROM "dc"."sales" AS "sales"
+      WHERE
+        "sales"."sold_on" >= CAST('2026-01-01' AS DATE)
+        AND "sales"."sold_on" < CAST('2026-07-01' AS DATE)
       GROUP BY
-        CAST(DATE_TRUNC('YEAR', "time_month") AS DATE),
-        "distinct_key_2"
+        CAST(DATE_TRUNC('YEAR', CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)) AS DATE),
+        "sales"."product_id"
     ) AS "firsts"
     GROUP BY
       "time_month"

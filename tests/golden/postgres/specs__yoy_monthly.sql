@@ -59,11 +59,8 @@ WITH "scan_orders" AS (
 ), "scan_orders_cumyear_buckets" AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
-    "orders"."customer_id" AS "distinct_key",
     SUM("orders"."amount") FILTER(WHERE
-      "orders"."status" = 'paid') AS "revenue_4_part",
-    COUNT(*) FILTER(WHERE
-      "orders"."status" = 'paid') AS "hits"
+      "orders"."status" = 'paid') AS "revenue_4_sum"
   FROM "dw"."fact_orders" AS "orders"
   WHERE
     "orders"."order_date" >= CAST('2026-01-01' AS DATE)
@@ -72,16 +69,13 @@ WITH "scan_orders" AS (
       "orders"."status" = 'paid'
     )
   GROUP BY
-    CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE),
-    "orders"."customer_id"
+    CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
 ), "scan_orders_cumyear_parts" AS (
   SELECT
     "time_month" AS "time_month",
-    SUM("revenue_4_part") AS "revenue_4_part",
+    "revenue_4_sum" AS "revenue_4_sum",
     CAST(NULL AS BIGINT) AS "buyers_2_first"
   FROM "scan_orders_cumyear_buckets"
-  GROUP BY
-    "time_month"
   UNION ALL
   SELECT
     "time_month",
@@ -93,19 +87,18 @@ WITH "scan_orders" AS (
       COUNT("distinct_key") AS "buyers_2_first"
     FROM (
       SELECT
-        MIN("time_month") AS "time_month",
-        "distinct_key"
-      FROM (
-        SELECT
-          "time_month",
-          "distinct_key"
-        FROM "scan_orders_cumyear_buckets"
-        WHERE
-          "hits" > 0
-      ) AS "triples"
+        MIN(CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)) AS "time_month",
+        "orders"."customer_id" AS "distinct_key"
+      FROM "dw"."fact_orders" AS "orders"
+      WHERE
+        "orders"."order_date" >= CAST('2026-01-01' AS DATE)
+        AND "orders"."order_date" < CAST('2027-01-01' AS DATE)
+        AND (
+          "orders"."status" = 'paid'
+        )
       GROUP BY
-        CAST(DATE_TRUNC('YEAR', "time_month") AS DATE),
-        "distinct_key"
+        CAST(DATE_TRUNC('YEAR', CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)) AS DATE),
+        "orders"."customer_id"
     ) AS "firsts"
     GROUP BY
       "time_month"
@@ -113,7 +106,7 @@ WITH "scan_orders" AS (
 ), "scan_orders_cumyear" AS (
   SELECT
     "calendar"."time_month" AS "time_month",
-    SUM("revenue_4_part") AS "revenue_4",
+    SUM("revenue_4_sum") AS "revenue_4",
     CAST(SUM("buyers_2_first") AS BIGINT) AS "buyers_2"
   FROM "calendar"
   INNER JOIN "scan_orders_cumyear_parts"
