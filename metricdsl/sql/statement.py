@@ -67,6 +67,7 @@ class StatementBuilder:
         self.measure_columns = [c for scan in plan.scans for c in scan.columns]
         self.measure_types = {c: t for scan in plan.scans for c, t in scan.column_types.items()}
         self.relations: list[tuple[str, list[str]]] = []  # the CTEs to combine, with their measure columns
+        self.joined: set[str] = set()  # CTEs of bucketed windows joined to the calendar
 
     # ---- whole statement ----------------------------------------------------------------
     def build(self) -> exp.Select:
@@ -86,6 +87,7 @@ class StatementBuilder:
                 windows.build()
                 self.ctes.extend(windows.ctes)
                 self.relations.extend(windows.relations)
+                self.joined |= windows.joined
             else:
                 self.add_scan(scan)
         source = self.combine()
@@ -116,7 +118,7 @@ class StatementBuilder:
         """CTEs read more than once: with a time dimension, the stacked data is read by the grid too."""
         if self.plan.time_dim is None:
             return set()
-        return {COMBINED} if len(self.relations) > 1 else {self.relations[0][0]}
+        return self.joined | ({COMBINED} if len(self.relations) > 1 else {self.relations[0][0]})
 
     def dim_columns(self) -> list[str]:
         return [d.column for d in self.plan.dims]

@@ -33,7 +33,7 @@ from sqlglot import exp
 
 from metricdsl import grains
 from metricdsl.ir import model as m
-from metricdsl.plan.nodes import CALENDAR, COUNTS, FIRSTS, Measure, QueryPlan, Scan, Shift, Window, fresh_name
+from metricdsl.plan.nodes import CALENDAR, COUNTS, FIRSTS, WINDOWS, Measure, QueryPlan, Scan, Shift, Window, fresh_name
 from metricdsl.sql import calendar
 from metricdsl.sql.rows import (
     RowCompiler,
@@ -48,6 +48,7 @@ from metricdsl.sql.rows import (
 )
 
 BIGINT = "BIGINT"
+WINDOW_START, WINDOW_END = "window_start", "window_end"  # each calendar bucket's window: [start, end)
 
 
 class Host(Protocol):
@@ -127,6 +128,7 @@ class WindowedScan:
         self.others = [d for d in host.plan.dims if d.grain is None]
         self.ctes: list[tuple[str, exp.Expr]] = []
         self.relations: list[tuple[str, list[str]]] = []
+        self.joined: set[str] = set()  # relations joined to the calendar: computed once, not per bucket
 
     # ---- names -------------------------------------------------------------------------------
     def fresh(self, base: str) -> str:
@@ -164,17 +166,20 @@ class WindowedScan:
 
     def add_window(self, name: str, relation: str, measures: list[exp.Expr]) -> None:
         """`name`: for each calendar bucket and group, `measures` over `relation`'s rows in its window."""
-        select = exp.select(exp.alias_(col(self.time, CALENDAR), ident(self.time)),
+        select = exp.select(exp.alias_(col(self.time, WINDOWS), ident(self.time)),
                             *[exp.alias_(col(c, relation), ident(c)) for c in self.other_columns()], *measures)
         start, end = calendar.window_bounds(self.window, self.grain, col(self.time, CALENDAR))
+        bounds = exp.select(col(self.time, CALENDAR), exp.alias_(start, ident(WINDOW_START)),
+                            exp.alias_(end, ident(WINDOW_END))).from_(exp.Table(this=ident(CALENDAR)))
         bucket = col(self.time, relation)
-        on = exp.and_(exp.GTE(this=bucket, expression=start), exp.LT(this=bucket.copy(), expression=end),
-                      wrap=False, copy=False)
-        select = select.from_(exp.Table(this=ident(CALENDAR))).join(exp.Table(this=ident(relation)), on=on,
-                                                                     join_type="INNER")
-        select = select.group_by(col(self.time, CALENDAR), *[col(c, relation) for c in self.other_columns()])
+        on = exp.and_(exp.GTE(this=bucket, expression=col(WINDOW_START, WINDOWS)),
+                      exp.LT(this=bucket.copy(), expression=col(WINDOW_END, WINDOWS)), wrap=False, copy=False)
+        select = select.from_(exp.Subquery(this=bounds, alias=exp.TableAlias(this=ident(WINDOWS)))).join(
+            exp.Table(this=ident(relation)), on=on, join_type="INNER")
+        select = select.group_by(col(self.time, WINDOWS), *[col(c, relation) for c in self.other_columns()])
         self.ctes.append((name, select))
         self.relations.append((name, [a.alias for a in measures]))
+        self.joined.add(relation)
 
     # ---- partial aggregates ------------------------------------------------------------------
     def layout(self) -> Layout:
@@ -231,8 +236,13 @@ class WindowedScan:
         return select.where(exp.and_(*parts, wrap=False, copy=False)) if parts else select
 
     def bucket(self, moved: bool) -> exp.Expr:
-        """The row's bucket of the query's grain (unshifted), or moved by the scan's offset."""
-        bucket = truncate(self.grain, RowCompiler(self.host.project, self.scan.source).time())
+        """The row's bucket of the query's grain (unshifted), or moved by the scan's offset.
+
+        A declared `date` time column is its own day bucket (no per-row truncation)."""
+        source = self.host.project.sources[self.scan.source]
+        time = RowCompiler(self.host.project, self.scan.source).time()
+        declared = (source.columns or {}).get(source.time_column or "")
+        bucket = time if self.grain == "day" and declared == "date" else truncate(self.grain, time)
         return calendar.shifted(bucket, self.scan.shift) if moved and self.scan.shift is not None else bucket
 
     def group_keys(self, rows: RowCompiler, bucket: exp.Expr) -> list[tuple[exp.Expr, str]]:

@@ -31,7 +31,7 @@ WITH "scan_sales" AS (
     AND "sales"."sold_on" < CAST('2026-07-01' AS DATE)
   GROUP BY
     CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)
-), "scan_sales_cumyear_parts" AS (
+), "scan_sales_cumyear_parts" AS MATERIALIZED (
   SELECT
     "time_month" AS "time_month",
     CAST(NULL AS BIGINT) AS "buyers_first",
@@ -90,15 +90,21 @@ WITH "scan_sales" AS (
   ) AS "counts"
 ), "scan_sales_cumyear" AS (
   SELECT
-    "calendar"."time_month" AS "time_month",
+    "windows"."time_month" AS "time_month",
     CAST(SUM("buyers_first") AS BIGINT) AS "buyers",
     CAST(SUM("products_sold_first") AS BIGINT) AS "products_sold"
-  FROM "calendar"
+  FROM (
+    SELECT
+      "calendar"."time_month",
+      CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE) AS "window_start",
+      CAST("calendar"."time_month" + INTERVAL 1 MONTH AS DATE) AS "window_end"
+    FROM "calendar"
+  ) AS "windows"
   INNER JOIN "scan_sales_cumyear_parts"
-    ON "scan_sales_cumyear_parts"."time_month" >= CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE)
-    AND "scan_sales_cumyear_parts"."time_month" < CAST("calendar"."time_month" + INTERVAL 1 MONTH AS DATE)
+    ON "scan_sales_cumyear_parts"."time_month" >= "windows"."window_start"
+    AND "scan_sales_cumyear_parts"."time_month" < "windows"."window_end"
   GROUP BY
-    "calendar"."time_month"
+    "windows"."time_month"
 ), "combined" AS MATERIALIZED (
   SELECT
     "time_month",

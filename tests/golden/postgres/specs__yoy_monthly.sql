@@ -70,7 +70,7 @@ WITH "scan_orders" AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
-), "scan_orders_cumyear_parts" AS (
+), "scan_orders_cumyear_parts" AS MATERIALIZED (
   SELECT
     "time_month" AS "time_month",
     "revenue_4_sum" AS "revenue_4_sum",
@@ -105,15 +105,21 @@ WITH "scan_orders" AS (
   ) AS "counts"
 ), "scan_orders_cumyear" AS (
   SELECT
-    "calendar"."time_month" AS "time_month",
+    "windows"."time_month" AS "time_month",
     SUM("revenue_4_sum") AS "revenue_4",
     CAST(SUM("buyers_2_first") AS BIGINT) AS "buyers_2"
-  FROM "calendar"
+  FROM (
+    SELECT
+      "calendar"."time_month",
+      CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE) AS "window_start",
+      CAST("calendar"."time_month" + INTERVAL '1 MONTH' AS DATE) AS "window_end"
+    FROM "calendar"
+  ) AS "windows"
   INNER JOIN "scan_orders_cumyear_parts"
-    ON "scan_orders_cumyear_parts"."time_month" >= CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE)
-    AND "scan_orders_cumyear_parts"."time_month" < CAST("calendar"."time_month" + INTERVAL '1 MONTH' AS DATE)
+    ON "scan_orders_cumyear_parts"."time_month" >= "windows"."window_start"
+    AND "scan_orders_cumyear_parts"."time_month" < "windows"."window_end"
   GROUP BY
-    "calendar"."time_month"
+    "windows"."time_month"
 ), "combined" AS MATERIALIZED (
   SELECT
     "time_month",
