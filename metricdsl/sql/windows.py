@@ -279,10 +279,20 @@ class WindowedScan:
         if not first:
             return self.raw_select([*others, (bucket, self.time), (key_sql, key)], [measure.condition],
                                    rows).distinct()
-        anchor = window_anchor(self.window, self.grain, bucket.copy())
         select = self.raw_select([*others, (exp.Min(this=bucket), self.time), (key_sql, key)],
                                  [measure.condition], rows)
-        return select.group_by(*[e.copy() for e, _ in others], anchor, key_sql.copy())
+        groups = [*[e.copy() for e, _ in others], key_sql.copy()]
+        if not self.one_period():  # rows of several to-date periods: a key appears first once in each
+            groups.insert(len(others), window_anchor(self.window, self.grain, bucket.copy()))
+        return select.group_by(*groups)
+
+    def one_period(self) -> bool:
+        """Are the rows read (a literal period) all in one to-date period (2026's months, one year)?"""
+        period = self.host.plan.period
+        if period is None or self.window.count is not None:
+            return False
+        first, last = grains.bucket_start(period.start, self.grain), grains.bucket_start(period.end, self.grain)
+        return window_start(self.window, self.grain, first) == window_start(self.window, self.grain, last)
 
     def triples_select(self, measure: Measure, key: str) -> exp.Select:
         return self.keyed_select(measure, key, first=False)

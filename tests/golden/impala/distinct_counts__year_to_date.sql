@@ -182,7 +182,6 @@ WITH `scan_sales` AS (
           `sales`.`status` = 'paid'
         )
       GROUP BY
-        CAST(DATE_TRUNC('YEAR', CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE)) AS DATE),
         `sales`.`customer_id`
     ) AS `firsts`
     GROUP BY
@@ -206,7 +205,6 @@ WITH `scan_sales` AS (
         `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
         AND `sales`.`sold_on` < CAST('2026-07-01' AS DATE)
       GROUP BY
-        CAST(DATE_TRUNC('YEAR', CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE)) AS DATE),
         `sales`.`product_id`
     ) AS `firsts`
     GROUP BY

@@ -20,34 +20,45 @@ WITH "scan_orders" AS (
     CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
 ), "scan_orders_lag12m" AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', CAST("orders"."order_date" + INTERVAL '12 MONTH' AS DATE)) AS DATE) AS "time_month",
-    SUM("orders"."amount") FILTER(WHERE
-      "orders"."status" = 'paid') AS "revenue_2",
-    COUNT(DISTINCT "orders"."customer_id") FILTER(WHERE
-      "orders"."status" = 'paid') AS "buyers_3"
-  FROM "dw"."fact_orders" AS "orders"
-  WHERE
-    "orders"."order_date" >= CAST('2025-01-01' AS DATE)
-    AND "orders"."order_date" < CAST('2026-01-01' AS DATE)
-    AND (
-      "orders"."status" = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', CAST("orders"."order_date" + INTERVAL '12 MONTH' AS DATE)) AS DATE)
+    CAST("time_month" + INTERVAL '12 MONTH' AS DATE) AS "time_month",
+    "revenue_2",
+    "buyers_3"
+  FROM (
+    SELECT
+      CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
+      SUM("orders"."amount") FILTER(WHERE
+        "orders"."status" = 'paid') AS "revenue_2",
+      COUNT(DISTINCT "orders"."customer_id") FILTER(WHERE
+        "orders"."status" = 'paid') AS "buyers_3"
+    FROM "dw"."fact_orders" AS "orders"
+    WHERE
+      "orders"."order_date" >= CAST('2025-01-01' AS DATE)
+      AND "orders"."order_date" < CAST('2026-01-01' AS DATE)
+      AND (
+        "orders"."status" = 'paid'
+      )
+    GROUP BY
+      CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
+  ) AS "unmoved"
 ), "scan_orders_lag1m" AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', CAST("orders"."order_date" + INTERVAL '1 MONTH' AS DATE)) AS DATE) AS "time_month",
-    SUM("orders"."amount") FILTER(WHERE
-      "orders"."status" = 'paid') AS "revenue_3"
-  FROM "dw"."fact_orders" AS "orders"
-  WHERE
-    "orders"."order_date" >= CAST('2025-12-01' AS DATE)
-    AND "orders"."order_date" < CAST('2026-12-01' AS DATE)
-    AND (
-      "orders"."status" = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', CAST("orders"."order_date" + INTERVAL '1 MONTH' AS DATE)) AS DATE)
+    CAST("time_month" + INTERVAL '1 MONTH' AS DATE) AS "time_month",
+    "revenue_3"
+  FROM (
+    SELECT
+      CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
+      SUM("orders"."amount") FILTER(WHERE
+        "orders"."status" = 'paid') AS "revenue_3"
+    FROM "dw"."fact_orders" AS "orders"
+    WHERE
+      "orders"."order_date" >= CAST('2025-12-01' AS DATE)
+      AND "orders"."order_date" < CAST('2026-12-01' AS DATE)
+      AND (
+        "orders"."status" = 'paid'
+      )
+    GROUP BY
+      CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
+  ) AS "unmoved"
 ), "calendar" AS (
   SELECT
     CAST("series"."bucket" AS DATE) AS "time_month"
@@ -97,7 +108,6 @@ WITH "scan_orders" AS (
           "orders"."status" = 'paid'
         )
       GROUP BY
-        CAST(DATE_TRUNC('YEAR', CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)) AS DATE),
         "orders"."customer_id"
     ) AS "firsts"
     GROUP BY
