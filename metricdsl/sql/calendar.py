@@ -14,7 +14,17 @@ from sqlglot import exp
 from metricdsl import grains
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import BOUNDS, CALENDAR, DIGIT_PLACES, NUMBERS, RANGES, SERIES, Shift, Window
-from metricdsl.sql.rows import add_interval, aliased, col, date_literal, ident, interval_step, stacked, truncate
+from metricdsl.sql.rows import (
+    add_interval,
+    aliased,
+    col,
+    data_type,
+    date_literal,
+    ident,
+    interval_step,
+    stacked,
+    truncate,
+)
 
 FIRST, LAST = "first_bucket", "last_bucket"
 
@@ -60,11 +70,11 @@ def generated_series(grain: str, column: str, first: exp.Expr, last: exp.Expr,
                      bounds: exp.Select | None) -> exp.Select:
     step, unit = interval_step(grain)
     interval = exp.Interval(this=exp.Literal.string(str(step)), unit=exp.Var(this=unit))
-    timestamp = exp.DataType.build("TIMESTAMP")
+    timestamp = data_type("TIMESTAMP")
     generated = exp.Anonymous(this="generate_series", expressions=[
         exp.Cast(this=first, to=timestamp), exp.Cast(this=last, to=timestamp), interval])
     table = exp.Table(this=generated, alias=exp.TableAlias(this=ident(SERIES), columns=[ident("bucket")]))
-    value = exp.alias_(exp.Cast(this=col("bucket", SERIES), to=exp.DataType.build("DATE")), ident(column))
+    value = exp.alias_(exp.Cast(this=col("bucket", SERIES), to=data_type("DATE")), ident(column))
     select = exp.select(value)
     if bounds is None:
         return select.from_(table)
@@ -123,7 +133,7 @@ def window_bounds(window: Window, grain: str, bucket: exp.Expr) -> tuple[exp.Exp
     else:
         step, unit = interval_step(window.unit)
         start = exp.Cast(this=exp.DateSub(this=end.copy(), expression=exp.Literal.number(window.count * step),
-                                          unit=exp.Var(this=unit)), to=exp.DataType.build("DATE"))
+                                          unit=exp.Var(this=unit)), to=data_type("DATE"))
     if window.count is None and window.anchor is not None:
         start = shifted(start, window.anchor)  # the lagged bucket's window, on the moved timeline
     return start, end
@@ -134,7 +144,7 @@ def unshifted(value: exp.Expr, shift: Shift) -> exp.Expr:
     for count, unit in ((shift.days, "DAY"), (shift.months, "MONTH")):
         if count:
             value = exp.Cast(this=exp.DateSub(this=value, expression=exp.Literal.number(count), unit=exp.Var(this=unit)),
-                             to=exp.DataType.build("DATE"))
+                             to=data_type("DATE"))
     return value
 
 

@@ -46,6 +46,7 @@ from metricdsl.sql.rows import (
     aliased,
     any_of,
     col,
+    data_type,
     date_literal,
     ident,
     paren,
@@ -158,7 +159,7 @@ class StatementBuilder:
         type_name = self.measure_types.get(column, "unknown")
         if type_name in ("unknown", "null", "number"):
             return exp.Null()
-        return exp.Cast(this=exp.Null(), to=exp.DataType.build(sql_type(type_name)))
+        return exp.Cast(this=exp.Null(), to=data_type(sql_type(type_name)))
 
     def grid(self, combined: str) -> exp.Select:
         """Every bucket of the calendar for each combination of the other dimensions present."""

@@ -39,6 +39,7 @@ from metricdsl.sql.rows import (
     RowCompiler,
     aggregate,
     col,
+    data_type,
     date_literal,
     ident,
     safe_divide,
@@ -214,7 +215,7 @@ class WindowedScan:
             if func == "avg":
                 return safe_divide(exp.Sum(this=col(parts[0].column)), exp.Sum(this=col(parts[1].column)))
             value: exp.Expr = parts[0].combine(this=col(parts[0].column))
-            return exp.Cast(this=value, to=exp.DataType.build(BIGINT)) if func == "count" else value
+            return exp.Cast(this=value, to=data_type(BIGINT)) if func == "count" else value
         return build
 
     @staticmethod
@@ -347,7 +348,7 @@ class WindowedScan:
 
 
 def null(type_name: str) -> exp.Expr:
-    return exp.Cast(this=exp.Null(), to=exp.DataType.build(type_name))
+    return exp.Cast(this=exp.Null(), to=data_type(type_name))
 
 
 # ---- the window's bounds, in SQL and on literal dates ----------------------------------------------
