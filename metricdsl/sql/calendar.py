@@ -30,11 +30,31 @@ FIRST, LAST = "first_bucket", "last_bucket"
 
 
 # ---- the calendar ------------------------------------------------------------------------------
-def period_calendar(grain: str, column: str, period: m.Period, generate_series: bool) -> exp.Select:
-    """Every bucket of the period."""
-    first = date_literal(grains.bucket_start(period.start, grain))
-    last = date_literal(grains.bucket_start(period.end, grain))
-    return series(grain, column, first, last, None, generate_series)
+LITERAL_BUCKETS = 120
+"""Without generate_series, a literal period of at most this many buckets is written as literal rows."""
+
+
+def period_calendar(grain: str, column: str, period: m.Period, generate_series: bool) -> exp.Query:
+    """Every bucket of the period: a generated series, or (no generate_series, a short period) literal rows."""
+    first, last = grains.bucket_start(period.start, grain), grains.bucket_start(period.end, grain)
+    if not generate_series:
+        days = literal_buckets(first, last, grain)
+        if len(days) <= LITERAL_BUCKETS:
+            return stacked([exp.select(exp.alias_(date_literal(day), ident(column))) for day in days])
+    return series(grain, column, date_literal(first), date_literal(last), None, generate_series)
+
+
+def literal_buckets(first: datetime.date, last: datetime.date, grain: str) -> list[datetime.date]:
+    """The first days of the buckets from `first` to `last` (both bucket starts), stopping past the limit."""
+    days: list[datetime.date] = []
+    day = first
+    while day <= last and len(days) <= LITERAL_BUCKETS:
+        days.append(day)
+        if grain in grains.MONTHS_PER_UNIT:
+            day = grains.shift_months(day, grains.MONTHS_PER_UNIT[grain])
+        else:
+            day += datetime.timedelta(days=grains.DAYS_PER_UNIT[grain])
+    return days
 
 
 def data_calendar(grain: str, column: str, ranges: list[exp.Select], generate_series: bool) -> exp.Select:

@@ -173,7 +173,7 @@ class StatementBuilder:
         return select
 
     # ---- calendar --------------------------------------------------------------------------
-    def calendar_cte(self, time_dim: OutputDim, direct: list[Scan], windowed: list[Scan]) -> exp.Select:
+    def calendar_cte(self, time_dim: OutputDim, direct: list[Scan], windowed: list[Scan]) -> exp.Query:
         """Every bucket of the period; without a period, from the first to the last bucket with data."""
         grain, column = time_dim.grain or "day", time_dim.column
         generate_series = self.target.capabilities.generate_series
