@@ -106,10 +106,20 @@ def bucket_aligned(period: m.Period | None, grain: str) -> bool:
             and next_bucket(last, grain) == period.end + datetime.timedelta(days=1))
 
 
+def distinct_identity(measure: Measure) -> str:
+    """What a distinct count counts: its key and condition."""
+    return "|".join([measure.arg.model_dump_json() if measure.arg is not None else "",
+                     measure.condition.model_dump_json() if measure.condition is not None else ""])
+
+
 def can_ride(scan: Scan, window: Scan) -> bool:
-    """May the unshifted, unwindowed `scan` be computed from `window`'s buckets?"""
+    """May the unshifted, unwindowed `scan` be computed from `window`'s buckets (and, for a distinct
+    count, from the (bucket, key) pairs of a rolling distinct count of the same key and condition)?"""
+    pairs = {distinct_identity(mz) for mz in window.measures if mz.func == "count_distinct"} if (
+        window.window is not None and window.window.count is not None) else set()
     return (scan.source == window.source and scan.window is None and scan.shift is None and scan.having is None
-            and window.shift is None and all(mz.func in PARTIAL_FUNCS for mz in scan.measures))
+            and window.shift is None and all(mz.func in PARTIAL_FUNCS or (
+                mz.func == "count_distinct" and distinct_identity(mz) in pairs) for mz in scan.measures))
 
 
 class WindowedScan:
@@ -145,14 +155,20 @@ class WindowedScan:
     def build(self) -> None:
         layout = self.layout()
         buckets = self.fresh(f"{self.scan.name}_buckets")
-        self.ctes.append((buckets, self.bucket_select(layout)))
-        for rider in self.riders:
-            self.ctes.append((rider.name, self.rider_select(rider, layout, buckets)))
-            self.relations.append((rider.name, rider.columns))
+        if layout.partials:  # distinct counts alone need no buckets: their keys say where rows are
+            self.ctes.append((buckets, self.bucket_select(layout)))
         to_date = self.window.count is None
+        pairs: dict[str, tuple[str, str]] = {}  # a rolling distinct count's (bucket, key) pairs: CTE, key
+        for measure in [] if to_date else layout.distinct:
+            keys, key = self.fresh(f"{self.scan.name}_{measure.column}_keys"), self.fresh("distinct_key")
+            self.ctes.append((keys, self.triples_select(measure, key)))
+            pairs.setdefault(distinct_identity(measure), (keys, key))
+        for rider in self.riders:
+            self.add_rider(rider, layout, buckets, pairs)
         firsts = [(mz, self.fresh(f"{mz.column}_first")) for mz in layout.distinct] if to_date else []
         parts = self.fresh(f"{self.scan.name}_parts")
-        self.ctes.append((parts, self.parts_select(layout, buckets, firsts)))
+        if layout.partials or firsts:
+            self.ctes.append((parts, self.parts_select(layout, buckets, firsts)))
         measures = [exp.alias_(layout.windowed[mz.column](), ident(mz.column)) for mz in self.scan.measures
                     if mz.column in layout.windowed]
         rolling = [] if to_date else layout.distinct
@@ -160,8 +176,7 @@ class WindowedScan:
             self.add_window(self.scan.name, parts, measures)
         for measure in rolling:
             name = self.fresh(f"{self.scan.name}_{measure.column}")
-            keys, key = self.fresh(f"{name}_keys"), self.fresh("distinct_key")
-            self.ctes.append((keys, self.triples_select(measure, key)))
+            keys, key = pairs[distinct_identity(measure)]
             counted = aggregate("count_distinct", col(key, keys))
             self.add_window(name, keys, [exp.alias_(counted, ident(measure.column))])
 
@@ -193,7 +208,7 @@ class WindowedScan:
             layout.window_partials.extend(p.column for p in parts if p.column not in layout.window_partials)
             layout.windowed[measure.column] = self.window_value(measure.func, parts)
         for rider in self.riders:
-            for measure in rider.measures:
+            for measure in (mz for mz in rider.measures if mz.func != "count_distinct"):
                 layout.plain[measure.column] = self.plain_value(measure.func, self.partials_of(layout, measure))
         return layout
 
@@ -261,13 +276,26 @@ class WindowedScan:
         select = self.raw_select([*keys, *partials], conditions, rows)
         return select.group_by(*[e.copy() for e, _ in keys])
 
-    def rider_select(self, rider: Scan, layout: Layout, buckets: str) -> exp.Select:
-        """An unshifted scan's measures: its period's buckets, read from the window's buckets."""
+    def add_rider(self, rider: Scan, layout: Layout, buckets: str, pairs: dict[str, tuple[str, str]]) -> None:
+        """An unshifted scan's measures over its period's buckets, read from the window's buckets
+        (distinct counts: from the window's (bucket, key) pairs, one relation each)."""
         period = self.host.plan.period
         assert period is not None
-        values = [exp.alias_(layout.plain[mz.column](), ident(mz.column)) for mz in rider.measures]
-        select = exp.select(*self.group_columns(), *values).from_(ident(buckets))
-        return select.where(exp.GTE(this=col(self.time), expression=date_literal(period.start)))
+        in_period = exp.GTE(this=col(self.time), expression=date_literal(period.start))
+        plain = [mz for mz in rider.measures if mz.column in layout.plain]
+        if plain or len(plain) == len(rider.measures):
+            values = [exp.alias_(layout.plain[mz.column](), ident(mz.column)) for mz in plain]
+            select = exp.select(*self.group_columns(), *values).from_(ident(buckets))
+            self.ctes.append((rider.name, select.where(in_period)))
+            self.relations.append((rider.name, [mz.column for mz in plain]))
+        for measure in (mz for mz in rider.measures if mz.column not in layout.plain):
+            keys, key = pairs[distinct_identity(measure)]
+            name = rider.name if not plain and measure is rider.measures[0] else self.fresh(
+                f"{rider.name}_{measure.column}")
+            counted = exp.alias_(aggregate("count", col(key)), ident(measure.column))
+            select = exp.select(*self.group_columns(), counted).from_(ident(keys)).where(in_period.copy())
+            self.ctes.append((name, select.group_by(*self.group_columns())))
+            self.relations.append((name, [measure.column]))
 
     def keyed_select(self, measure: Measure, key: str, first: bool) -> exp.Select:
         """Distinct (group, moved bucket, key) triples; with `first`, each key at its first bucket
@@ -337,7 +365,7 @@ class WindowedScan:
                           *[exp.alias_(null(BIGINT), ident(c)) for c in first_columns]).from_(ident(buckets))
         if self.scan.shift is not None:
             base = base.group_by(*[col(c) for c in self.other_columns()], moved.this.copy())
-        branches: list[exp.Select] = [base]
+        branches: list[exp.Select] = [base] if layout.partials else []
         for index, (measure, column) in enumerate(firsts):
             counts = exp.Subquery(this=self.first_counts(measure, column), alias=exp.TableAlias(this=ident(COUNTS)))
             padding = [col(c) if i == index else null(BIGINT) for i, c in enumerate(first_columns)]

@@ -135,7 +135,7 @@ CASES = [
     # Windows over pre-aggregated days: across the year end, leap day, empty days, and keys in
     # several days of one window; 28 days, a calendar month (28 to 31 days), min/avg/max.
     case("rolling-year-end", "day", "rolling",
-         "revenue, revenue_28d, revenue_1m, buyers_28d, buyers_1m, min_amount_7d, net_ytd, item_count_qtd",
+         "revenue, buyers, revenue_28d, revenue_1m, buyers_28d, buyers_1m, min_amount_7d, net_ytd, item_count_qtd",
          "2025-12-20 .. 2026-01-12"),
     case("rolling-leap", "day", "rolling", "revenue_28d, revenue_1m, buyers_1m, min_amount_7d, avg_amount_ytd",
          "2024-02-20 .. 2024-03-31"),
@@ -185,7 +185,7 @@ CASES = [
          "2026-03-01 .. 2026-03-31"),
     case("2025", "month", "to-date", "revenue, revenue_ytd, revenue_qtd, buyers, buyers_ytd, buyers_qtd, aov_ytd",
          "2025"),
-    case("h1-2026", "month", "rolling", "revenue, revenue_3m, revenue_2q, buyers_3m, buyers_2q, aov_3m, aov_2q",
+    case("h1-2026", "month", "rolling", "revenue, buyers, revenue_3m, revenue_2q, buyers_3m, buyers_2q, aov_3m, aov_2q",
          "2026-01-01 .. 2026-06-30"),
     case("summer-2025", "month", "rolling", "revenue_3m, buyers_3m, aov_3m", "2025-05-01 .. 2025-07-31"),
     case("ytd-last-year", "month", "to-date", "revenue_ytd, revenue_ytd_ly, revenue_ly_ytd, ytd_yoy", "2026"),

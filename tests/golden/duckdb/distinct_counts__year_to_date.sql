@@ -22,22 +22,7 @@ WITH "scan_sales" AS (
     CAST(CAST('2026-06-01' AS DATE) AS TIMESTAMP),
     INTERVAL '1' MONTH
   ) AS "series"("bucket")
-), "scan_sales_cumyear_buckets" AS (
-  SELECT
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE) AS "time_month"
-  FROM "dc"."sales" AS "sales"
-  WHERE
-    "sales"."sold_on" >= CAST('2026-01-01' AS DATE)
-    AND "sales"."sold_on" < CAST('2026-07-01' AS DATE)
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)
 ), "scan_sales_cumyear_parts" AS MATERIALIZED (
-  SELECT
-    "time_month" AS "time_month",
-    CAST(NULL AS BIGINT) AS "buyers_first",
-    CAST(NULL AS BIGINT) AS "products_sold_first"
-  FROM "scan_sales_cumyear_buckets"
-  UNION ALL
   SELECT
     "time_month",
     "buyers_first" AS "buyers_first",

@@ -31,22 +31,7 @@ WITH `scan_sales` AS (
   UNION ALL
   SELECT
     CAST('2026-06-01' AS DATE) AS `time_month`
-), `scan_sales_cumyear_buckets` AS (
-  SELECT
-    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`
-  FROM `dc`.`sales` AS `sales`
-  WHERE
-    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
-    AND `sales`.`sold_on` < CAST('2026-07-01' AS DATE)
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE)
 ), `scan_sales_cumyear_parts` AS (
-  SELECT
-    `time_month` AS `time_month`,
-    CAST(NULL AS BIGINT) AS `buyers_first`,
-    CAST(NULL AS BIGINT) AS `products_sold_first`
-  FROM `scan_sales_cumyear_buckets`
-  UNION ALL
   SELECT
     `time_month`,
     `buyers_first` AS `buyers_first`,
