@@ -32,12 +32,11 @@ PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct â€
 # derived tables of a bucketed cumulative scan (sql/windows.py); its CTEs are named after the scan
 FIRSTS = "firsts"  # each key at its first bucket of the to-date period
 COUNTS = "counts"  # the first appearances counted per group and bucket
-WINDOWS = "windows"  # each calendar bucket with the start and end of its window
 UNMOVED = "unmoved"  # a lagged scan grouped on its own buckets, before they are relabelled
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY,
-     FIRSTS, COUNTS, WINDOWS, UNMOVED})
+     FIRSTS, COUNTS, UNMOVED})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 

@@ -33,7 +33,7 @@ from sqlglot import exp
 
 from metricdsl import grains
 from metricdsl.ir import model as m
-from metricdsl.plan.nodes import CALENDAR, COUNTS, FIRSTS, WINDOWS, Measure, QueryPlan, Scan, Shift, Window, fresh_name
+from metricdsl.plan.nodes import CALENDAR, COUNTS, FIRSTS, Measure, QueryPlan, Scan, Shift, Window, fresh_name
 from metricdsl.sql import calendar
 from metricdsl.sql.rows import (
     RowCompiler,
@@ -140,6 +140,7 @@ class WindowedScan:
         self.ctes: list[tuple[str, exp.Expr]] = []
         self.relations: list[tuple[str, list[str]]] = []
         self.joined: set[str] = set()  # relations joined to the calendar: computed once, not per bucket
+        self.windows_cte: str | None = None
 
     # ---- names -------------------------------------------------------------------------------
     def fresh(self, base: str) -> str:
@@ -180,19 +181,29 @@ class WindowedScan:
             counted = aggregate("count_distinct", col(key, keys))
             self.add_window(name, keys, [exp.alias_(counted, ident(measure.column))])
 
+    def windows(self) -> str:
+        """The CTE of each calendar bucket with its window's start and end, computed once per bucket
+        (and materialized, so that no engine recomputes them for every pair the join compares)."""
+        if self.windows_cte is None:
+            self.windows_cte = self.fresh(f"{self.scan.name}_windows")
+            start, end = calendar.window_bounds(self.window, self.grain, col(self.time, CALENDAR))
+            bounds = exp.select(col(self.time, CALENDAR), exp.alias_(start, ident(WINDOW_START)),
+                                exp.alias_(end, ident(WINDOW_END))).from_(exp.Table(this=ident(CALENDAR)))
+            self.ctes.append((self.windows_cte, bounds))
+            self.joined.add(self.windows_cte)
+        return self.windows_cte
+
     def add_window(self, name: str, relation: str, measures: list[exp.Expr]) -> None:
         """`name`: for each calendar bucket and group, `measures` over `relation`'s rows in its window."""
-        select = exp.select(exp.alias_(col(self.time, WINDOWS), ident(self.time)),
+        windows = self.windows()
+        select = exp.select(exp.alias_(col(self.time, windows), ident(self.time)),
                             *[exp.alias_(col(c, relation), ident(c)) for c in self.other_columns()], *measures)
-        start, end = calendar.window_bounds(self.window, self.grain, col(self.time, CALENDAR))
-        bounds = exp.select(col(self.time, CALENDAR), exp.alias_(start, ident(WINDOW_START)),
-                            exp.alias_(end, ident(WINDOW_END))).from_(exp.Table(this=ident(CALENDAR)))
         bucket = col(self.time, relation)
-        on = exp.and_(exp.GTE(this=bucket, expression=col(WINDOW_START, WINDOWS)),
-                      exp.LT(this=bucket.copy(), expression=col(WINDOW_END, WINDOWS)), wrap=False, copy=False)
-        select = select.from_(exp.Subquery(this=bounds, alias=exp.TableAlias(this=ident(WINDOWS)))).join(
-            exp.Table(this=ident(relation)), on=on, join_type="INNER")
-        select = select.group_by(col(self.time, WINDOWS), *[col(c, relation) for c in self.other_columns()])
+        on = exp.and_(exp.GTE(this=bucket, expression=col(WINDOW_START, windows)),
+                      exp.LT(this=bucket.copy(), expression=col(WINDOW_END, windows)), wrap=False, copy=False)
+        select = select.from_(exp.Table(this=ident(windows))).join(exp.Table(this=ident(relation)), on=on,
+                                                                    join_type="INNER")
+        select = select.group_by(col(self.time, windows), *[col(c, relation) for c in self.other_columns()])
         self.ctes.append((name, select))
         self.relations.append((name, [a.alias for a in measures]))
         self.joined.add(relation)

@@ -71,23 +71,23 @@ WITH "scan_sales" AS (
     GROUP BY
       "time_month"
   ) AS "counts"
+), "scan_sales_cumyear_windows" AS MATERIALIZED (
+  SELECT
+    "calendar"."time_month",
+    CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE) AS "window_start",
+    CAST("calendar"."time_month" + INTERVAL 1 MONTH AS DATE) AS "window_end"
+  FROM "calendar"
 ), "scan_sales_cumyear" AS (
   SELECT
-    "windows"."time_month" AS "time_month",
+    "scan_sales_cumyear_windows"."time_month" AS "time_month",
     CAST(SUM("buyers_first") AS BIGINT) AS "buyers",
     CAST(SUM("products_sold_first") AS BIGINT) AS "products_sold"
-  FROM (
-    SELECT
-      "calendar"."time_month",
-      CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE) AS "window_start",
-      CAST("calendar"."time_month" + INTERVAL 1 MONTH AS DATE) AS "window_end"
-    FROM "calendar"
-  ) AS "windows"
+  FROM "scan_sales_cumyear_windows"
   INNER JOIN "scan_sales_cumyear_parts"
-    ON "scan_sales_cumyear_parts"."time_month" >= "windows"."window_start"
-    AND "scan_sales_cumyear_parts"."time_month" < "windows"."window_end"
+    ON "scan_sales_cumyear_parts"."time_month" >= "scan_sales_cumyear_windows"."window_start"
+    AND "scan_sales_cumyear_parts"."time_month" < "scan_sales_cumyear_windows"."window_end"
   GROUP BY
-    "windows"."time_month"
+    "scan_sales_cumyear_windows"."time_month"
 ), "combined" AS MATERIALIZED (
   SELECT
     "time_month",

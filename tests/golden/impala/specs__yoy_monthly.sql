@@ -135,23 +135,23 @@ WITH `scan_orders` AS (
     GROUP BY
       `time_month`
   ) AS `counts`
+), `scan_orders_cumyear_windows` AS (
+  SELECT
+    `calendar`.`time_month`,
+    CAST(DATE_TRUNC('YEAR', `calendar`.`time_month`) AS DATE) AS `window_start`,
+    CAST(`calendar`.`time_month` + INTERVAL 1 MONTH AS DATE) AS `window_end`
+  FROM `calendar`
 ), `scan_orders_cumyear` AS (
   SELECT
-    `windows`.`time_month` AS `time_month`,
+    `scan_orders_cumyear_windows`.`time_month` AS `time_month`,
     SUM(`revenue_4_sum`) AS `revenue_4`,
     CAST(SUM(`buyers_2_first`) AS BIGINT) AS `buyers_2`
-  FROM (
-    SELECT
-      `calendar`.`time_month`,
-      CAST(DATE_TRUNC('YEAR', `calendar`.`time_month`) AS DATE) AS `window_start`,
-      CAST(`calendar`.`time_month` + INTERVAL 1 MONTH AS DATE) AS `window_end`
-    FROM `calendar`
-  ) AS `windows`
+  FROM `scan_orders_cumyear_windows`
   INNER JOIN `scan_orders_cumyear_parts`
-    ON `scan_orders_cumyear_parts`.`time_month` >= `windows`.`window_start`
-    AND `scan_orders_cumyear_parts`.`time_month` < `windows`.`window_end`
+    ON `scan_orders_cumyear_parts`.`time_month` >= `scan_orders_cumyear_windows`.`window_start`
+    AND `scan_orders_cumyear_parts`.`time_month` < `scan_orders_cumyear_windows`.`window_end`
   GROUP BY
-    `windows`.`time_month`
+    `scan_orders_cumyear_windows`.`time_month`
 ), `combined` AS (
   SELECT
     `time_month`,
