@@ -33,10 +33,14 @@ PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct �
 RANKED = "ranked"  # the numbered rows of an exact percentile (engines without percentile_cont)
 WITH_TOTALS = "with_totals"  # the grouped rows joined to their totals (total(m))
 COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
+# derived tables of a bucketed cumulative scan (sql/windows.py); its CTEs are named after the scan
+FIRSTS = "firsts"  # each key at its first bucket of the to-date period
+COUNTS = "counts"  # the first appearances counted per group and bucket
+UNMOVED = "unmoved"  # a lagged scan grouped on its own buckets, before they are relabelled
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
-     WITH_TOTALS, COMPUTED})
+     WITH_TOTALS, COMPUTED, FIRSTS, COUNTS, UNMOVED})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
@@ -85,10 +89,17 @@ class Shift:
 
 @dataclass(frozen=True)
 class Window:
-    """For each bucket, read the rows from the window start to the bucket end (cumulative)."""
+    """For each bucket, read the rows from the window start to the bucket end (cumulative).
+
+    `anchor` is the offset around a to-date window (`lag(cumulative(m, year), 1 period)`): the
+    window belongs to the lagged bucket, so it starts at the `unit` boundary before the bucket
+    moved back by `anchor`, moved forward again (January's is the whole previous year). A rolling
+    window needs no anchor: it ends with the bucket and reaches back a fixed length.
+    """
 
     unit: str
     count: int | None  # None: to-date since the last `unit` boundary
+    anchor: Shift | None = None
 
 
 @dataclass
@@ -117,12 +128,24 @@ class DistinctHavingMeasure:
 
 @dataclass
 class Scan:
+    """One read of a source, aggregated to the query's grain.
+
+    A cumulative scan (`window`) whose measures all have exact partial aggregates (every one but
+    `count_distinct … having`) is `bucketed`: the source's rows are aggregated once per bucket
+    (sums, counts, minima, maxima; distinct keys per bucket), and the window sums those buckets.
+    Otherwise each bucket's window reads the source's rows themselves.
+    """
+
     name: str
     source: str
     shift: Shift | None = None
     window: Window | None = None
     measures: list[Measure] = field(default_factory=list)
     having: DistinctHavingMeasure | None = None
+
+    @property
+    def bucketed(self) -> bool:
+        return self.window is not None and self.having is None
 
     @property
     def columns(self) -> list[str]:

@@ -84,7 +84,8 @@ class Planner:
         if isinstance(expr, m.Cumulative):
             if window is not None:
                 raise PlanningBug("cumulative inside cumulative is not supported")
-            return self.inline(expr.expr, filters, shift, Window(expr.unit, expr.count), owner)
+            anchor = shift if expr.count is None else None  # a to-date window moves with the offsets around it
+            return self.inline(expr.expr, filters, shift, Window(expr.unit, expr.count, anchor), owner)
         if isinstance(expr, m.Total):
             return plan_total(self, expr, filters, shift, window, owner)
         if isinstance(expr, m.Rank):
@@ -119,6 +120,7 @@ class Planner:
         if key not in self.scans or kind == "having":
             suffix = "" if shift is None else shift.label
             suffix += "" if window is None else f"_cum{window.count or ''}{window.unit}"
+            suffix += "" if window is None or window.anchor is None else "_at" + window.anchor.label.removeprefix("_lag")
             name = f"scan_{source}{suffix}" + ("_having" if kind == "having" else "")
             scan = Scan(self.unique(name), source, shift, window)
             self.scans[key if kind != "having" else (*key[:3], f"having{len(self.scans)}")] = scan

@@ -16,7 +16,17 @@ from metricdsl import grains
 from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import BOUNDS, CALENDAR, DIGIT_PLACES, NUMBERS, RANGES, SERIES, Shift, Window
-from metricdsl.sql.rows import add_interval, aliased, col, date_literal, ident, interval_step, stacked, truncate
+from metricdsl.sql.rows import (
+    add_interval,
+    aliased,
+    col,
+    data_type,
+    date_literal,
+    ident,
+    interval_step,
+    stacked,
+    truncate,
+)
 
 FIRST, LAST = "first_bucket", "last_bucket"
 MIN_PLACES = 4
@@ -28,11 +38,32 @@ in practice."""
 
 
 # ---- the calendar ------------------------------------------------------------------------------
-def period_calendar(grain: str, column: str, period: m.Period, generate_series: bool) -> exp.Select:
-    """Every bucket of the period."""
-    start, end = grains.bucket_start(period.start, grain), grains.bucket_start(period.end, grain)
-    places = max(MIN_PLACES, len(str(bucket_count(start, end, grain) - 1)))
-    return series(grain, column, date_literal(start), date_literal(end), None, generate_series, places)
+LITERAL_BUCKETS = 120
+"""Without generate_series, a literal period of at most this many buckets is written as literal rows."""
+
+
+def period_calendar(grain: str, column: str, period: m.Period, generate_series: bool) -> exp.Query:
+    """Every bucket of the period: a generated series, or (no generate_series, a short period) literal rows."""
+    first, last = grains.bucket_start(period.start, grain), grains.bucket_start(period.end, grain)
+    if not generate_series:
+        days = literal_buckets(first, last, grain)
+        if len(days) <= LITERAL_BUCKETS:
+            return stacked([exp.select(exp.alias_(date_literal(day), ident(column))) for day in days])
+    places = max(MIN_PLACES, len(str(bucket_count(first, last, grain) - 1)))
+    return series(grain, column, date_literal(first), date_literal(last), None, generate_series, places)
+
+
+def literal_buckets(first: datetime.date, last: datetime.date, grain: str) -> list[datetime.date]:
+    """The first days of the buckets from `first` to `last` (both bucket starts), stopping past the limit."""
+    days: list[datetime.date] = []
+    day = first
+    while day <= last and len(days) <= LITERAL_BUCKETS:
+        days.append(day)
+        if grain in grains.MONTHS_PER_UNIT:
+            day = grains.shift_months(day, grains.MONTHS_PER_UNIT[grain])
+        else:
+            day += datetime.timedelta(days=grains.DAYS_PER_UNIT[grain])
+    return days
 
 
 def data_calendar(grain: str, column: str, ranges: list[exp.Select], generate_series: bool) -> exp.Select:
@@ -77,11 +108,11 @@ def generated_series(grain: str, column: str, first: exp.Expr, last: exp.Expr,
                      bounds: exp.Select | None) -> exp.Select:
     step, unit = interval_step(grain)
     interval = exp.Interval(this=exp.Literal.string(str(step)), unit=exp.Var(this=unit))
-    timestamp = exp.DataType.build("TIMESTAMP")
+    timestamp = data_type("TIMESTAMP")
     generated = exp.Anonymous(this="generate_series", expressions=[
         exp.Cast(this=first, to=timestamp), exp.Cast(this=last, to=timestamp), interval])
     table = exp.Table(this=generated, alias=exp.TableAlias(this=ident(SERIES), columns=[ident("bucket")]))
-    value = exp.alias_(exp.Cast(this=col("bucket", SERIES), to=exp.DataType.build("DATE")), ident(column))
+    value = exp.alias_(exp.Cast(this=col("bucket", SERIES), to=data_type("DATE")), ident(column))
     select = exp.select(value)
     if bounds is None:
         return select.from_(table)
@@ -130,19 +161,31 @@ def raw_bounds(shift: Shift, start: datetime.date, stop: datetime.date) -> tuple
     return None
 
 
-def window_bounds(window: Window, grain: str, bucket: exp.Column) -> tuple[exp.Expr, exp.Expr]:
+def window_bounds(window: Window, grain: str, bucket: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
     """The start and (exclusive) end of a cumulative window for the calendar `bucket` of `grain`."""
     end = add_interval(bucket, 1, grain)
     start: exp.Expr
+    lagged = bucket.copy() if window.anchor is None else unshifted(bucket.copy(), window.anchor)
     if window.count is None and window.unit == "year" and grain == "week":
-        start = iso_year_start(bucket.copy())
+        start = iso_year_start(lagged)
     elif window.count is None:
-        start = truncate(window.unit, bucket.copy())
+        start = truncate(window.unit, lagged)
     else:
         step, unit = interval_step(window.unit)
         start = exp.Cast(this=exp.DateSub(this=end.copy(), expression=exp.Literal.number(window.count * step),
-                                          unit=exp.Var(this=unit)), to=exp.DataType.build("DATE"))
+                                          unit=exp.Var(this=unit)), to=data_type("DATE"))
+    if window.count is None and window.anchor is not None:
+        start = shifted(start, window.anchor)  # the lagged bucket's window, on the moved timeline
     return start, end
+
+
+def unshifted(value: exp.Expr, shift: Shift) -> exp.Expr:
+    """`value` moved back by `shift`: days first, then months (the reverse of `shifted`)."""
+    for count, unit in ((shift.days, "DAY"), (shift.months, "MONTH")):
+        if count:
+            value = exp.Cast(this=exp.DateSub(this=value, expression=exp.Literal.number(count), unit=exp.Var(this=unit)),
+                             to=data_type("DATE"))
+    return value
 
 
 def iso_year_start(week: exp.Expr) -> exp.Expr:

@@ -26,6 +26,8 @@ from metricdsl.plan.nodes import (
     GROUPED,
     PER_KEY,
     PRESENT,
+    RESERVED_RELATION_NAMES,
+    UNMOVED,
     Compute,
     DistinctHavingMeasure,
     Measure,
@@ -52,6 +54,7 @@ from metricdsl.sql.rows import (
     any_of,
     code_points,
     col,
+    data_type,
     date_literal,
     ident,
     paren,
@@ -64,6 +67,7 @@ from metricdsl.sql.rows import (
 from metricdsl.sql.shared import shared_levels
 from metricdsl.sql.target import Target
 from metricdsl.sql.types import aggregate_type, expression_type, sql_type, table_ref
+from metricdsl.sql.windows import WindowedScan, bucket_aligned, can_ride
 
 
 class StatementBuilder:
@@ -74,21 +78,33 @@ class StatementBuilder:
         self.ctes: list[tuple[str, exp.Expr]] = []
         self.shared_columns: dict[int, str] = {}  # id of a shared Compute → its column
         self.measure_columns = [c for scan in plan.scans for c in scan.columns]
-        self.measure_types = {mz.column: aggregate_type(mz.func, mz.arg, mz.type, project)
-                              for scan in plan.scans for mz in scan.measures}
-        self.measure_types.update({scan.having.column: "bigint" for scan in plan.scans if scan.having})
+        self.measure_types = {c: t for scan in plan.scans for c, t in scan.column_types.items()}
+        self.measure_types.update({mz.column: aggregate_type(mz.func, mz.arg, mz.type, project)
+                                   for scan in plan.scans if scan.having is None for mz in scan.measures})
+        self.relations: list[tuple[str, list[str]]] = []  # the CTEs to combine, with their measure columns
+        self.joined: set[str] = set()  # CTEs of bucketed windows joined to the calendar
 
     # ---- whole statement ----------------------------------------------------------------
     def build(self) -> exp.Select:
         direct = [scan for scan in self.plan.scans if scan.window is None]
         windowed = [scan for scan in self.plan.scans if scan.window is not None]
+        riders = self.riders(windowed)
         for scan in direct:
-            self.ctes.append((scan.name, self.scan(scan)))
+            if not any(scan in group for group in riders.values()):
+                self.add_scan(scan)
         time_dim = self.plan.time_dim
         if time_dim is not None:
             self.ctes.append((CALENDAR, self.calendar_cte(time_dim, direct, windowed)))
+        taken = {scan.name for scan in self.plan.scans} | set(RESERVED_RELATION_NAMES)
         for scan in windowed:
-            self.ctes.append((scan.name, self.scan(scan)))
+            if scan.bucketed:
+                windows = WindowedScan(self, scan, taken, riders.get(scan.name, []))
+                windows.build()
+                self.ctes.extend(windows.ctes)
+                self.relations.extend(windows.relations)
+                self.joined |= windows.joined
+            else:
+                self.add_scan(scan)
         source = self.computed(attach_totals(self, self.combine()))
         final = self.final_select(source)
         reused = self.reused_ctes()
@@ -97,11 +113,27 @@ class StatementBuilder:
             final = final.with_(ident(name), as_=query, materialized=materialize or None, copy=False)
         return final
 
+    def riders(self, windowed: list[Scan]) -> dict[str, list[Scan]]:
+        """Unwindowed scans read from a bucketed window's buckets (period on bucket boundaries)."""
+        time_dim = self.plan.time_dim
+        if time_dim is None or not bucket_aligned(self.plan.period, time_dim.grain or "day"):
+            return {}
+        riders: dict[str, list[Scan]] = {}
+        for scan in self.plan.scans:
+            host = next((w for w in windowed if w.bucketed and can_ride(scan, w)), None)
+            if host is not None:
+                riders.setdefault(host.name, []).append(scan)
+        return riders
+
+    def add_scan(self, scan: Scan) -> None:
+        self.ctes.append((scan.name, self.scan(scan)))
+        self.relations.append((scan.name, scan.columns))
+
     def reused_ctes(self) -> set[str]:
         """CTEs read more than once: with a time dimension, the stacked data is read by the grid too."""
         if self.plan.time_dim is None:
             return set()
-        return {COMBINED} if len(self.plan.scans) > 1 else {self.plan.scans[0].name}
+        return self.joined | ({COMBINED} if len(self.relations) > 1 else {self.relations[0][0]})
 
     def dim_columns(self) -> list[str]:
         return [d.column for d in self.plan.dims]
@@ -109,11 +141,11 @@ class StatementBuilder:
     def combine(self) -> str:
         """Name of the relation with one row per group and one column per measure."""
         time_dim = self.plan.time_dim
-        if len(self.plan.scans) == 1 and time_dim is None:
-            return self.plan.scans[0].name
-        source = self.plan.scans[0].name
-        if len(self.plan.scans) > 1:
-            self.ctes.append((COMBINED, stacked([self.padded(scan.name, scan.columns) for scan in self.plan.scans])))
+        if len(self.relations) == 1 and time_dim is None:
+            return self.relations[0][0]
+        source = self.relations[0][0]
+        if len(self.relations) > 1:
+            self.ctes.append((COMBINED, stacked([self.padded(name, columns) for name, columns in self.relations])))
             source = COMBINED
         if time_dim is not None:
             data = self.padded(source, self.measure_columns)
@@ -140,7 +172,7 @@ class StatementBuilder:
         type_name = self.measure_types.get(column, "unknown")
         if type_name in ("unknown", "null"):  # an undeclared column: nothing tells the type
             return exp.Null()
-        return exp.Cast(this=exp.Null(), to=exp.DataType.build(sql_type(type_name)))
+        return exp.Cast(this=exp.Null(), to=data_type(sql_type(type_name)))
 
     def grid(self, combined: str) -> exp.Select:
         """Every bucket of the calendar for each combination of the other dimensions present."""
@@ -154,7 +186,7 @@ class StatementBuilder:
         return select
 
     # ---- calendar --------------------------------------------------------------------------
-    def calendar_cte(self, time_dim: OutputDim, direct: list[Scan], windowed: list[Scan]) -> exp.Select:
+    def calendar_cte(self, time_dim: OutputDim, direct: list[Scan], windowed: list[Scan]) -> exp.Query:
         """Every bucket of the period; without a period, from the first to the last bucket with data."""
         grain, column = time_dim.grain or "day", time_dim.column
         generate_series = self.target.capabilities.generate_series
@@ -182,7 +214,28 @@ class StatementBuilder:
             return exact_percentile_scan(self, scan)
         rows = self.rows(scan)
         measures = [exp.alias_(self.measure_sql(rows, mz), ident(mz.column)) for mz in scan.measures]
-        return self.grouped_scan(scan, rows, measures, scan.conditions)
+        time_dim = self.plan.time_dim
+        if scan.shift is None or scan.window is not None or time_dim is None or (
+                time_dim.grain == "day" and scan.shift.months):
+            return self.grouped_scan(scan, rows, measures, scan.conditions)
+        return self.relabelled_scan(scan, rows, measures, time_dim)
+
+    def relabelled_scan(self, scan: Scan, rows: RowCompiler, measures: list[exp.Expr], time_dim: OutputDim) -> exp.Select:
+        """A lagged scan grouped on the unmoved bucket, then relabelled: an offset of whole buckets
+        moves buckets one to one, so it is computed once per bucket instead of once per row.
+        (At day grain a month offset may land two days on one: that scan moves its rows.)"""
+        assert scan.shift is not None and time_dim.grain is not None
+        bucket = truncate(time_dim.grain, RowCompiler(self.project, scan.source).time())
+        dims = [bucket if d.grain else rows(d.row_expr) for d in self.plan.dims]
+        inner = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)], *measures)
+        where = self.scan_where(scan, rows, scan.conditions)
+        inner = self.from_with_joins(inner, scan.source, rows, scan)
+        if where is not None:
+            inner = inner.where(where)
+        inner = inner.group_by(*[e.copy() for e in dims])
+        columns = [exp.alias_(calendar.shifted(col(d.column), scan.shift), ident(d.column)) if d.grain else col(d.column)
+                   for d in self.plan.dims]
+        return exp.select(*columns, *[col(c) for c in scan.columns]).from_(aliased(inner, UNMOVED))
 
     def rows(self, scan: Scan) -> RowCompiler:
         time_value = None

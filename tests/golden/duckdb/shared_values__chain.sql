@@ -16,16 +16,22 @@ WITH "scan_orders" AS (
     "orders"."channel"
 ), "scan_orders_lag12m" AS (
   SELECT
-    CAST(DATE_TRUNC('YEAR', CAST("orders"."order_date" + INTERVAL 12 MONTH AS DATE)) AS DATE) AS "time_year",
-    "orders"."channel" AS "channel",
-    SUM("orders"."amount") AS "m0_2"
-  FROM "sv_orders" AS "orders"
-  WHERE
-    "orders"."order_date" >= CAST('2025-01-01' AS DATE)
-    AND "orders"."order_date" < CAST('2026-01-01' AS DATE)
-  GROUP BY
-    CAST(DATE_TRUNC('YEAR', CAST("orders"."order_date" + INTERVAL 12 MONTH AS DATE)) AS DATE),
-    "orders"."channel"
+    CAST("time_year" + INTERVAL 12 MONTH AS DATE) AS "time_year",
+    "channel",
+    "m0_2"
+  FROM (
+    SELECT
+      CAST(DATE_TRUNC('YEAR', "orders"."order_date") AS DATE) AS "time_year",
+      "orders"."channel" AS "channel",
+      SUM("orders"."amount") AS "m0_2"
+    FROM "sv_orders" AS "orders"
+    WHERE
+      "orders"."order_date" >= CAST('2025-01-01' AS DATE)
+      AND "orders"."order_date" < CAST('2026-01-01' AS DATE)
+    GROUP BY
+      CAST(DATE_TRUNC('YEAR', "orders"."order_date") AS DATE),
+      "orders"."channel"
+  ) AS "unmoved"
 ), "calendar" AS (
   SELECT
     CAST("series"."bucket" AS DATE) AS "time_year"
