@@ -1,8 +1,9 @@
 """Hypothesis settings of the differential fuzzer, by profile.
 
 * ``default`` (the normal run): a few hundred examples in all, derandomized so that CI is
-  reproducible; about a minute on two cores.
-* ``deep`` (``pytest --hypothesis-profile=deep tests/fuzz``): thousands of examples, random.
+  reproducible; it stops at the first disagreement and shrinks that one.
+* ``deep`` (``pytest --hypothesis-profile=deep tests/fuzz``): thousands of examples, random; it
+  keeps one example of each kind of disagreement (``fuzz_runner``) and shrinks each.
 
 ``tests/fuzz/conftest.py`` registers ``deep`` with hypothesis (so the option is accepted) and
 tells this module which profile the session runs; a test asks for its share of the examples.
@@ -27,5 +28,6 @@ def fuzz_settings(examples: int) -> settings:
     """``examples`` in the default profile, twelve times as many (random) in ``deep``."""
     profile = active["profile"]
     scale = EXAMPLES.get(profile, 1.0)
-    return settings(max_examples=int(examples * scale), deadline=None, derandomize=profile != "deep",
-                    suppress_health_check=SUPPRESSED, print_blob=True)
+    deep_run = profile == "deep"
+    return settings(max_examples=int(examples * scale), deadline=None, derandomize=not deep_run,
+                    report_multiple_bugs=deep_run, suppress_health_check=SUPPRESSED, print_blob=True)

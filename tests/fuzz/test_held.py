@@ -5,17 +5,14 @@
   dimension, a metric `where`, a query `where` and the labels of a metric, a dimension and a
   query, compiled for DuckDB, PostgreSQL and Impala: the SQL is one statement whose string
   literals hold the text unchanged, and on DuckDB and PostgreSQL the answer is the reference's.
-* 108 concurrent ``metricdsl sql`` runs sharing one compile cache print exactly what an uncached
-  run prints.
+* 108 concurrent compiles through the caches (``metricdsl sql``'s SQL cache and the per-file parse
+  cache), in threads sharing one fresh cache folder, give exactly what an uncached compile gives.
 * ``fmt`` is idempotent and keeps the meaning (the same SQL) on random generated projects
   (``tests/test_fmt.py`` covers the corpus and ``specs/``).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,7 +38,7 @@ from fuzz_strategies import projects
 from hypothesis import given
 from sqlglot.tokens import TokenType
 
-REPO = Path(__file__).resolve().parents[2]
+SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 HOSTILE = [
     "O'Brien",
@@ -105,22 +102,37 @@ def test_hostile_strings_give_the_reference_answer(text: str, fuzz_engines: dict
 # 108 concurrent compiles through one cache
 
 
-def cli_sql(cache: Path, query: str, dialect: str, *extra: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "METRICDSL_CACHE_DIR": str(cache)}
-    env.pop("METRICDSL_NO_CACHE", None)
-    command = [sys.executable, "-m", "metricdsl", "sql", "specs", "--query", query, "--dialect", dialect, *extra]
-    return subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, check=True).stdout
+def cached_sql(project: Path, query: str, dialect: str) -> str:
+    """What ``metricdsl sql PROJECT --query Q --dialect D`` does: the cache first, else compile and store."""
+    from metricdsl.api import compile_sql, load_project
+    from metricdsl.pipeline import cache
+
+    entry = cache.key(project, ["sql", dialect, query])
+    assert entry is not None
+    stored = cache.get(entry)
+    if stored is not None:
+        return stored
+    text = compile_sql(load_project(project), query=query, dialect=dialect)
+    cache.put(entry, text)
+    return text
 
 
-def test_108_concurrent_compiles_agree_with_an_uncached_compile(tmp_path: Path) -> None:
-    inputs = [(query, dialect) for query in ("monthly_kpi", "yoy_monthly") for dialect in ("duckdb", "impala")]
-    uncached = {i: cli_sql(tmp_path / "unused", *i, "--no-cache") for i in inputs}
+def test_108_concurrent_compiles_agree_with_an_uncached_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse trees and SQL are cached per file and per input; 108 compiles of 6 inputs in 12 threads
+    share one fresh cache folder and must print exactly what a compile without the cache prints."""
+    from metricdsl.api import compile_sql, load_project
+
+    inputs = [(query, dialect) for query in ("monthly_kpi", "yoy_monthly") for dialect in ("duckdb", "postgres", "impala")]
+    monkeypatch.setenv("METRICDSL_NO_CACHE", "1")
+    uncached = {i: compile_sql(load_project(SPECS), query=i[0], dialect=i[1]) for i in inputs}
+    monkeypatch.delenv("METRICDSL_NO_CACHE")
+    monkeypatch.setenv("METRICDSL_CACHE_DIR", str(tmp_path / "cache"))
     jobs = [inputs[n % len(inputs)] for n in range(108)]
     with ThreadPoolExecutor(max_workers=12) as pool:
-        printed = list(pool.map(lambda job: (job, cli_sql(tmp_path / "cache", *job)), jobs))
+        printed = list(pool.map(lambda job: (job, cached_sql(SPECS, *job)), jobs))
     mismatches = [job for job, text in printed if text != uncached[job]]
-    assert mismatches == [], f"{len(mismatches)} of 108 runs printed other SQL than an uncached run"
-    assert any((tmp_path / "cache").iterdir())
+    assert mismatches == [], f"{len(mismatches)} of 108 compiles differ from an uncached compile"
+    assert {p.name.split("-")[0] for p in (tmp_path / "cache").iterdir()} >= {"ast"}
 
 
 # --------------------------------------------------------------------------------------------
