@@ -37,6 +37,8 @@ REPO_ROOT = TESTS_DIR.parent
 if str(TESTS_DIR) not in sys.path:  # `import reference` from test modules and corpus files
     sys.path.insert(0, str(TESTS_DIR))
 
+pytest_plugins = ["fuzz.fuzz_fixtures"]  # the differential fuzzer's warehouses and hypothesis profiles
+
 PG_ADMIN_URL = os.environ.get("METRICDSL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 ENGINES = ("duckdb", "postgres")
 DIALECTS = {"duckdb": "duckdb", "postgres": "postgres"}

@@ -5,7 +5,7 @@
 * ``deep`` (``pytest --hypothesis-profile=deep tests/fuzz``): thousands of examples, random; it
   keeps one example of each kind of disagreement (``fuzz_runner``) and shrinks each.
 
-``tests/fuzz/conftest.py`` registers ``deep`` with hypothesis (so the option is accepted) and
+``fuzz_fixtures`` registers ``deep`` with hypothesis (so the option is accepted) and
 tells this module which profile the session runs; a test asks for its share of the examples.
 """
 

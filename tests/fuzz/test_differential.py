@@ -4,7 +4,7 @@ DuckDB and PostgreSQL, and compared with the plain-Python reference (``fuzz_refe
 Each example is a whole project (``fuzz_strategies.projects``): the sources of one corpus case,
 random dimensions and metrics, and a query over some of them.  It is written to a temporary
 folder, checked and compiled with ``metricdsl.api``, run on both engines (their data is loaded
-once per session, ``conftest.fuzz_engines``), and every answer must equal the reference: the
+once per session, ``fuzz_fixtures.fuzz_engines``), and every answer must equal the reference: the
 same columns, the same rows (in the same order when the query has ``order``), numbers to 1e-9
 relative, dates as dates, NULL only where the reference has NULL.  A project ``check`` rejects
 is a failure too: only valid projects are generated.

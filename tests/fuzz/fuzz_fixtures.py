@@ -1,5 +1,11 @@
-"""Fixtures of the differential fuzzer: one DuckDB and one PostgreSQL warehouse holding the data
-of every corpus schema the fuzzer draws from (``fuzz_model.WORLDS``), loaded once per session.
+"""Fixtures of the differential fuzzer (a pytest plugin, registered by ``tests/conftest.py``).
+
+Not a ``conftest.py``: a second module named ``conftest`` would shadow ``tests/conftest.py`` for
+the test modules that import from it, and a plugin loaded at start-up lets
+``--hypothesis-profile=deep`` work for any selection of tests.
+
+One DuckDB and one PostgreSQL warehouse hold the data of every corpus schema the fuzzer draws
+from (``fuzz_model.WORLDS``), loaded once per session.
 
 The PostgreSQL database is created with an ICU (``en-US``) collation, not ``C``: LANGUAGE.md §3
 fixes string order to code points on every engine, so the SQL must say so itself and a
@@ -13,14 +19,18 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import fuzz_profiles
 import pytest
-from fuzz_model import WORLDS
 from hypothesis import settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the fuzzer's modules, as its tests import them
+import fuzz_profiles
+from fuzz_model import WORLDS
 
 PG_ADMIN_URL = os.environ.get("METRICDSL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
