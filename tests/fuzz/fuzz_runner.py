@@ -86,21 +86,18 @@ def compile_project(project: FuzzProject, dialect: str) -> str:
 def problems_of(project: FuzzProject, engines: dict[str, Any], expected: Expected) -> list[Problem]:
     """What went wrong on each engine; empty when both agree with the reference."""
     from metricdsl.api import CheckFailed, MetricDslError, compile_sql, load_project
-    from metricdsl.diagnostics import render_text
 
     with tempfile.TemporaryDirectory(prefix="metricdsl-fuzz-") as folder:
         try:
             model = load_project(write_project(project, Path(folder)))
         except CheckFailed as failed:
-            shown = "\n".join(render_text(d, failed.sources) for d in failed.diagnostics)
-            return [Problem(None, "rejected-project", f"check rejected a valid project:\n{shown}")]
+            return [Problem(None, "rejected-project", f"check rejected a valid project: {shown(failed)}")]
     problems = []
     for dialect in DIALECTS:
         try:
             sql = compile_sql(model, dialect=dialect, **project.query.compile_args())
         except CheckFailed as failed:
-            codes = "; ".join(f"{d.code}: {d.message}" for d in failed.diagnostics)
-            return [Problem(None, "rejected-project", f"the query was rejected: {codes}")]
+            return [Problem(None, "rejected-project", f"the query was rejected: {shown(failed)}")]
         try:
             result = engines[dialect].execute(sql)
         except MetricDslError as error:
@@ -111,6 +108,15 @@ def problems_of(project: FuzzProject, engines: dict[str, Any], expected: Expecte
         if diff:
             problems.append(Problem(dialect, "wrong", f"{dialect} differs from the reference\n{diff}\n--- SQL ---\n{sql}"))
     return problems
+
+
+def shown(failed: Any) -> str:
+    """A ``CheckFailed``'s diagnostics, one per line: code, message, line and column."""
+    lines = []
+    for d in failed.diagnostics:
+        where = f" (spec.metric:{d.span.line}:{d.span.column})" if d.span is not None else ""
+        lines.append(f"{d.code}: {d.message}{where}")
+    return "\n".join(lines)
 
 
 def disagreements(project: FuzzProject, engines: dict[str, Any], expected: Expected | None = None) -> list[str]:
