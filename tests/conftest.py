@@ -37,6 +37,8 @@ os.environ.setdefault("METRICDSL_CACHE_DIR", tempfile.mkdtemp(prefix="metricdsl-
 os.environ.setdefault("METRICDSL_CACHE_KEY_FILE",  # and its signing key too, never the user's ~/.config
                       os.path.join(tempfile.mkdtemp(prefix="metricdsl-test-key-"), "cache.key"))
 
+pytest_plugins = ["fuzz.fuzz_fixtures"]  # the differential fuzzer's warehouses and hypothesis profiles
+
 PG_ADMIN_URL = os.environ.get("METRICDSL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 ENGINES = ("duckdb", "postgres")
 DIALECTS = {"duckdb": "duckdb", "postgres": "postgres"}
