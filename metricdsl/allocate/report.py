@@ -5,47 +5,54 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from metricdsl.allocate.formatting import human_number, multiplier_text
+from metricdsl.allocate.formatting import multiplier_text, shown_number
 from metricdsl.allocate.models import PlanResult
+from metricdsl.ir.formats import NumberFormat, spreadsheet_text
+
+Formats = Mapping[str, NumberFormat] | None
 
 BAR_WIDTH = 24
 CSV_COLUMNS = ("section", "grain", "start", "member", "baseline", "target")
 
 
-def print_report(result: PlanResult, console: Console | None = None) -> None:
-    (console or Console()).print(plan_report(result))
+def print_report(result: PlanResult, console: Console | None = None, formats: Formats = None) -> None:
+    (console or Console()).print(plan_report(result, formats))
 
 
-def plan_report(result: PlanResult) -> RenderableType:
-    """Header, driver table, split table, monthly spread with bars, warnings."""
-    parts: list[RenderableType] = [_header(result)]
+def plan_report(result: PlanResult, formats: Formats = None) -> RenderableType:
+    """Header, driver table, split table, monthly spread with bars, warnings; each number in its
+    metric's format (`format:`, or the one its `unit:` suggests) when `formats` has one."""
+    formats = formats or {}
+    money = formats.get(result.metric)
+    parts: list[RenderableType] = [_header(result, money)]
     if result.drivers:
-        parts.append(driver_table(result))
+        parts.append(driver_table(result, formats))
     if result.split:
-        parts.append(split_table(result))
+        parts.append(split_table(result, money))
     if any(row.grain == "month" for row in result.spread):
-        parts.append(month_table(result))
+        parts.append(month_table(result, money))
     parts += [Text(f"warning: {warning}", style="yellow") for warning in result.warnings]
     return Group(*parts)
 
 
-def _header(result: PlanResult) -> Text:
+def _header(result: PlanResult, money: NumberFormat | None) -> Text:
     title = f"{result.target}" + (f" · {result.label}" if result.label else "")
     line = (
         f"{title}\n{result.metric} {result.period.start} .. {result.period.end}: "
-        f"{human_number(result.baseline_value)} → {human_number(result.target_value)} "
+        f"{shown_number(result.baseline_value, money)} → {shown_number(result.target_value, money)} "
         f"({multiplier_text(result.multiplier)}), rounded to {result.unit:g}"
     )
     return Text(line, style="bold")
 
 
-def driver_table(result: PlanResult) -> Table:
+def driver_table(result: PlanResult, formats: Formats = None) -> Table:
     table = Table(title="Drivers", title_justify="left")
     for column in ("driver", "baseline", "target", "multiplier", ""):
         table.add_column(column, justify="left" if column in ("driver", "") else "right")
@@ -54,8 +61,8 @@ def driver_table(result: PlanResult) -> Table:
         mark = "fixed" if row.fixed else (f"capped at {multiplier_text(row.cap)}" if row.capped else "")
         table.add_row(
             "  " * depth[row.metric] + row.metric,
-            human_number(row.baseline),
-            human_number(row.target),
+            shown_number(row.baseline, (formats or {}).get(row.metric)),
+            shown_number(row.target, (formats or {}).get(row.metric)),
             multiplier_text(row.multiplier),
             mark,
         )
@@ -69,18 +76,19 @@ def _depths(result: PlanResult) -> dict[str, int]:
     return depth
 
 
-def split_table(result: PlanResult) -> Table:
+def split_table(result: PlanResult, money: NumberFormat | None = None) -> Table:
     table = Table(title=f"Split by {result.split_dimension} ({result.split_method})", title_justify="left")
     for column in ("member", "baseline", "share", "target", "growth"):
         table.add_column(column, justify="left" if column == "member" else "right")
     for row in result.split:
         share = row.target / result.target_value if result.target_value else 0.0
         growth = multiplier_text(row.target / row.baseline) if row.baseline > 0 else "new"
-        table.add_row(_member(row.member), human_number(row.baseline), f"{share:.1%}", human_number(row.target), growth)
+        table.add_row(_member(row.member), shown_number(row.baseline, money), f"{share:.1%}",
+                      shown_number(row.target, money), growth)
     return table
 
 
-def month_table(result: PlanResult) -> Table:
+def month_table(result: PlanResult, money: NumberFormat | None = None) -> Table:
     """Monthly totals over members, with a bar for the target and one for last year."""
     months = _month_totals(result)
     last_year_peak = max([pair[0] for pair in months.values()] + [0.0]) or 1.0
@@ -93,7 +101,8 @@ def month_table(result: PlanResult) -> Table:
         bars = Text("█" * _bar(target, target_peak), style="green")
         bars.append("\n" + "░" * _bar(last_year, last_year_peak), style="dim")
         growth = multiplier_text(target / last_year) if last_year > 0 else "–"
-        row = (f"{start:%Y-%m}", str(workdays[start]), human_number(last_year), human_number(target), growth)
+        row = (f"{start:%Y-%m}", str(workdays[start]), shown_number(last_year, money), shown_number(target, money),
+               growth)
         table.add_row(*row, bars)
     return table
 
@@ -126,7 +135,8 @@ def to_csv(result: PlanResult) -> str:
         writer.writerow(["driver", "period", start, driver.metric, _number(driver.baseline), _number(driver.target)])
     for split in result.split:
         writer.writerow(
-            ["split", "period", start, _member(split.member), _number(split.baseline), _number(split.target)]
+            ["split", "period", start, spreadsheet_text(_member(split.member)), _number(split.baseline),
+             _number(split.target)]
         )
     for row in result.spread:
         writer.writerow(
@@ -134,7 +144,7 @@ def to_csv(result: PlanResult) -> str:
                 "spread",
                 row.grain,
                 row.start.isoformat(),
-                _member(row.member),
+                spreadsheet_text(_member(row.member)),
                 _number(row.baseline),
                 _number(row.target),
             ]

@@ -98,10 +98,11 @@ class Agg(Frozen):
     """An aggregate over the rows of `source` (its base source). `arg` None means count(source)."""
 
     kind: Literal["agg"] = "agg"
-    func: Literal["sum", "avg", "min", "max", "count", "count_distinct"]
+    func: Literal["sum", "avg", "min", "max", "count", "count_distinct", "median", "percentile"]
     arg: RowExpr | None
     source: str
     type: str = "unknown"  # the result type, as far as declared columns tell
+    fraction: str | None = None  # percentile: p in [0, 1] as exact decimal text (median: 0.5)
 
 
 RowExpr = Annotated[Lit | Col | DimRef | TimeRef | Apply | CaseExpr | Agg, Field(discriminator="kind")]
@@ -163,8 +164,25 @@ class Cumulative(Frozen):
     count: int | None = None
 
 
+class Total(Frozen):
+    """total(m [, within d…]): m over the row's time bucket (and `within` dimensions), recomputed."""
+
+    kind: Literal["total"] = "total"
+    expr: MetricExpr
+    within: tuple[str, ...] = ()
+
+
+class Rank(Frozen):
+    """rank(m [, within d…] [asc]): SQL RANK among the rows of the bucket, highest first, nulls last."""
+
+    kind: Literal["rank"] = "rank"
+    expr: MetricExpr
+    within: tuple[str, ...] = ()
+    ascending: bool = False
+
+
 MetricExpr = Annotated[
-    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative,
+    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank,
     Field(discriminator="kind"),
 ]
 
@@ -204,9 +222,11 @@ class MetricCard(Frozen):
     category: str | None = None
     core: bool = False
     kpi: bool = False
-    status: str = "published"
+    status: str | None = None  # draft | published | deprecated; None: not declared
     version: str | None = None
     dimensions: tuple[str, ...] | None = None  # allowed group-bys (time = every time.*)
+    kind: Literal["quantity", "quality", "cost", "time"] | None = None  # KPI type
+    direction: Literal["higher", "lower"] | None = None  # which way is better
 
 
 class Metric(Frozen):

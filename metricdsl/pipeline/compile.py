@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,22 @@ if TYPE_CHECKING:
     from metricdsl.plan.nodes import QueryPlan
     from metricdsl.sql.job import Job
     from metricdsl.sql.target import Target
+
+
+_RESOLVING = threading.Lock()
+
+
+def resolved_target(dialect: str, impala_version: str) -> Target:
+    """The target, with its sqlglot dialect loaded under a lock: sqlglot loads dialect modules lazily, and
+    two threads loading them at once could print PostgreSQL with another dialect's generator."""
+    from sqlglot.dialects.dialect import Dialect
+
+    from metricdsl.sql.target import target
+
+    with _RESOLVING:
+        chosen = target(dialect, impala_version)
+        Dialect.get_or_raise(chosen.sqlglot)
+    return chosen
 
 
 def build_query(project: m.Project, request: QueryRequest) -> m.Query:
@@ -114,9 +131,8 @@ def compile_statement(project: m.Project, request: QueryRequest, dialect: str = 
                       impala_version: str = "3.4") -> exp.Select:
     """The query's statement as a sqlglot tree (print it with the target's sqlglot dialect)."""
     from metricdsl.sql.render import build_statement
-    from metricdsl.sql.target import target
 
-    chosen = target(dialect, impala_version)
+    chosen = resolved_target(dialect, impala_version)
     compiled = prepare(project, request, chosen)
     return build_statement(project, compiled.plan, chosen, compiled.as_of)
 
@@ -125,9 +141,8 @@ def compile_sql(project: m.Project, request: QueryRequest, dialect: str = "duckd
                 impala_version: str = "3.4") -> str:
     """The query's SQL text: a header naming the query and its files, then the statement."""
     from metricdsl.sql.render import render
-    from metricdsl.sql.target import target
 
-    chosen = target(dialect, impala_version)
+    chosen = resolved_target(dialect, impala_version)
     compiled = prepare(project, request, chosen)
     return render(project, compiled.plan, chosen, compiled.as_of, compiled.notes)
 
@@ -148,9 +163,8 @@ def compile_output(project: m.Project, request: QueryRequest, dialect: str = "du
     Raises CheckFailed, and JobError when the job cannot be written (a column named `as_of`)."""
     from metricdsl.sql.job import build_job, read_tables
     from metricdsl.sql.render import build_statement, header, sql_text
-    from metricdsl.sql.target import target
 
-    chosen = target(dialect, impala_version)
+    chosen = resolved_target(dialect, impala_version)
     compiled = prepare(project, request, chosen)
     statement = build_statement(project, compiled.plan, chosen, compiled.as_of)
     if into is None:
@@ -165,9 +179,8 @@ def compile_job(project: m.Project, request: QueryRequest, dialect: str, into: s
     """The job of a named query for `run --into`: its statements, to execute one by one."""
     from metricdsl.sql.job import build_job
     from metricdsl.sql.render import build_statement
-    from metricdsl.sql.target import target
 
-    chosen = target(dialect)
+    chosen = resolved_target(dialect, "3.4")
     compiled = prepare(project, request, chosen)
     statement = build_statement(project, compiled.plan, chosen, compiled.as_of)
     return build_job(compiled.query.name, statement, chosen, into, compiled.as_of), chosen
@@ -182,4 +195,8 @@ def plan_for(project: m.Project, query: m.Query, chosen: Target) -> QueryPlan:
         from metricdsl.plan.rewrite import split_count_distinct
 
         plan = split_count_distinct(plan)
+    if not chosen.capabilities.percentile_cont:
+        from metricdsl.plan.percentiles import split_percentiles
+
+        plan = split_percentiles(plan)
     return plan

@@ -8,7 +8,8 @@ formula in Python on each row and reports the worst relative residual |m − f| 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -74,14 +75,16 @@ def relative_residual(actual: float, formula: float) -> float:
     return abs(actual - formula) / abs(actual) if actual != 0 else math.inf
 
 
-def measure(project: m.Project, warehouse: Warehouse, by: str | None = None,
-            period: str | None = None) -> list[Residual]:
-    """Every decomposition: proven exact ones as they are, the others measured on `warehouse`."""
+def measure(project: m.Project, warehouse: Warehouse, by: str | None = None, period: str | None = None,
+            step: Callable[[m.Decomposition], AbstractContextManager[Any]] | None = None) -> list[Residual]:
+    """Every decomposition: proven exact ones as they are, the others measured on `warehouse`
+    (each inside `step(decomposition)`, e.g. a progress spinner)."""
     results = []
     for decomposition in project.decompositions:
         if decomposition.exact:
             results.append(Residual(decomposition, exact=True))
-        else:
+            continue
+        with step(decomposition) if step is not None else nullcontext():
             results.append(measure_one(project, warehouse, decomposition, by, period))
     return results
 

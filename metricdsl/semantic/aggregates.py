@@ -12,13 +12,24 @@ from metricdsl.semantic.types import is_numeric, is_orderable
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
-RESULT_TYPES = {"count": "bigint", "count_distinct": "bigint", "avg": "double"}  # sum, min, max: the argument's
+RESULT_TYPES = {"count": "bigint", "count_distinct": "bigint", "avg": "double", "median": "double",
+                "percentile": "double"}  # sum, min, max: the argument's
+PERCENTILES = ("median", "percentile")
 
 
 def aggregate(scope: Scope, expr: ast.Call, required_source: str | None = None) -> tuple[m.Agg | None, str]:
     """The aggregate and its type; `required_source` is the base that a `having` key reads."""
     func = expr.name
-    if len(expr.args) != 1:
+    fraction = None
+    if func in PERCENTILES:
+        if required_source is not None:
+            scope.report.error("E110", f"`{func}` cannot be used in `having`", expr.span,
+                               "a `having` condition uses sum, count, count_distinct, avg, min or max")
+            return None, "unknown"
+        fraction = percentile_fraction(scope, expr)
+        if fraction is None:
+            return None, "unknown"
+    elif len(expr.args) != 1:
         scope.report.error("E110", f"`{func}` takes one argument, not {len(expr.args)}", expr.span)
         return None, "unknown"
     arg = expr.args[0]
@@ -28,8 +39,8 @@ def aggregate(scope: Scope, expr: ast.Call, required_source: str | None = None) 
         return _count_rows(scope, arg)
     mark = scope.report.mark()
     resolved, arg_type = RowResolver(scope).resolve(arg)
-    if scope.report.failed_since(mark):
-        return None, "unknown"  # already reported (unknown source or column): no follow-up error
+    if scope.report.failed_since(mark) or _reads_broken_source(scope, arg):
+        return None, "unknown"  # already reported (unknown or unparsable source or column): no follow-up error
     base = base_source(scope, resolved, arg.span)
     if base is None:
         return None, "unknown"
@@ -38,7 +49,34 @@ def aggregate(scope: Scope, expr: ast.Call, required_source: str | None = None) 
                            f"`{required_source}`", expr.span)
     _check_argument_type(scope, func, arg_type, arg.span)
     result_type = RESULT_TYPES.get(func, arg_type)
-    return m.Agg(func=func, arg=resolved, source=base, type=result_type), result_type  # type: ignore[arg-type]
+    agg = m.Agg(func=func, arg=resolved, source=base, type=result_type, fraction=fraction)  # type: ignore[arg-type]
+    return agg, result_type
+
+
+def percentile_fraction(scope: Scope, expr: ast.Call) -> str | None:
+    """p of `percentile(x, p)` (a literal in [0, 1]) as exact text; "0.5" for `median(x)`; None after an error."""
+    wanted = 1 if expr.name == "median" else 2
+    if len(expr.args) != wanted:
+        usage = "median(orders.amount)" if wanted == 1 else "percentile(orders.amount, 0.9)"
+        scope.report.error("E110", f"`{expr.name}` takes {wanted} argument{'s' if wanted > 1 else ''}, "
+                           f"not {len(expr.args)}", expr.span, f"write {usage}")
+        return None
+    if wanted == 1:
+        return "0.5"
+    p = expr.args[1]
+    if isinstance(p, (ast.Number, ast.Percent)) and 0 <= p.value <= 1:
+        return format(p.value.normalize(), "f")
+    shown = f", not {p.text}" if isinstance(p, (ast.Number, ast.Percent)) else ""
+    scope.report.error("E414", f"the fraction of `percentile` must be a number literal from 0 to 1{shown}", p.span,
+                       "write e.g. percentile(orders.amount, 0.9) for the 90th percentile")
+    return None
+
+
+def _reads_broken_source(scope: Scope, expr: ast.Expr) -> bool:
+    """A column of a source whose declaration did not parse (its syntax error is the real one)."""
+    broken = scope.symbols.broken
+    return bool(broken) and any(isinstance(node, ast.Name) and len(node.parts) == 2 and node.parts[0] in broken
+                                for node in ast.walk(expr))
 
 
 def base_source(scope: Scope, expr: m.RowExpr, span: Span) -> str | None:
@@ -66,7 +104,7 @@ def _count_rows(scope: Scope, arg: ast.Name) -> tuple[m.Agg | None, str]:
 
 
 def _check_argument_type(scope: Scope, func: str, arg_type: str, span: Span) -> None:
-    if func in ("sum", "avg") and not is_numeric(arg_type):
+    if func in ("sum", "avg", *PERCENTILES) and not is_numeric(arg_type):
         scope.report.error("E201", f"`{func}` needs a numeric argument, not {arg_type}", span,
                            "count(…) or count_distinct(…) count values of any type")
     elif func in ("min", "max") and not is_orderable(arg_type):

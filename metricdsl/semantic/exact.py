@@ -90,7 +90,7 @@ class Expander:
             return -args[0]
         return self.sympy.Function(f"{expr.op}_")(*args)
 
-    def leaf(self, expr: m.AggLeaf | m.DistinctHaving, filters: frozenset[str]) -> sympy.Expr:
+    def leaf(self, expr: m.MetricExpr, filters: frozenset[str]) -> sympy.Expr:
         key = (expr.model_dump_json(), filters)
         if key not in self.symbols:
             self.symbols[key] = self.sympy.Symbol(f"leaf{len(self.symbols)}")

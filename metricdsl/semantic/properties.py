@@ -90,7 +90,7 @@ def parse_period(item: ast.Item) -> m.Period | None:
         start, end = _period_bound(item.expr, False), _period_bound(item.upper, True)
     else:
         return None
-    if start is None or end is None or start > end:
+    if start is None or end is None or start > end or not period_years_fit(start, end):
         return None
     return m.Period(start=start, end=end)
 
@@ -108,6 +108,13 @@ def parse_query_period(item: ast.Item) -> m.Period | m.RelativePeriod | None:
     if expr.count is None or not 1 <= expr.count <= MAX_RELATIVE_COUNT or not is_grain(expr.unit):
         return None
     return m.RelativePeriod(which="last", count=expr.count, unit=expr.unit)
+
+
+PERIOD_YEARS = (1000, 9998)  # offsets and windows (at most 999 years) stay within the calendar's dates
+
+
+def period_years_fit(start: datetime.date, end: datetime.date) -> bool:
+    return PERIOD_YEARS[0] <= start.year and end.year <= PERIOD_YEARS[1]
 
 
 def _period_bound(expr: ast.Expr, end: bool) -> datetime.date | None:

@@ -18,7 +18,7 @@ from sqlglot import exp
 from metricdsl import grains
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import Shift
-from metricdsl.sql.calendar import raw_bounds, series
+from metricdsl.sql.calendar import digit_places, literal_calendar, raw_bounds, series
 from metricdsl.sql.rows import add_interval, date_literal, truncate
 
 Day = datetime.date | exp.Expr
@@ -74,6 +74,11 @@ class Bounds:
     stop: Day | None
     cap: Day | None = None
     month_starts: bool = False  # start and stop are first days of months (exact month shifts in SQL)
+    span_days: int | None = None  # at most this many days from start to stop (sizes a computed calendar)
+
+
+MOST_DAYS = {"day": 1, "week": 7, "month": 31, "quarter": 92, "year": 366}
+FEWEST_DAYS = {"day": 1, "week": 7, "month": 28, "quarter": 90, "year": 365}
 
 
 def relative_days(period: m.RelativePeriod, as_of: Day) -> tuple[Day, Day, bool]:
@@ -106,23 +111,29 @@ def query_bounds(period: m.AnyPeriod | None, as_of: m.AsOf | None) -> Bounds | N
     stop: Day
     if isinstance(period, m.Period):
         start, stop, month_starts = period.start, earliest(period.end + ONE_DAY, cap), False
+        span = (period.end - period.start).days + 1
     else:
         start, stop, month_starts = relative_days(period, today)
+        span = MOST_DAYS[period.unit] * (1 if period.which == "this" else period.count)
     if isinstance(start, datetime.date) and isinstance(stop, datetime.date):
         month_starts = _month_starts(start, stop)
-    return Bounds(start, stop, cap, month_starts)
+    return Bounds(start, stop, cap, month_starts, span)
 
 
 def _month_starts(start: datetime.date, stop: datetime.date) -> bool:
     return start.day == 1 and stop.day == 1
 
 
-def calendar(bounds: Bounds, grain: str, column: str, generate_series: bool) -> exp.Select:
-    """Every bucket of the period (bounds with a start and a stop)."""
+def calendar(bounds: Bounds, grain: str, column: str, generate_series: bool) -> exp.Query:
+    """Every bucket of the period (bounds with a start and a stop): literal rows or a series between
+    literal buckets when the dates are known now; else a series sized for the longest such period."""
     assert bounds.start is not None and bounds.stop is not None
-    first = day_sql(bucket_start(bounds.start, grain))
-    last = day_sql(bucket_start(add_days(bounds.stop, -1), grain))
-    return series(grain, column, first, last, None, generate_series)
+    first, last = bucket_start(bounds.start, grain), bucket_start(add_days(bounds.stop, -1), grain)
+    if isinstance(first, datetime.date) and isinstance(last, datetime.date):
+        return literal_calendar(grain, column, first, last, generate_series)
+    assert bounds.span_days is not None
+    places = digit_places(bounds.span_days // FEWEST_DAYS[grain] + 2)
+    return series(grain, column, day_sql(first), day_sql(last), None, generate_series, places)
 
 
 def time_filter(bounds: Bounds, shift: Shift | None, windowed: bool, time: exp.Expr,

@@ -35,6 +35,12 @@ class Capabilities:
         transactions: ``BEGIN`` … ``COMMIT`` around several statements, with ``DELETE``. A warehouse
             job replaces its as-of date's rows in one transaction; otherwise (Impala, Spark) the
             result table is partitioned by ``as_of`` and the job overwrites that partition.
+        percentile_cont: an exact continuous percentile aggregate (Impala has only APPX_MEDIAN, which
+            is approximate). Otherwise each percentile gets a scan of its own, computed from row numbers.
+        round_doubles: ``ROUND(double, n)`` exists and rounds halves away from zero. Otherwise
+            (PostgreSQL: half to even, and no digit count) the argument is cast to ``NUMERIC``.
+        code_point_strings: strings compare, sort and take ``MIN``/``MAX`` by code point whatever
+            the database. Otherwise (PostgreSQL: the database's collation) ``COLLATE "C"`` is added.
     """
 
     version: VersionTuple | None = None
@@ -45,6 +51,9 @@ class Capabilities:
     pipe_concat: bool = True
     grouping_sets: bool = True
     transactions: bool = True
+    percentile_cont: bool = True
+    round_doubles: bool = True
+    code_point_strings: bool = True
 
 
 Override = bool | VersionTuple
@@ -52,7 +61,7 @@ Override = bool | VersionTuple
 
 CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
     "duckdb": {},
-    "postgres": {},
+    "postgres": {"round_doubles": False, "code_point_strings": False},
     "impala": {
         "generate_series": False,
         "materialized_ctes": False,
@@ -60,10 +69,13 @@ CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
         "date_type": (3, 3, 0),
         "pipe_concat": (4, 0, 0),
         "grouping_sets": (4, 0, 0),
+        "percentile_cont": False,
         "transactions": False,
     },
     "spark": {  # Spark SQL 3.5+ (and Databricks): sqlglot's Spark dialect
         # generate_series is written EXPLODE(SEQUENCE(…)) by metricdsl.sql.generators.spark
+        # percentile_cont … WITHIN GROUP (Spark 3.3+) is exact; ROUND is HALF_UP on doubles and
+        # decimals; strings compare by their UTF-8 bytes (code point order) by default
         "materialized_ctes": False,
         "transactions": False,
     },

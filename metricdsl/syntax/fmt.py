@@ -24,7 +24,7 @@ from lark import Token
 from lark.exceptions import UnexpectedInput
 
 from metricdsl.diagnostics import Diagnostic
-from metricdsl.source import SourceFile
+from metricdsl.source import SourceFile, normalize_newlines
 from metricdsl.syntax.keywords import DECLARATION_TOKEN_TYPES
 from metricdsl.syntax.parse import parse_file, parser
 
@@ -105,7 +105,7 @@ def token_text(token: Token) -> str:
 def format_text(text: str, path: str = "<text>") -> str:
     """The canonical layout of one file's text. Raises FormatSyntaxError when it does not parse."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    body = text.removeprefix("\ufeff")
+    body = normalize_newlines(text.removeprefix("\ufeff"))  # a lone CR ends a line, as in the parser
     _, problems = parse_file(SourceFile(path, body))
     if problems:
         raise FormatSyntaxError(problems)
@@ -445,3 +445,14 @@ def write_results(results: list[FileResult]) -> list[Path]:
             temporary.replace(result.path)
             written.append(result.path)
     return written
+
+
+def unified_diff(result: FileResult, shown: str) -> str:
+    """What `fmt` would change in one file, as a unified diff (`--- a/PATH` / `+++ b/PATH`)."""
+    import difflib
+
+    if result.formatted is None:
+        return ""
+    lines = difflib.unified_diff(result.original.splitlines(keepends=True), result.formatted.splitlines(keepends=True),
+                                 f"a/{shown}", f"b/{shown}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

@@ -2,22 +2,28 @@
 
 Each metric gets a card: its definition card, the formula as written, the dimensions it may be
 grouped by, its lineage (every table and column it reads, through the metrics it refers to and
-the dimensions its filters use) and its decomposition tree as a Mermaid diagram.
+the dimensions its filters use) and its decomposition tree: an inline SVG in the HTML page (laid
+out by `tree_svg`, no script or network needed), a Mermaid diagram in the Markdown. In the HTML,
+every metric named in a formula links to its card, the tree's nodes link to theirs, and a search
+box (a few lines of inline script, nothing loaded) filters the cards.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from metricdsl.grains import TIME_GRAINS, time_name
 from metricdsl.ir import model as m
+from metricdsl.ir.formats import declared_format
 from metricdsl.ir.walk import walk_metric, walk_row
 from metricdsl.source import SourceFile
 from metricdsl.syntax import ast
 from metricdsl.syntax.parse import parse_file
 from metricdsl.syntax.text import declared_text
+from metricdsl.tools.tree_svg import build_tree, render_svg
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class Card:
     dimensions: tuple[str, ...]
     lineage: dict[str, tuple[str, ...]]  # table → columns read (empty: rows counted only)
     mermaid: str | None
+    svg: str | None
     defined_at: str
 
 
@@ -136,19 +143,58 @@ def _mermaid_label(node: str, project: m.Project) -> str:
 
 
 # ---- cards and output ------------------------------------------------------------------------
+def tree_svg(name: str, project: m.Project) -> str | None:
+    edges = decomposition_edges(name, project)
+    if not edges:
+        return None
+
+    def label_of(node: str) -> str | None:
+        found = project.metrics.get(node) or project.dimensions.get(node)
+        return found.label if found is not None else None
+
+    root = build_tree(name, edges, label_of, lambda node: node in project.metrics)
+    return render_svg(root, f"decomposition of {name}")
+
+
 def build_cards(project: m.Project, files: dict[str, SourceFile]) -> list[Card]:
     texts = formulas(files)
     return [Card(metric, texts.get(name, ""), allowed_dimensions(metric, project), lineage(metric, project),
-                 mermaid(name, project), f"{metric.location.file}:{metric.location.line}")
+                 mermaid(name, project), tree_svg(name, project), f"{metric.location.file}:{metric.location.line}")
             for name, metric in sorted(project.metrics.items())]
+
+
+# ---- formulas with links ---------------------------------------------------------------------
+_TOKENS = re.compile(r"""(?P<sql>'(?:[^']|'')*')|(?P<text>"(?:[^"\\]|\\.)*")|(?P<comment>\#[^\n]*)"""
+                     r"""|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|(?P<other>.)""", re.DOTALL)
+
+
+def linked_formula(formula: str, metrics: set[str], own: str) -> str:
+    """The formula as escaped HTML, each other metric it names a link to that metric's card."""
+    out: list[str] = []
+    for token in _TOKENS.finditer(formula):
+        text = token.group(0)
+        if token.lastgroup == "name" and text in metrics and text != own:
+            out.append(f'<a href="#metric-{html.escape(text)}" class="ref">{html.escape(text)}</a>')
+        else:
+            out.append(html.escape(text))
+    return "".join(out)
 
 
 def _facts(card: Card) -> list[tuple[str, str]]:
     c = card.metric.card
     flags = ", ".join(flag for flag, on in (("core", c.core), ("KPI", c.kpi)) if on) or "—"
-    return [("unit", c.unit or "—"), ("format", c.format or "—"), ("owner", c.owner or "—"),
-            ("category", c.category or "—"), ("flags", flags), ("status", c.status), ("version", c.version or "—"),
+    return [("unit", c.unit or "—"), ("format", _format_fact(c)), ("owner", c.owner or "—"),
+            ("category", c.category or "—"), ("kind", c.kind or "—"), ("direction", c.direction or "—"),
+            ("flags", flags), ("status", c.status or "—"), ("version", c.version or "—"),
             ("additive", "yes" if card.metric.additive else "no"), ("defined at", card.defined_at)]
+
+
+def _format_fact(card: m.MetricCard) -> str:
+    """The format and an example of it: `0.0%` (e.g. 12.3%)."""
+    found = declared_format(card)
+    if card.format is None or found is None:
+        return card.format or "—"
+    return f"{card.format} (e.g. {found.render(0.1234 if found.percent else 1234567.891)})"
 
 
 CSS = """
@@ -164,32 +210,58 @@ dl{display:grid;grid-template-columns:8rem 1fr;gap:.2rem .6rem;margin:.6rem 0}dt
 .badge{display:inline-block;border-radius:4px;padding:0 .4rem;font-size:.8rem;margin-left:.3rem;background:#e4e9f5}
 .badge.deprecated{background:#f7d9d9}.badge.draft{background:#fff1c7}
 h3{font-size:.95rem;margin:.8rem 0 .3rem}ul{margin:.2rem 0;padding-left:1.2rem}
+pre a.ref{color:#2457c5}.tree-box{overflow-x:auto}
+svg.tree .node{fill:#eef2fb;stroke:#2457c5}svg.tree .node.dimension{fill:#f3f3f3;stroke:#888}
+svg.tree .edge{stroke:#888;stroke-width:1.2}svg.tree text{font-size:13px;fill:#1d2330}
+svg.tree .node-label{font-size:11px;fill:#555}svg.tree .edge-label{font-size:12px;fill:#d9480f}
+svg.tree a:hover .node{fill:#dbe5fa}
+.search{padding:.8rem 2rem 0}.search input{font-size:1rem;padding:.35rem .6rem;width:min(28rem,90%)}
+[hidden]{display:none!important}
+"""
+
+# Filters cards (and nav links) by name, label and description; `?q=…` in the URL pre-fills it.
+SEARCH_SCRIPT = """
+(function(){var box=document.getElementById('search');var cards=document.querySelectorAll('article.card');
+var links=document.querySelectorAll('nav a');var count=document.getElementById('count');
+function apply(){var q=box.value.trim().toLowerCase();var shown=0;cards.forEach(function(c){
+var hit=!q||c.getAttribute('data-search').indexOf(q)>=0;c.hidden=!hit;if(hit){shown++;}});
+links.forEach(function(a){a.hidden=q&&document.getElementById(a.getAttribute('href').slice(1)).hidden;});
+count.textContent=shown+' of '+cards.length+' metric(s)';}
+var initial=new URLSearchParams(location.search).get('q');if(initial){box.value=initial;}
+box.addEventListener('input',apply);apply();})();
 """
 
 
 def render_html(cards: list[Card], title: str) -> str:
     e = html.escape
     nav = " ".join(f'<a href="#metric-{e(c.metric.name)}">{e(c.metric.name)}</a>' for c in cards)
-    body = "\n".join(_html_card(card) for card in cards)
+    metrics = {card.metric.name for card in cards}
+    body = "\n".join(_html_card(card, metrics) for card in cards)
     return (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{e(title)}</title>\n'
             f"<style>{CSS}</style>\n</head>\n<body>\n<header><h1>{e(title)}</h1>"
-            f"<p>{len(cards)} metric(s)</p></header>\n<nav>{nav}</nav>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
+            f'<p id="count">{len(cards)} metric(s)</p></header>\n'
+            '<div class="search"><input type="search" id="search" placeholder="Search metrics: name, label, '
+            'description" aria-label="Search metrics"></div>\n'
+            f"<nav>{nav}</nav>\n<main>\n{body}\n</main>\n<script>{SEARCH_SCRIPT}</script>\n</body>\n</html>\n")
 
 
-def _html_card(card: Card) -> str:
+def _html_card(card: Card, metrics: set[str]) -> str:
     e = html.escape
     metric, c = card.metric, card.metric.card
     facts = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in _facts(card))
     lineage_items = "".join(f"<li><code>{e(t)}</code>: {e(', '.join(cols) or 'rows counted')}</li>"
                             for t, cols in card.lineage.items())
     dims = ", ".join(f"<code>{e(d)}</code>" for d in card.dimensions) or "—"
-    tree = f'<h3>Decomposition</h3><pre class="mermaid">{e(card.mermaid)}</pre>' if card.mermaid else ""
-    return (f'<article class="card" id="metric-{e(metric.name)}" data-metric="{e(metric.name)}">'
-            f"<h2><code>{e(metric.name)}</code><span class=\"badge {e(c.status)}\">{e(c.status)}</span></h2>"
+    tree = f'<h3>Decomposition</h3><div class="tree-box">{card.svg}</div>' if card.svg else ""
+    badge = f'<span class="badge {e(c.status)}">{e(c.status)}</span>' if c.status else ""
+    search = " ".join(part for part in (metric.name, metric.label, c.description) if part).lower()
+    return (f'<article class="card" id="metric-{e(metric.name)}" data-metric="{e(metric.name)}" '
+            f'data-search="{e(search)}">'
+            f"<h2><code>{e(metric.name)}</code>{badge}</h2>"
             f'<p class="label">{e(metric.label or "")}</p>'
             + (f'<p class="desc">{e(c.description)}</p>' if c.description else "")
-            + f"<pre>{e(card.formula)}</pre><dl>{facts}</dl>"
+            + f'<pre class="formula">{linked_formula(card.formula, metrics, metric.name)}</pre><dl>{facts}</dl>'
             f"<h3>Dimensions</h3><p>{dims}</p><h3>Lineage</h3><ul>{lineage_items}</ul>{tree}</article>")
 
 

@@ -46,9 +46,13 @@ from support.reference import (
     eq,
     ge,
     in_,
+    median,
     metric,
     ne,
+    period,
+    rank,
     sum_,
+    total,
     year,
 )
 from support.ti_reference import cumulative, growth, lag, ti_query
@@ -182,6 +186,19 @@ def revenue_per_call(g: Group) -> Any:
     return div(revenue(g), call_count(g))
 
 
+@metric
+def product_share(g: Group) -> Any:
+    return div(revenue(g), total(g, revenue))
+
+
+agent_rank = rank("agent_rank", revenue, ("team",))
+
+
+@metric
+def median_order_value(g: Group) -> Any:
+    return median(g.rows("orders", _paid), lambda r: r["orders.amount"])
+
+
 # specs/time_intelligence.metric
 revenue_ly = lag(revenue, 1, "year", "revenue_ly")
 revenue_yoy = growth(revenue, 1, "year", "revenue_yoy")
@@ -206,6 +223,7 @@ PRICE_BAND = Dim("price_band", _price_band)
 CITY = dim("city", "customers.city")
 TEAM = dim("team", "agents.team")
 GRADE = dim("grade", "agents.grade")
+AGENT = dim("agent", "agents.name")
 
 SPECS_QUERIES: dict[str, QueryFn] = {
     "monthly_kpi": lambda ds: ds.query(
@@ -253,6 +271,18 @@ SPECS_QUERIES: dict[str, QueryFn] = {
     "summary_2026": lambda ds: ds.query(
         metrics=[revenue, profit, margin_rate, buyers, repeat_rate, call_count, connect_rate, revenue_per_call],
         period=year(2026),
+    ),
+    "product_mix": lambda ds: ds.query(
+        metrics=[revenue, product_share, median_order_value],
+        by=[TIME_MONTH, PRODUCT],
+        period=period("2026-01-01", "2026-03-31"),
+        order=["time.month", "revenue desc"],
+    ),
+    "agent_ranking": lambda ds: ds.query(
+        metrics=[revenue, agent_rank, median_order_value],
+        by=[TIME_QUARTER, TEAM, AGENT],
+        period=year(2026),
+        order=["time.quarter", "team", "agent_rank"],
     ),
     "yoy_monthly": lambda ds: ti_query(
         ds,
@@ -499,7 +529,7 @@ def test_cli_run_on_postgres(postgres_url: str) -> None:
     # Corpus cases use table names of their own, so this cannot disturb the `engine` fixture.
     connection = warehouse.connect(postgres_url)
     try:
-        connection.load_data(api.load_project(SPECS_DIR), SPECS_DIR / "data")
+        connection.load_data(api.load_project(SPECS_DIR), SPECS_DIR / "data", replace=True)
     finally:
         connection.close()
     proc = run_cli("run", "specs", "--query", "calls_by_team", "--db", postgres_url, "--format", "json")

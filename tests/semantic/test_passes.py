@@ -164,6 +164,17 @@ def test_metric_having_and_card() -> None:
     assert repeat.additive is False
 
 
+def test_metric_card_kind_and_direction() -> None:
+    text = SALES + ("metric fast = revenue { kind: time, direction: lower }\n"
+                    "metric odd = revenue { kind: speed, direction: up }\n")
+    assert check_text(text) == [("E109", L + 1, 30), ("E109", L + 1, 48)]
+    found = diagnostics(text)
+    assert found[0].message == "`kind` must be one of quantity, quality, cost, time"
+    assert found[1].message == "`direction` must be one of higher, lower"
+    card = checked(SALES + "metric fast = revenue { kind: time, direction: lower }\n").model.metrics["fast"].card
+    assert (card.kind, card.direction) == ("time", "lower")
+
+
 # ---- decompositions ------------------------------------------------------------------------------
 def test_decompositions() -> None:
     text = SALES + ("decompose revenue = aov * buyers\n"

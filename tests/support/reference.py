@@ -229,6 +229,22 @@ def max_(rows: Sequence[Row], value: Callable[[Row], Any]) -> Any:
     return max(values) if values else None
 
 
+def percentile(rows: Sequence[Row], value: Callable[[Row], Any], p: Decimal | str) -> Decimal | None:
+    """Continuous percentile, as PostgreSQL's percentile_cont: the value at position p × (n − 1) of the
+    sorted non-NULL values, interpolated linearly between its floor and its ceiling; None without values."""
+    values = sorted(num(v) for v in _values(rows, value))
+    if not values:
+        return None
+    position = Decimal(p) * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (position - low) * (values[high] - values[low])
+
+
+def median(rows: Sequence[Row], value: Callable[[Row], Any]) -> Decimal | None:
+    return percentile(rows, value, "0.5")
+
+
 def count(rows: Sequence[Row], value: Callable[[Row], Any] | None = None) -> int:
     """``count(source)`` without ``value``; ``count(expr)`` counts non-NULL values."""
     return len(rows) if value is None else len(_values(rows, value))
@@ -335,11 +351,13 @@ class Group:
         filters: tuple[Predicate, ...] = (),
         seen: list[bool] | None = None,
         touched: set[str] | None = None,
+        coarser: Callable[[tuple[str, ...]], Group] | None = None,
     ) -> None:
         self._rows = rows_by_source
         self._filters = filters
         self._seen = seen if seen is not None else [False]
         self.touched = touched if touched is not None else set()
+        self._coarser = coarser
 
     @property
     def seen(self) -> bool:
@@ -353,7 +371,21 @@ class Group:
         return out
 
     def where(self, pred: Predicate) -> Group:
-        return Group(self._rows, filters=(*self._filters, pred), seen=self._seen, touched=self.touched)
+        return Group(self._rows, filters=(*self._filters, pred), seen=self._seen, touched=self.touched,
+                     coarser=self._coarser)
+
+    def coarser(self, within: tuple[str, ...]) -> Group:
+        """The rows of the output row's time bucket (and `within` dimension values), every other `by`
+        dimension dropped: what `total(m, within …)` computes m over (LANGUAGE.md §5)."""
+        if self._coarser is None:  # the probe: every row
+            return self
+        group = self._coarser(within)
+        return Group(group._rows, filters=self._filters, seen=[False], touched=self.touched)
+
+
+def total(g: Group, m: Metric, within: tuple[str, ...] = ()) -> Any:
+    """``total(m, within d…)``: m recomputed over the coarser group, never summed."""
+    return m(g.coarser(within))
 
 
 @dataclass(frozen=True)
@@ -368,6 +400,32 @@ class Metric:
 def metric(fn: Callable[[Group], Any]) -> Metric:
     """Decorator: the function's name is the metric's name."""
     return Metric(fn.__name__, fn)
+
+
+@dataclass(frozen=True)
+class Rank(Metric):
+    """``rank(m, within d…)``: SQL RANK of m among the output rows of the same time bucket (and
+    ``within`` values), highest first unless ``ascending``; ties share a rank; NULL ranks last.
+    Computed by ``Dataset.query`` after every output row is known."""
+
+    within: tuple[str, ...] = ()
+    ascending: bool = False
+
+
+def rank(name: str, m: Metric, within: tuple[str, ...] = (), ascending: bool = False) -> Rank:
+    return Rank(name, m.compute, within, ascending)
+
+
+def _ranks(values: list[Any], ascending: bool) -> list[int]:
+    """SQL RANK: 1 + the number of rows strictly before, with NULLs after every value."""
+    def before(a: Any, b: Any) -> bool:  # does b come strictly before a?
+        if b is None:
+            return False
+        if a is None:
+            return True
+        return b < a if ascending else b > a
+
+    return [1 + sum(1 for b in values if before(a, b)) for a in values]
 
 
 # --------------------------------------------------------------------------------------------
@@ -479,8 +537,15 @@ class Dataset:
                 groups.setdefault(tuple(d.value(row) for d in by), []).append(row)
             grouped[source] = groups
 
+        def coarser_for(key: Key) -> Callable[[tuple[str, ...]], Group]:
+            def coarser(within: tuple[str, ...]) -> Group:
+                keep = [i for i, d in enumerate(by) if d.grain or d.name in within]
+                return Group({s: [r for k, rows in g.items() if all(k[i] == key[i] for i in keep) for r in rows]
+                              for s, g in grouped.items()})
+            return coarser
+
         def evaluate(key: Key) -> tuple[bool, Key]:
-            group = Group({s: g.get(key, []) for s, g in grouped.items()})
+            group = Group({s: g.get(key, []) for s, g in grouped.items()}, coarser=coarser_for(key))
             values = tuple(m(group) for m in metrics)
             return group.seen, values
 
@@ -505,6 +570,10 @@ class Dataset:
 
         columns = [column_name(d.name) for d in by] + [column_name(m.name) for m in metrics]
         rows = [key + values for key, values in results.items()]
+        for index, m in enumerate(metrics):
+            if isinstance(m, Rank):
+                rows = _ranked(rows, len(by) + index, [i for i, d in enumerate(by) if d.grain or d.name in m.within],
+                               m.ascending)
         order_keys = []
         for item in order:
             name, _, direction = item.partition(" ")
@@ -519,6 +588,18 @@ class Dataset:
                     raise AmbiguousCase(f"a tie at the limit decides which rows appear: {after}")
             rows = rows[:limit]
         return Result(columns, rows, n_dims=len(by), order=order_keys)
+
+
+def _ranked(rows: list[Key], column: int, partition: list[int], ascending: bool) -> list[Key]:
+    """The rows with `column` (holding the ranked value) replaced by its rank within its partition."""
+    parts: dict[Key, list[int]] = {}
+    for i, row in enumerate(rows):
+        parts.setdefault(tuple(row[p] for p in partition), []).append(i)
+    out = list(rows)
+    for members in parts.values():
+        for i, r in zip(members, _ranks([rows[i][column] for i in members], ascending)):
+            out[i] = rows[i][:column] + (r,) + rows[i][column + 1 :]
+    return out
 
 
 # --------------------------------------------------------------------------------------------

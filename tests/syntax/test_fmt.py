@@ -207,7 +207,8 @@ def test_cli_check_then_write(tmp_path: Path) -> None:
     (tmp_path / "b.metric").write_text("metric b = a\n", encoding="utf-8")
     checked = _run("fmt", str(tmp_path), "--check", cwd=tmp_path)
     assert checked.returncode == 1
-    assert checked.stdout.split() == ["a.metric"]  # relative to the working directory
+    assert checked.stdout == ("--- a/a.metric\n+++ b/a.metric\n@@ -1 +1 @@\n"  # paths relative to the working dir
+                              "-metric  a = sum(s.x)\n+metric a = sum(s.x)\n")
     assert (tmp_path / "a.metric").read_text(encoding="utf-8") == "metric  a = sum(s.x)\n"
     written = _run("fmt", str(tmp_path), cwd=tmp_path)
     assert written.returncode == 0, written.stderr

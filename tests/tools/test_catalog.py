@@ -3,12 +3,14 @@ Markdown has a section per metric; lineage, dimensions and decomposition trees a
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.paths import REPO_ROOT
@@ -67,6 +69,7 @@ def test_markdown_has_a_section_per_metric(catalog: Path, metrics: dict[str, obj
     revenue = markdown.split("## `revenue`", 1)[1].split("\n## ", 1)[0]
     assert "```mermaid" in revenue and "-->|×|" in revenue and "-->|by|" in revenue
     assert "| owner | 商业分析组 |" in revenue and "| flags | core, KPI |" in revenue
+    assert "| kind | quantity |" in revenue and "| direction | higher |" in revenue
 
 
 def test_lineage_follows_referenced_metrics_and_filters() -> None:
@@ -92,5 +95,91 @@ def test_html_is_escaped(tmp_path: Path) -> None:
     loaded = load(tmp_path)
     assert loaded.model is not None
     page = write_catalog(loaded.model, loaded.files, tmp_path / "out")[0].read_text(encoding="utf-8")
-    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;bold" in page
+    assert page.count("<script") == 1 and "alert(1)" not in page.split("<script", 1)[1]  # only the search script
+    assert "&lt;script&gt;" in page and "&lt;b&gt;bold" in page
     assert "s.x &lt; 3" in page
+
+
+# ---- the tree as SVG, links, search and status (issue 14) ------------------------------------------
+def small_catalog(tmp_path: Path) -> str:
+    from metricdsl.pipeline.load import load
+    from metricdsl.tools.catalog import write_catalog
+
+    (tmp_path / "a.metric").write_text(
+        "source orders {\n  table: t\n  columns { amount: double, status: string, customer_id: int }\n}\n"
+        "dimension status = orders.status\n"
+        "metric paid = sum(orders.amount) where orders.status = 'paid' {\n  format: \"0.0%\"\n}\n"
+        "metric buyers \"买家\" = count_distinct(orders.customer_id) {\n  status: draft\n}\n"
+        "metric aov = paid / buyers\n"
+        "metric per_buyer = paid / buyers where status = 'paid'  # paid\n"
+        "decompose paid = aov * buyers\n"
+        "decompose paid by status\n",
+        encoding="utf-8")
+    loaded = load(tmp_path)
+    assert loaded.model is not None, loaded.diagnostics
+    return write_catalog(loaded.model, loaded.files, tmp_path / "out")[0].read_text(encoding="utf-8")
+
+
+def card_of(page: str, name: str) -> str:
+    return page.split(f'id="metric-{name}"', 1)[1].split("</article>", 1)[0]
+
+
+def test_formula_names_link_to_their_cards_but_strings_do_not(tmp_path: Path) -> None:
+    page = small_catalog(tmp_path)
+    assert ('<pre class="formula"><a href="#metric-paid" class="ref">paid</a> / '
+            '<a href="#metric-buyers" class="ref">buyers</a> where status = &#x27;paid&#x27;</pre>'
+            in card_of(page, "per_buyer"))
+    assert "sum(orders.amount) where orders.status = &#x27;paid&#x27;</pre>" in card_of(page, "paid")
+
+
+def test_a_metric_without_status_gets_no_badge(tmp_path: Path) -> None:
+    page = small_catalog(tmp_path)
+    assert 'class="badge' not in card_of(page, "aov") and "<dt>status</dt><dd>—</dd>" in card_of(page, "aov")
+    assert '<span class="badge draft">draft</span>' in card_of(page, "buyers")
+    assert "<dt>format</dt><dd>0.0% (e.g. 12.3%)</dd>" in card_of(page, "paid")
+
+
+def test_the_decomposition_tree_is_an_inline_svg_without_network(tmp_path: Path) -> None:
+    page = small_catalog(tmp_path)
+    paid = card_of(page, "paid")
+    svg = paid.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert re.findall(r'data-node="([^"]+)"', svg) == ["paid", "aov", "buyers", "status"]
+    assert '<a href="#metric-aov" data-node="aov">' in svg and '<g data-node="status">' in svg  # a dimension
+    assert svg.count('class="edge"') == 3 and ">by</text>" in svg and svg.count(">×</text>") == 2
+    assert ">买家</text>" in svg
+    assert "mermaid" not in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page) and "<script src" not in page
+
+
+def test_tree_layout_never_overlaps_boxes() -> None:
+    from metricdsl.tools.tree_svg import _box_width, _nodes, build_tree, layout
+
+    edges = [("r", "×", "a"), ("r", "×", "b"), ("a", "+", "c"), ("a", "+", "d"), ("b", "×", "c"), ("c", "by", "x"),
+             ("c", "by", "y"), ("d", "×", "a_very_long_metric_name_here")]
+    root = build_tree("r", edges, lambda n: "标签" if n == "b" else None, lambda n: n not in ("x", "y"))
+    width, height = layout(root)
+    nodes = _nodes(root)
+    assert len(nodes) == 11  # c appears under a and under b, each with its own x and y
+    for depth in {n.depth for n in nodes}:
+        row = sorted((n for n in nodes if n.depth == depth), key=lambda n: n.x)
+        for left, right in itertools.pairwise(row):
+            assert left.x + _box_width(left) / 2 < right.x - _box_width(right) / 2
+    assert all(0 <= n.x - _box_width(n) / 2 and n.x + _box_width(n) / 2 <= width for n in nodes)
+    for node in nodes:
+        if node.children:
+            assert min(c.x for c in node.children) <= node.x <= max(c.x for c in node.children)
+    assert height == 4 * 40 + 3 * 46 + 2
+
+
+def test_search_filters_cards_in_a_browser(catalog: Path, metrics: dict[str, Any]) -> None:
+    browser = chromium()
+    url = (catalog / "index.html").as_uri() + "?q=%E5%AE%A2%E5%8D%95%E4%BB%B7"  # 客单价, a label
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, url], capture_output=True, text=True, timeout=120,
+                         check=False).stdout
+    shown = re.findall(r'<article class="card" id="metric-[^"]+" data-metric="([^"]+)"[^>]*?(?<!hidden="")>', dom)
+    hidden = re.findall(r'<article class="card" id="metric-[^"]+" data-metric="([^"]+)"[^>]*hidden', dom)
+    expected = sorted(name for name, metric in metrics.items()
+                      if "客单价" in f"{metric.label} {metric.card.description}")
+    assert "aov" in expected and shown == expected, shown
+    assert len(hidden) == len(metrics) - len(expected)
+    assert f'<p id="count">{len(expected)} of {len(metrics)} metric(s)</p>' in dom

@@ -85,7 +85,7 @@ def test_hover_shows_the_metric_card(client: LspClient, project: Path) -> None:
         "textDocument": doc(project), "position": position_of(project, "revenue / buyers", offset=2)})
     value = response["result"]["contents"]["value"]
     for expected in ("**metric** `revenue` — 销售额", "sum(orders.amount) where orders.status = 'paid'",
-                     "已支付订单的成交金额", "unit: CNY", "owner: 商业分析组", "status: published", "core", "KPI",
+                     "已支付订单的成交金额", "unit: CNY", "owner: 商业分析组", "kind: quantity", "direction: higher", "status: published", "core", "KPI",
                      "defined at metrics.metric:5"):
         assert expected in value, expected
 

@@ -10,7 +10,7 @@ from metricdsl.tools.lsp.features import Resolved, kind_of, source_columns
 from metricdsl.tools.lsp.index import ProjectState
 
 SOURCE_FACTS = ("table", "time", "key")
-METRIC_FACTS = ("unit", "owner", "category", "status", "version")
+METRIC_FACTS = ("unit", "owner", "category", "kind", "direction", "status", "version")
 
 
 def hover_markdown(state: ProjectState, resolved: Resolved) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,131 +13,32 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from metricdsl.diagnostics import Diagnostic
-    from metricdsl.errors import CheckFailed
     from metricdsl.ir import model as m
     from metricdsl.pipeline.request import QueryRequest
     from metricdsl.runtime.verify import Residual
     from metricdsl.runtime.warehouse import QueryResult, Warehouse
-    from metricdsl.source import SourceFile
 
-DEFAULT_PROJECT = "specs"
-project_argument = click.argument("project", default=DEFAULT_PROJECT, type=click.Path(path_type=Path))
-
-
-def split_list(values: Sequence[str]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def query_options(function: Any) -> Any:
-    options = [
-        click.option("--query", "-q", "query", help="A named query of the project."),
-        click.option("--metrics", "-m", multiple=True, help="Ad-hoc: metrics, comma-separated."),
-        click.option("--by", "-b", multiple=True, help="Ad-hoc: dimensions (time.month, product), comma-separated."),
-        click.option("--where", "-w", help="A condition over dimensions, e.g. \"channel = 'phone'\"; with --query "
-                     "it is added to the query's own `where` with `and`."),
-        click.option("--period", "-p", help="2026, 2026-01-01 .. 2026-06-30, 'this month' or 'last 7 days'; with "
-                     "--query it replaces the query's period."),
-        click.option("--order", multiple=True, help="Output columns to sort by, e.g. 'revenue desc'; with --query it "
-                     "replaces the query's order."),
-        click.option("--limit", type=int, help="At most this many rows; with --query it replaces the query's limit."),
-        as_of_option,
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
-as_of_option = click.option(
-    "--as-of", "as_of", metavar="DATE|PLACEHOLDER",
-    help="The as-of date: relative periods count from it and no row after it is read. A date (2026-12-01) "
-         "gives literal bounds; a placeholder your scheduler substitutes ('{{ ds }}', '${var:run_date}') "
-         "computes every bound in SQL from it. Default: the engine's CURRENT_DATE for relative periods.")
-DIALECT_CHOICES = ["duckdb", "postgres", "impala", "spark"]
-
-
-def given(ctx: click.Context, *names: str) -> list[str]:
-    """The options among `names` (parameter names) that the user gave, as `--flag` names."""
-    from click.core import ParameterSource
-
-    shown = {p.name: p.opts[0] for p in ctx.command.params if isinstance(p, click.Option)}
-    return [shown.get(name, name) for name in names
-            if ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)]
-
-
-def refuse(ctx: click.Context, names: Sequence[str], reason: str) -> None:
-    """Exit 2 when any of the options `names` was given: a flag that does not apply is an error."""
-    flags = given(ctx, *names)
-    if flags:
-        fail(f"{' and '.join(flags)} {'does' if len(flags) == 1 else 'do'} not apply {reason}", 2)
-
-
-def check_as_of(as_of: str | None, placeholder_allowed: bool = True) -> None:
-    """Exit 2 for an --as-of that is not a date or a placeholder (or a placeholder where a date is needed)."""
-    from metricdsl.pipeline.request import as_of_problem
-
-    problem = as_of_problem(as_of, placeholder_allowed)
-    if problem:
-        fail(problem, 2)
-
-
-def check_schema(into: str | None) -> None:
-    if into is not None and not (into.isascii() and into.isidentifier()):
-        fail(f"--into takes one schema name (letters, digits, _), not `{into}`", 2)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def print_diagnostics(diagnostics: list[Diagnostic], files: dict[str, SourceFile], err: bool = True) -> None:
-    from metricdsl.diagnostics.render import render_text
-
-    for diagnostic in diagnostics:
-        click.echo(render_text(diagnostic, files), err=err)
-
-
-def load_or_exit(project: Path, show_warnings: bool = False, prove: bool = False) -> m.Project:
-    from metricdsl.pipeline.load import load
-
-    loaded = load(project, prove)
-    shown = loaded.diagnostics if (show_warnings or loaded.model is None) else []
-    print_diagnostics(shown, loaded.files)
-    if loaded.model is None:
-        fail(f"{len(loaded.errors)} error(s) in {project}")
-    return loaded.model
-
-
-def compile_or_exit(model: m.Project, request: QueryRequest, dialect: str, impala_version: str = "3.4") -> str:
-    from metricdsl.errors import CheckFailed
-    from metricdsl.pipeline.compile import compile_sql
-
-    try:
-        return compile_sql(model, request, dialect, impala_version)
-    except CheckFailed as failure:
-        exit_on_check_failure(failure)
-
-
-def exit_on_check_failure(failure: CheckFailed) -> NoReturn:
-    """Print the diagnostics and exit: `N error(s) in PROJECT` when the project has errors, else the query's."""
-    print_diagnostics(failure.diagnostics, failure.sources)
-    if failure.loaded is not None:
-        fail(f"{len(failure.loaded.errors)} error(s) in {failure.loaded.root}")
-    fail("the query has errors")
-
-
-def request_from(query: str | None, metrics: Sequence[str], by: Sequence[str], where: str | None,
-                 period: str | None, order: Sequence[str], limit: int | None, as_of: str | None = None) -> QueryRequest:
-    from metricdsl.pipeline.request import QueryRequest
-
-    if query and metrics:
-        fail("give either --query or --metrics, not both", 2)
-    if not query and not metrics:
-        fail("name a query (--query NAME) or metrics (--metrics a,b)", 2)
-    if query and by:
-        fail(f"--by does not apply to a named query: `{query}` has its own `by` (--period, --where, --order and "
-             "--limit override it)", 2)
-    return QueryRequest.of(query, split_list(metrics), split_list(by), where, period, split_list(order), limit, as_of)
+from metricdsl.cli.options import (
+    DIALECT_CHOICES,
+    as_of_option,
+    check_as_of,
+    check_schema,
+    compile_or_exit,
+    exit_on_check_failure,
+    fail,
+    impala_version_value,
+    load_or_exit,
+    print_diagnostics,
+    project_argument,
+    query_options,
+    refuse,
+    replace_needs_data,
+    replace_option,
+    request_from,
+    split_list,
+    tolerance_value,
+    warehouse_failure,
+)
 
 
 class SafeGroup(click.Group):
@@ -210,7 +111,7 @@ def summary(loaded: Any) -> str:
 @project_argument
 @query_options
 @click.option("--dialect", "-d", type=click.Choice(DIALECT_CHOICES), default="duckdb", show_default=True)
-@click.option("--impala-version", default="3.4", show_default=True,
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value,
               help="Impala version the SQL must run on (with --dialect impala).")
 @click.option("--no-cache", is_flag=True, help="Compile even if this exact input was compiled before.")
 @click.pass_context
@@ -243,7 +144,8 @@ def sql(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str
 @click.option("--dialect", "-d", "dialects", default="duckdb,postgres,impala", show_default=True,
               help="Comma-separated dialects: duckdb, postgres, impala, spark.")
 @click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--impala-version", default="3.4", show_default=True, help="With impala among the dialects.")
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value,
+              help="With impala among the dialects.")
 @click.option("--into", metavar="SCHEMA", help="Write each query as a job that replaces its as-of date's rows in "
               "SCHEMA.<query> (created if missing; first column as_of).")
 @as_of_option
@@ -277,18 +179,23 @@ def build(ctx: click.Context, project: Path, dialects: str, out: Path, impala_ve
     if not model.queries:
         fail(f"{project} declares no `query` blocks to build")
     from metricdsl.runtime.jobs import ManifestEntry, manifest
+    from metricdsl.runtime.output import OutputFailed, staged_folder
 
     files = {}
     for dialect in chosen:
         entries = []
         for name in sorted(model.queries):
             output = output_or_exit(model, name, dialect, impala_version, into, as_of)
-            files[out / dialect / f"{name}.sql"] = output.text
+            files[Path(dialect) / f"{name}.sql"] = output.text
             entries.append(ManifestEntry(name, f"{name}.sql", output.table, output.reads))
-        files[out / dialect / "jobs.json"] = manifest(dialect, into, as_of, entries)
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        files[Path(dialect) / "jobs.json"] = manifest(dialect, into, as_of, entries)
+    try:
+        with staged_folder(out) as stage:  # all or nothing: written beside OUT, then renamed into it
+            for path, text in files.items():
+                (stage / path).parent.mkdir(parents=True, exist_ok=True)
+                (stage / path).write_text(text, encoding="utf-8")
+    except OutputFailed as error:
+        fail(str(error))
     click.echo(f"wrote {len(files)} file(s) to {out}")
 
 
@@ -313,6 +220,7 @@ def output_or_exit(model: m.Project, name: str, dialect: str, impala_version: st
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://user@host:port/db (default: in-memory DuckDB).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first (default for in-memory "
               "DuckDB: PROJECT/data).")
+@replace_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--show-sql", is_flag=True, help="Print the SQL (with --into: the job) before the result.")
 @click.option("--into", metavar="SCHEMA", help="Write the query's rows into SCHEMA.<query> for the as-of date, "
@@ -320,7 +228,7 @@ def output_or_exit(model: m.Project, name: str, dialect: str, impala_version: st
 @click.pass_context
 def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
         where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
-        db: str | None, data: Path | None, fmt: str, show_sql: bool, into: str | None) -> None:
+        db: str | None, data: Path | None, replace: bool, fmt: str, show_sql: bool, into: str | None) -> None:
     """Compile a query, execute it and print the result (or write it into a table with --into).
 
     \b
@@ -339,6 +247,7 @@ def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str
         if not query:
             fail("--into writes a named query's rows into SCHEMA.<query>: give --query NAME", 2)
     request = request_from(query, metrics, by, where, period, order, limit, as_of)
+    replace_needs_data(replace, data)
     model = load_or_exit(project)
     try:
         warehouse = connect(db)
@@ -346,25 +255,27 @@ def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str
         fail(str(error))
     with warehouse:
         if into is not None:
-            written = run_job_or_exit(warehouse, model, project, data, db, request, into, show_sql)
+            written = run_job_or_exit(warehouse, model, project, data, db, request, into, show_sql, replace)
             click.echo(f"wrote {written} row(s) to {into}.{query} for as_of {as_of or 'CURRENT_DATE'}")
             return
         statement = compile_or_exit(model, request, warehouse.dialect)
         if show_sql:
             click.echo(statement, err=True)
-        result = execute_or_exit(warehouse, model, project, data, db, statement)
+        result = execute_or_exit(warehouse, model, project, data, db, statement, replace)
+    from metricdsl.ir.formats import declared_formats
     from metricdsl.runtime.output import render_result
 
-    click.echo(render_result(result, fmt, title=request.title), nl=False)
+    click.echo(render_result(result, fmt, title=request.title, formats=declared_formats(model)), nl=False)
 
 
 def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    request: QueryRequest, into: str, show_sql: bool) -> int:
+                    request: QueryRequest, into: str, show_sql: bool, replace: bool) -> int:
     """Compile the query's job, load the data `run` reads, run the job; returns the rows written."""
     from metricdsl.errors import CheckFailed, WarehouseError
     from metricdsl.pipeline.compile import compile_job
     from metricdsl.runtime.jobs import run_job
-    from metricdsl.runtime.warehouse import DataFolderMissing, load_for
+    from metricdsl.runtime.output import status
+    from metricdsl.runtime.warehouse import load_for
     from metricdsl.sql.job import JobError
     from metricdsl.sql.render import sql_text
 
@@ -377,25 +288,32 @@ def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
     if show_sql:
         click.echo("".join(sql_text(s, target) + ";\n" for s in job.statements), err=True)
     try:
-        load_for(warehouse, model, project, db, data)
-        return run_job(warehouse, job, target)
-    except DataFolderMissing as error:
-        fail(str(error))
+        with status("loading data…"):
+            load_for(warehouse, model, project, db, data, replace)
+    except WarehouseError as error:
+        warehouse_failure(error)
+    try:
+        with status(f"running the job on {warehouse.dialect}…"):
+            return run_job(warehouse, job, target)
     except WarehouseError as error:
         fail(f"the database said: {error}; the rows of earlier runs are unchanged")
 
 
 def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str) -> QueryResult:
+                    statement: str, replace: bool = False) -> QueryResult:
     """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
     from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.warehouse import DataFolderMissing, load_for
+    from metricdsl.runtime.output import status
+    from metricdsl.runtime.warehouse import load_for
 
     try:
-        load_for(warehouse, model, project, db, data)
-        return warehouse.execute(statement)
-    except DataFolderMissing as error:
-        fail(str(error))
+        with status("loading data…"):
+            load_for(warehouse, model, project, db, data, replace)
+    except WarehouseError as error:
+        warehouse_failure(error)
+    try:
+        with status(f"running the query on {warehouse.dialect}…"):
+            return warehouse.execute(statement)
     except WarehouseError as error:
         fail(f"the database said: {error}")
 
@@ -404,11 +322,17 @@ def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
 @project_argument
 @click.option("--db", required=True, help="duckdb:///path.duckdb or postgresql://user@host:port/db")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder (default: PROJECT/data).")
-def seed(project: Path, db: str, data: Path | None) -> None:
+@replace_option
+def seed(project: Path, db: str, data: Path | None, replace: bool) -> None:
     """Create the sources' tables in a database and load the project's sample CSVs.
+
+    Each DATA/<schema.table>.csv replaces its table (dropped and created from the source's declared
+    columns), all in one transaction: a bad file changes nothing. Tables that already hold rows are
+    replaced only with --replace. Columns are matched by header name; an empty field is NULL.
 
     \b
     Example:  metricdsl seed specs --db postgresql://postgres@127.0.0.1:5432/postgres
+              metricdsl seed specs --db duckdb:///warehouse.duckdb --replace
     """
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import connect
@@ -419,15 +343,15 @@ def seed(project: Path, db: str, data: Path | None) -> None:
         fail(f"data folder {folder} does not exist")
     try:
         with connect(db) as warehouse:
-            tables = warehouse.load_data(model, folder)
+            tables = warehouse.load_data(model, folder, replace=replace)
     except WarehouseError as error:
-        fail(str(error))
+        warehouse_failure(error)
     click.echo(f"loaded {len(tables)} table(s): {', '.join(tables)}")
 
 
 @main.command("fmt")
 @project_argument
-@click.option("--check", "check_only", is_flag=True, help="Change nothing; list the files that would change (exit 1).")
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; print a diff of what would change (exit 1).")
 def fmt_command(project: Path, check_only: bool) -> None:
     """Rewrite the .metric files of PROJECT in the canonical layout (all files or none).
 
@@ -450,8 +374,10 @@ def fmt_command(project: Path, check_only: bool) -> None:
         print_diagnostics(result.problems, {shown: SourceFile(shown, result.original)})
     changed = [r for r in results if r.changed]
     if check_only:
+        from metricdsl.syntax.fmt import unified_diff
+
         for result in changed:
-            click.echo(display_path(result.path))
+            click.echo(unified_diff(result, display_path(result.path)), nl=False)
         click.echo(f"{len(changed)} of {len(results)} file(s) would be reformatted", err=True)
         sys.exit(1 if changed or broken else 0)
     if broken:
@@ -476,7 +402,13 @@ def docs_command(project: Path, out: Path) -> None:
     if loaded.model is None:
         print_diagnostics(loaded.diagnostics, loaded.files)
         fail(f"{len(loaded.errors)} error(s) in {project}")
-    written = write_catalog(loaded.model, loaded.files, out)
+    from metricdsl.runtime.output import OutputFailed, staged_folder
+
+    try:
+        with staged_folder(out) as stage:
+            written = write_catalog(loaded.model, loaded.files, stage)
+    except OutputFailed as error:
+        fail(str(error))
     click.echo(f"wrote {len(written)} file(s) to {out}")
 
 
@@ -492,27 +424,36 @@ def lsp_command() -> None:
     serve()
 
 
-def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None) -> Warehouse:
+def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None,
+                 replace: bool = False) -> Warehouse:
     """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` reads them."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import open_for
 
     try:
-        return open_for(model, project, db, data)
+        return open_for(model, project, db, data, replace)
     except WarehouseError as error:
-        fail(str(error))
+        warehouse_failure(error)
 
 
 @main.command()
 @project_argument
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@replace_option
 @click.option("--by", "by", help="Measure residuals per group of this dimension (default: overall).")
 @click.option("--period", help="Only rows of this period: 2026 or 2026-01-01 .. 2026-06-30.")
-@click.option("--tolerance", type=float, default=1e-9, show_default=True, help="Largest relative residual allowed.")
-def verify(project: Path, db: str | None, data: Path | None, by: str | None, period: str | None,
-           tolerance: float) -> None:
-    """Measure every empirical decomposition on data (exit 1 when a residual exceeds --tolerance).
+@click.option("--tolerance", type=float, default=1e-9, show_default=True, callback=tolerance_value,
+              help="Largest relative residual allowed.")
+@click.option("--keys", "keys_only", is_flag=True, help="Only check that join and `key:` keys are unique.")
+@click.pass_context
+def verify(ctx: click.Context, project: Path, db: str | None, data: Path | None, replace: bool, by: str | None,
+           period: str | None, tolerance: float, keys_only: bool) -> None:
+    """Check the data: join keys are unique, and every empirical decomposition holds (exit 1 if not).
+
+    Keys: for every `join` (many-to-one) the joined table's key, and every source's `key:`, must not
+    occur twice; a duplicated key double counts every row joined to it. The duplicated keys are
+    counted and a few shown. --keys runs only this check.
 
     Exact decompositions (proven from the definitions by `check`) are listed as "exact (proven)".
     For the others, the metric and its drivers are queried per group of --by, the formula is
@@ -520,22 +461,38 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 
     \b
     Example:  metricdsl verify specs --by product
+              metricdsl verify specs --keys --db postgresql://postgres@127.0.0.1:5432/postgres
               metricdsl verify specs --db postgresql://postgres@127.0.0.1:5432/postgres --tolerance 0.01
     """
     from rich.console import Console
 
+    from metricdsl.ir.printing import equation
+    from metricdsl.runtime.keys import check_keys, key_table
+    from metricdsl.runtime.output import status
     from metricdsl.runtime.verify import measure
 
+    explicit = [f"--{name}" for name in ("by", "period", "tolerance")
+                if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+    if keys_only and explicit:
+        fail(f"{', '.join(explicit)} measure(s) decompositions and does not apply with --keys", 2)
+    replace_needs_data(replace, data)
     model = load_or_exit(project, prove=True)
-    if not model.decompositions:
+    with open_or_exit(model, project, db, data, replace) as warehouse:
+        keys = check_keys(model, warehouse)
+        results = [] if keys_only else measure(model, warehouse, by=by, period=period,
+                                                step=lambda d: status(f"measuring {equation(d)}…"))
+    console = Console(width=140)
+    console.print(key_table(keys))
+    if not keys_only and not model.decompositions:
         click.echo(f"{project} declares no decompositions")
-        return
-    with open_or_exit(model, project, db, data) as warehouse:
-        results = measure(model, warehouse, by=by, period=period)
-    Console(width=140).print(residual_table(results, tolerance, by))
-    failed = [r for r in results if r.exceeds(tolerance)]
-    if failed:
-        fail(f"{len(failed)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured")
+    elif not keys_only:
+        console.print(residual_table(results, tolerance, by))
+    problems = [f"{len(bad)} key(s) are not unique or could not be checked" for bad in
+                [[k for k in keys if k.failed]] if bad]
+    problems += [f"{len(bad)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured"
+                 for bad in [[r for r in results if r.exceeds(tolerance)]] if bad]
+    if problems:
+        fail("; ".join(problems))
 
 
 @main.command()
@@ -543,6 +500,7 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--target", "-t", "target_name", required=True, help="A `target` of the project.")
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@replace_option
 @click.option("--baseline", "baseline_files", multiple=True, type=click.Path(path_type=Path),
               help="Baseline CSV (kind,member,month,metric,value) instead of a database; may repeat.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
@@ -552,9 +510,10 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--emit-sql", is_flag=True, help="Print the baseline SQL (its result is a --baseline CSV) and stop.")
 @click.option("--dialect", "-d", type=click.Choice(DIALECT_CHOICES), default="duckdb",
               show_default=True, help="Dialect of --emit-sql.")
-@click.option("--impala-version", default="3.4", show_default=True, help="With --emit-sql --dialect impala.")
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value,
+              help="With --emit-sql --dialect impala.")
 @click.pass_context
-def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, data: Path | None,
+def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, data: Path | None, replace: bool,
          baseline_files: tuple[Path, ...], fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool,
          dialect: str, impala_version: str) -> None:
     """Allocate a target: drivers, split and spread over months and weeks (LANGUAGE.md §9).
@@ -568,11 +527,12 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
     from metricdsl.allocate.outputs import plan_files, render_text, write_all
 
     if emit_sql:
-        refuse(ctx, ["db", "data", "baseline_files", "fmt", "out", "mermaid"], "with --emit-sql (it prints the SQL and stops)")
+        refuse(ctx, ["db", "data", "replace", "baseline_files", "fmt", "out", "mermaid"], "with --emit-sql (it prints the SQL and stops)")
     else:
         refuse(ctx, ["dialect"], "without --emit-sql")
     if not emit_sql or dialect != "impala":
         refuse(ctx, ["impala_version"], "without --emit-sql --dialect impala")
+    replace_needs_data(replace, data)
     model = load_or_exit(project)
     spec = target_or_exit(model, target_name)
     if emit_sql:
@@ -582,10 +542,16 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
         fail("--format xlsx writes a workbook: add --out FILE.xlsx", 2)
     if baseline_files and (db or data):
         fail("give either a database (--db/--data) or --baseline files, not both", 2)
-    result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files))
-    files = plan_files(result, spec, fmt, out, mermaid)
+    from metricdsl.ir.formats import unit_formats
+    from metricdsl.runtime.output import status
+
+    with status(f"querying the baseline of {spec.name}…"):
+        baseline = baseline_or_exit(model, spec, project, db, data, baseline_files, replace)
+    with status(f"allocating {spec.name}…"):
+        result = allocate_or_exit(spec, baseline)
+    files = plan_files(result, spec, fmt, out, mermaid, unit_formats(model))
     if out is None:
-        click.echo(render_text(result, fmt), nl=False)
+        click.echo(render_text(result, fmt, unit_formats(model)), nl=False)
     if fmt != "table" or out is not None:
         for warning in result.diagnostics:
             click.echo(warning_line(warning), err=True)
@@ -624,14 +590,14 @@ def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_versi
 
 
 def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
-                     files: tuple[Path, ...]) -> Any:
+                     files: tuple[Path, ...], replace: bool = False) -> Any:
     from metricdsl.errors import BaselineError, CheckFailed, WarehouseError
     from metricdsl.runtime.baseline import fetch_baseline, read_baseline_csv
 
     try:
         if files:
             return read_baseline_csv(files, spec)
-        with open_or_exit(model, project, db, data) as warehouse:
+        with open_or_exit(model, project, db, data, replace) as warehouse:
             return fetch_baseline(model, spec, warehouse)
     except CheckFailed as failure:
         print_diagnostics(failure.diagnostics, failure.sources)

@@ -1,0 +1,73 @@
+"""Planning peers and totals (LANGUAGE.md §5): `total(m)` and `rank(m)`.
+
+`total(m, within d…)` plans m again, with a planner of the same kind, for a query grouped by the
+time dimension and the `within` dimensions only (same `where` and `period`), so a non-additive m
+is recomputed over the coarser groups (`total(buyers)` counts each customer once), never summed.
+The SQL stage builds that plan as a statement of its own and joins it on the kept keys.
+`rank(m)` is a window over the final output rows: a `RankOf` value partitioned by the time bucket
+and the `within` dimensions.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from metricdsl.ir import model as m
+from metricdsl.plan.nodes import (
+    MeasureRef,
+    OutputDim,
+    OutputMetric,
+    QueryPlan,
+    RankOf,
+    Scan,
+    Shift,
+    TotalPlan,
+    Value,
+    Window,
+)
+
+
+class PlannerLike(Protocol):
+    """What these functions use of metricdsl.plan.planner.Planner."""
+
+    project: m.Project
+    query: m.Query
+    files: set[str]
+    peers: list[TotalPlan]
+
+    def __init__(self, project: m.Project, query: m.Query) -> None: ...
+
+    @property
+    def scan_list(self) -> list[Scan]: ...
+
+    def inline(self, expr: m.MetricExpr, filters: tuple[m.RowExpr, ...], shift: Shift | None,
+               window: Window | None, owner: str) -> Value: ...
+
+    def unique(self, base: str) -> str: ...
+
+
+def kept(query: m.Query, within: tuple[str, ...]) -> tuple[m.GroupRef, ...]:
+    """The `by` entries a total keeps: the time dimension and the `within` dimensions, in query order."""
+    return tuple(ref for ref in query.by if isinstance(ref, m.TimeRef) or ref.name in within)
+
+
+def plan_total(planner: PlannerLike, expr: m.Total, filters: tuple[m.RowExpr, ...], shift: Shift | None,
+               window: Window | None, owner: str) -> Value:
+    keep = kept(planner.query, expr.within)
+    column = planner.unique(f"total_{owner}")
+    query = planner.query.model_copy(update={"by": keep, "order": (), "limit": None, "name": column})
+    sub = type(planner)(planner.project, query)
+    value = sub.inline(expr.expr, filters, shift, window, owner)
+    dims = [OutputDim(ref.name, ref.column, ref.grain) for ref in keep]
+    plan = QueryPlan(name=column, dims=dims, scans=sub.scan_list, metrics=[OutputMetric(column, value)],
+                     where=query.where, period=query.period, order=[], limit=None, files=[], peers=sub.peers)
+    planner.files |= sub.files
+    planner.peers.append(TotalPlan(column, [d.column for d in dims], plan))
+    return MeasureRef(column, zero_when_empty=False)
+
+
+def plan_rank(planner: PlannerLike, expr: m.Rank, filters: tuple[m.RowExpr, ...], shift: Shift | None,
+              window: Window | None, owner: str) -> Value:
+    value = planner.inline(expr.expr, filters, shift, window, owner)
+    partition = tuple(ref.column for ref in kept(planner.query, expr.within))
+    return RankOf(value, partition, expr.ascending)

@@ -1,0 +1,63 @@
+-- metricdsl query: by_month (postgres)
+-- from: tests/corpus/percentiles/spec.metric
+WITH "scan_tickets" AS MATERIALIZED (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', "tickets"."opened") AS DATE) AS "time_month",
+    COUNT(*) AS "ticket_count",
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY
+      CAST("tickets"."minutes" AS DOUBLE PRECISION)) AS "median_minutes",
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST("tickets"."minutes" AS DOUBLE PRECISION)) AS "p90_minutes",
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY
+      CAST("tickets"."minutes" AS DOUBLE PRECISION)) FILTER(WHERE
+      "tickets"."priority" = 'urgent') AS "urgent_median"
+  FROM "pc_tickets" AS "tickets"
+  WHERE
+    "tickets"."opened" >= CAST('2026-01-01' AS DATE)
+    AND "tickets"."opened" < CAST('2026-04-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', "tickets"."opened") AS DATE)
+), "calendar" AS (
+  SELECT
+    CAST("series"."bucket" AS DATE) AS "time_month"
+  FROM GENERATE_SERIES(
+    CAST(CAST('2026-01-01' AS DATE) AS TIMESTAMP),
+    CAST(CAST('2026-03-01' AS DATE) AS TIMESTAMP),
+    INTERVAL '1 MONTH'
+  ) AS "series"("bucket")
+), "filled" AS (
+  SELECT
+    "time_month",
+    "ticket_count",
+    "median_minutes",
+    "p90_minutes",
+    "urgent_median"
+  FROM "scan_tickets"
+  UNION ALL
+  SELECT
+    "calendar"."time_month",
+    CAST(NULL AS BIGINT) AS "ticket_count",
+    CAST(NULL AS DOUBLE PRECISION) AS "median_minutes",
+    CAST(NULL AS DOUBLE PRECISION) AS "p90_minutes",
+    CAST(NULL AS DOUBLE PRECISION) AS "urgent_median"
+  FROM "calendar"
+), "grouped" AS (
+  SELECT
+    "time_month",
+    MAX("ticket_count") AS "ticket_count",
+    MAX("median_minutes") AS "median_minutes",
+    MAX("p90_minutes") AS "p90_minutes",
+    MAX("urgent_median") AS "urgent_median"
+  FROM "filled"
+  GROUP BY
+    "time_month"
+)
+SELECT
+  "time_month" AS "time_month",
+  COALESCE("ticket_count", 0) AS "ticket_count",
+  "median_minutes" AS "median_minutes",
+  "p90_minutes" AS "p90_minutes",
+  "urgent_median" AS "urgent_median"
+FROM "grouped"
+ORDER BY
+  "time_month" ASC;
