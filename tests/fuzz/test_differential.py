@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fuzz_base import AmbiguousCase
 from fuzz_model import FuzzProject
 from fuzz_profiles import fuzz_settings
 from fuzz_reference import expected_result
-from fuzz_runner import Disagreement, assert_agree
+from fuzz_runner import assert_agree
 from fuzz_strategies import projects
 from hypothesis import given, note, reject
 
