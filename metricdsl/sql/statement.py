@@ -351,12 +351,20 @@ class StatementBuilder:
         columns += [exp.alias_(self.value(o.value), ident(o.name)) for o in self.plan.metrics]
         select = exp.select(*columns).from_(ident(source))
         if self.plan.order:
-            strings = self.string_columns() if not self.target.capabilities.code_point_strings else set()
-            select = select.order_by(*[exp.Ordered(this=code_points(col(o.column)) if o.column in strings else col(o.column),
-                                                   desc=o.descending, nulls_first=False) for o in self.plan.order])
+            select = select.order_by(*[exp.Ordered(this=self.sort_key(o.column), desc=o.descending, nulls_first=False)
+                                       for o in self.plan.order])
         if self.plan.limit is not None:
             select = select.limit(self.plan.limit)
         return select
+
+    def sort_key(self, column: str) -> exp.Expr:
+        """An output column to sort by; a string column in code-point order where the engine needs
+        `COLLATE "C"` — written on the column's expression, since PostgreSQL accepts an output alias
+        in ORDER BY only on its own."""
+        if self.target.capabilities.code_point_strings or column not in self.string_columns():
+            return col(column)
+        metric = next((o for o in self.plan.metrics if o.name == column), None)
+        return code_points(self.value(metric.value) if metric is not None else col(column))
 
     def string_columns(self) -> set[str]:
         """Output columns that hold strings: string dimensions, and metrics that are a `min`/`max` of strings."""

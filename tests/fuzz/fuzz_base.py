@@ -7,7 +7,7 @@ no code with metricdsl.  If they move, only the imports below change.
 
 from __future__ import annotations
 
-from reference import (
+from support.reference import (
     TIME,
     AmbiguousCase,
     Dataset,
@@ -29,7 +29,7 @@ from reference import (
     or_,
     parse_value,
 )
-from ti_reference import add_units, window_bounds
+from support.ti_reference import add_units, window_bounds
 
 __all__ = [
     "TIME",

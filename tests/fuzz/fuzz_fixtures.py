@@ -93,7 +93,7 @@ def fuzz_engines(fuzz_postgres_url: str) -> Iterator[dict[str, Any]]:
         for world in WORLDS.values():
             project = load_project(world.folder)
             for engine in engines.values():
-                engine.load_data(project, world.data_dir)
+                engine.load_data(project, world.data_dir, replace=True)
         yield engines
     finally:
         for engine in engines.values():

@@ -18,17 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fuzz_base import AmbiguousCase
 from fuzz_model import FuzzProject
 from fuzz_profiles import fuzz_settings
 from fuzz_reference import expected_result
-from fuzz_runner import Disagreement, assert_agree
+from fuzz_runner import assert_agree
 from fuzz_strategies import projects
 from hypothesis import given, note, reject
 
 
-@pytest.mark.xfail(strict=False, raises=Disagreement, reason="finds issue 14 items 1–5 and the two lag findings of test_found_bugs until they are fixed")
 @fuzz_settings(examples=300)
 @given(project=projects())
 def test_engines_agree_with_the_reference(project: FuzzProject, fuzz_engines: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 Each test is one generated project written out (declarations the shrinker could not drop but
 that the query never reads are left out), compiled, run on DuckDB and PostgreSQL and compared
 with the plain-Python reference, exactly as ``test_differential`` does.  They fail on the code
-the fuzzer ran against; whoever fixes a bug removes its ``xfail`` marker (``strict``: a fixed
+the fuzzer ran against; a fixed bug has its ``xfail`` marker removed (``strict``: a fixed
 bug with its marker left in fails the suite; any other exception than a ``Disagreement`` fails too).
 """
 
@@ -41,7 +41,6 @@ def metric(name: str, expr: Any, **more: Any) -> MetricDef:
     return MetricDef(name, expr, "num", **more)
 
 
-@pytest.mark.xfail(strict=True, raises=Disagreement, reason="issue 14 item 1: count_distinct … having filtered on a joined source")
 def test_having_filtered_on_a_joined_source(fuzz_engines: dict[str, Any]) -> None:
     """metric m1 = count_distinct(sales.sale_id) having count(sales) >= 2 where customers.customer_id = 1
     --metrics m1 --period 2026: "Referenced table customers not found" on both engines."""
@@ -51,7 +50,6 @@ def test_having_filtered_on_a_joined_source(fuzz_engines: dict[str, Any]) -> Non
     assert_agree(FuzzProject("joins", (), (m1,), Query(("m1",), period="2026")), fuzz_engines)
 
 
-@pytest.mark.xfail(strict=True, raises=Disagreement, reason="issue 14 item 2: untyped NULL placeholders in the UNION (PostgreSQL)")
 def test_an_indicator_sum_in_the_third_scan(fuzz_engines: dict[str, Any]) -> None:
     """m2 = m1 / m1 - sum(case when visits.visit_id = 1 then 1 else 0 end) after the scans of orders and
     of its lag, by time.year: "UNION types text and bigint cannot be matched" on PostgreSQL."""
@@ -64,7 +62,6 @@ def test_an_indicator_sum_in_the_third_scan(fuzz_engines: dict[str, Any]) -> Non
     assert_agree(FuzzProject("shop", (), (m1, m2, m5, m6), query), fuzz_engines)
 
 
-@pytest.mark.xfail(strict=True, raises=Disagreement, reason="issue 14 item 3: a lagged to-date cumulative anchors at the current bucket")
 def test_lag_of_a_year_to_date(fuzz_engines: dict[str, Any]) -> None:
     """metric m3 = lag(cumulative(m1, year), 1 period) by time.month: January's value is December's
     sum alone instead of the year to date at December, on both engines."""
@@ -73,7 +70,6 @@ def test_lag_of_a_year_to_date(fuzz_engines: dict[str, Any]) -> None:
     assert_agree(FuzzProject("events", (), (m1, m3), Query(("m3",), ("time.month",))), fuzz_engines)
 
 
-@pytest.mark.xfail(strict=True, raises=Disagreement, reason="issue 14 item 4: round(double precision) rounds half to even on PostgreSQL")
 def test_round_of_a_half(fuzz_engines: dict[str, Any]) -> None:
     """metric m2 = round(m1 / 2) where m1 = sum(orders.order_id) = 28441: 14220 on PostgreSQL, not 14221."""
     m1 = metric("m1", Agg("sum", Col("orders", "order_id", "num"), "orders"))
@@ -81,7 +77,6 @@ def test_round_of_a_half(fuzz_engines: dict[str, Any]) -> None:
     assert_agree(FuzzProject("shop", (), (m1, m2), Query(("m2",))), fuzz_engines)
 
 
-@pytest.mark.xfail(strict=True, raises=Disagreement, reason="issue 14 item 4: round(double precision, integer) does not exist on PostgreSQL")
 def test_round_to_places_of_a_ratio(fuzz_engines: dict[str, Any]) -> None:
     """metric m3 = round(m1 / m1, 1): PostgreSQL rejects the SQL."""
     m1 = metric("m1", Agg("count", Col("sales", "sale_date", "date"), "sales"))
@@ -89,7 +84,6 @@ def test_round_to_places_of_a_ratio(fuzz_engines: dict[str, Any]) -> None:
     assert_agree(FuzzProject("joins", (), (m1, m3), Query(("m3",))), fuzz_engines)
 
 
-@pytest.mark.xfail(strict=True, raises=Disagreement, reason="issue 14 item 4: string comparison follows the database collation")
 def test_string_between_in_code_point_order(fuzz_engines: dict[str, Any]) -> None:
     """--where "d1 between 'O''Brien desk' and 'east'" with d1 = lower(regions.name): 'east' is in the
     range in code-point order, not under an ICU collation (PostgreSQL returns 0)."""
@@ -99,7 +93,6 @@ def test_string_between_in_code_point_order(fuzz_engines: dict[str, Any]) -> Non
     assert_agree(FuzzProject("cross", (d1,), (m2,), Query(("m2",), where=where)), fuzz_engines)
 
 
-@pytest.mark.xfail(strict=True, raises=Disagreement, reason="issue 14 item 5: `order` by the output column name `time_month` is E503")
 def test_order_by_the_time_column_name(fuzz_engines: dict[str, Any]) -> None:
     """--metrics m1 --by time.month --order time_month: rejected with E503."""
     m1 = metric("m1", Agg("sum", Col("sales", "sale_id", "num"), "sales"))
