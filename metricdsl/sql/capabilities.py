@@ -74,7 +74,7 @@ CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
     },
     "spark": {  # Spark SQL 3.5+ (and Databricks): sqlglot's Spark dialect
         # generate_series is written EXPLODE(SEQUENCE(…)) by metricdsl.sql.generators.spark
-        # percentile_cont … WITHIN GROUP (Spark 3.3+) is exact; ROUND is HALF_UP on doubles and
+        # PERCENTILE(x, p) is exact (the generator writes percentile_cont so); ROUND is HALF_UP on doubles and
         # decimals; strings compare by their UTF-8 bytes (code point order) by default
         "materialized_ctes": False,
         "transactions": False,

@@ -6,6 +6,7 @@ bounds gives the same rows. In FROM it takes a column alias (`AS series(bucket)`
 crossed with the data's bounds (whose columns it reads) it becomes a `LATERAL VIEW`, because a
 table function in FROM cannot read an earlier FROM item. Spark's `TRUNC(d, 'DAY')` is NULL, so
 every truncation is `DATE_TRUNC('<unit>', d)` (a timestamp, which the compiler casts to DATE).
+A continuous percentile is Spark's exact `PERCENTILE(x, p)`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class SparkSqlGenerator(SparkGenerator):
         if not (isinstance(value, exp.Cast) and value.to.is_type(exp.DType.DOUBLE)):
             value = exp.Cast(this=value.copy(), to=exp.DataType.build("DOUBLE"))
         return self.func("AVG", value)
+
+    def percentilecont_sql(self, expression: exp.PercentileCont) -> str:
+        """`PERCENTILE(x, p)`: Spark's exact percentile, interpolated between the two nearest rows as
+        PostgreSQL's percentile_cont (sqlglot would print `PERCENTILE_CONT(x, p)`, which Spark refuses)."""
+        return self.func("PERCENTILE", expression.this, expression.expression)
 
     def anonymous_sql(self, expression: exp.Anonymous) -> str:
         if _is_series(expression):
