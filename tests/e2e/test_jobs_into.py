@@ -96,9 +96,9 @@ def test_run_into_on_a_duckdb_file(tmp_path: Path) -> None:
 
     db = f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
     runner = CliRunner()
-    for _ in range(2):
+    for again in ([], ["--replace"]):  # the second load replaces the source tables' rows
         result = runner.invoke(main, ["run", str(SPECS_DIR), "--query", QUERY, "--as-of", "2026-03-31", "--into", "kpi",
-                                      "--db", db, "--data", str(SPECS_DIR / "data")])
+                                      "--db", db, "--data", str(SPECS_DIR / "data"), *again])
         assert result.exit_code == 0, result.output
         assert "wrote 3 row(s) to kpi.monthly_kpi for as_of 2026-03-31" in result.output
     import duckdb

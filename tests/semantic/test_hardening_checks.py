@@ -109,6 +109,8 @@ def test_last_7_days_does_not_suggest_asc() -> None:
     from metricdsl.syntax.parse import parse_file
 
     _, problems = parse_file(SourceFile("spec.metric", "query q { metrics: revenue, period: last 7 days }\n"))
+    assert problems == []  # a relative period (LANGUAGE.md §7)
+    _, problems = parse_file(SourceFile("spec.metric", "query q { metrics: revenue, period: last 7 dais }\n"))
     assert problems and all("asc" not in (p.help or "") for p in problems)
 
 

@@ -140,3 +140,18 @@ def test_long_day_calendar_keeps_every_row(warehouses: dict[str, Warehouse]) -> 
     totals = {row[0]: row[1] for row in rows if row[1]}
     assert totals == {datetime.date(1990, 1, 1): 5, datetime.date(1998, 7, 15): 7, datetime.date(2003, 3, 3): 11,
                       datetime.date(2019, 12, 30): 13, datetime.date(2020, 1, 6): 17, datetime.date(2025, 12, 31): 19}
+
+
+def test_relative_period_placeholder_calendar_keeps_every_row(warehouses: dict[str, Warehouse]) -> None:
+    """`last 30 years` at day grain, as-of a placeholder: the bounds are computed in SQL, so the
+    numbers calendar is sized for the longest such period (10,958 days: five places, where four
+    would stop after 10,000 days). Run on DuckDB with the placeholder replaced, every day is there."""
+    case = next(c for c in CASES if c.id == "long_calendar__daily_36_years")
+    connection = warehouse_for(warehouses, case)
+    sql = compile_sql(load(case.path), query=case.query, period="last 30 years", as_of="{{ ds }}",
+                      dialect="impala")
+    assert "'2026-01-01'" not in sql and "{{ ds }}" in sql
+    rows = connection.execute(impala_as_duckdb(sql.replace("{{ ds }}", "2026-01-01"), "3.4")).rows
+    first, last = datetime.date(1996, 1, 1), datetime.date(2025, 12, 31)
+    assert len(rows) == (last - first).days + 1 == 10_958
+    assert min(row[0] for row in rows) == first and max(row[0] for row in rows) == last
