@@ -53,6 +53,8 @@ CODES: dict[str, str] = {
     "E407": "invalid time offset or window",
     "E413": "`within` names a dimension the query does not group by",
     "E414": "invalid percentile",
+    "E415": "invalid closing or opening balance",
+    "E416": "balance spread over time",
     "E501": "invalid query",
     "E502": "invalid period",
     "E503": "order by a column the query does not return",

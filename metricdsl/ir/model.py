@@ -181,8 +181,16 @@ class Rank(Frozen):
     ascending: bool = False
 
 
+class Balance(Frozen):
+    """closing(m) / opening(m): m over the latest / earliest day with rows of each bucket (semi-additive)."""
+
+    kind: Literal["balance"] = "balance"
+    expr: MetricExpr
+    closing: bool = True
+
+
 MetricExpr = Annotated[
-    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank,
+    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank | Balance,
     Field(discriminator="kind"),
 ]
 

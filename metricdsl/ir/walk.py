@@ -39,7 +39,7 @@ def metric_children(expr: m.MetricExpr) -> list[m.MetricExpr]:
     """The direct metric sub-expressions (an aggregate leaf's row expressions are not metric expressions)."""
     if isinstance(expr, m.Arith):
         return list(expr.args)
-    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative, m.Total, m.Rank)):
+    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative, m.Total, m.Rank, m.Balance)):
         return [expr.expr]
     return []
 
@@ -78,12 +78,23 @@ def additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: set[str])
         if expr.metric in seen or expr.metric not in exprs:
             return False
         return additive(exprs[expr.metric], exprs, seen | {expr.metric})
-    if isinstance(expr, m.Filtered):
+    if isinstance(expr, (m.Filtered, m.Balance)):  # closing/opening: additive over all but time (see semi_additive)
         return additive(expr.expr, exprs, seen)
     if isinstance(expr, m.Lag):
         return not expr.growth and additive(expr.expr, exprs, seen)
     if isinstance(expr, m.Arith):
         return _additive_arith(expr, exprs, seen)
+    return False
+
+
+def semi_additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: frozenset[str] = frozenset()) -> bool:
+    """Reads a closing/opening balance (through the metrics it references): it may be split, not spread over time."""
+    for node in walk_metric(expr):
+        if isinstance(node, m.Balance):
+            return True
+        if isinstance(node, m.MetricRef) and node.metric in exprs and node.metric not in seen \
+                and semi_additive(exprs[node.metric], exprs, seen | {node.metric}):
+            return True
     return False
 
 

@@ -31,10 +31,12 @@ DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands")  # the crossed digits t
 PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
 RANKED = "ranked"  # the numbered rows of an exact percentile (engines without percentile_cont)
 WITH_TOTALS = "with_totals"  # the grouped rows joined to their totals (total(m))
+BALANCE_DAYS = "balance_days"  # a balance scan's rows aggregated to (day, group) (closing/opening)
+BALANCE_EDGES = "balance_edges"  # those rows with their bucket's latest/earliest day
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
-     WITH_TOTALS})
+     WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
@@ -119,6 +121,7 @@ class Scan:
     window: Window | None = None
     measures: list[Measure] = field(default_factory=list)
     having: DistinctHavingMeasure | None = None
+    balance: str | None = field(default=None, metadata={"omit_empty": True})  # closing | opening: plan/balances.py
 
     @property
     def columns(self) -> list[str]:
