@@ -55,6 +55,8 @@ CODES: dict[str, str] = {
     "E414": "invalid percentile",
     "E415": "invalid closing or opening balance",
     "E416": "balance spread over time",
+    "E417": "not a key metric",
+    "E418": "converted over keys of different types",
     "E501": "invalid query",
     "E502": "invalid period",
     "E503": "order by a column the query does not return",

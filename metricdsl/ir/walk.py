@@ -41,6 +41,8 @@ def metric_children(expr: m.MetricExpr) -> list[m.MetricExpr]:
         return list(expr.args)
     if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative, m.Total, m.Rank, m.Balance)):
         return [expr.expr]
+    if isinstance(expr, m.Cohort):
+        return [expr.expr] if expr.other is None else [expr.expr, expr.other]
     return []
 
 

@@ -12,6 +12,7 @@ from metricdsl.ir.formats import HELP, format_problem
 from metricdsl.ir.walk import additive, filtered_nodes, inside_aggregate, leaf_sources, refs, walk_row
 from metricdsl.semantic.aggregates import aggregate
 from metricdsl.semantic.balances import BALANCE_FUNCTIONS, balance_function, check_balances
+from metricdsl.semantic.cohorts import COHORT_FUNCTIONS, check_cohorts, cohort_function
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.cycles import find_cycles
 from metricdsl.semantic.kpis import PEER_FUNCTIONS, options_misplaced, peer_function
@@ -95,6 +96,8 @@ class MetricResolver:
             return peer_function(self.scope, expr, self.expr)
         if expr.name in BALANCE_FUNCTIONS:
             return balance_function(self.scope, expr, self.expr)
+        if expr.name in COHORT_FUNCTIONS:
+            return cohort_function(self.scope, expr, self.expr)
         if expr.name in AGGREGATES:
             agg, _ = aggregate(self.scope, expr)
             return m.AggLeaf(agg=agg) if agg else None
@@ -167,7 +170,8 @@ def finish_metrics(scope: Scope, decls: Sequence[ast.MetricDecl]) -> None:
             continue
         expr = scope.metric_exprs[name]
         sources = tuple(sorted(metric_sources(scope, name)))
-        if not _check_filters(scope, decl, expr) or not check_balances(scope, decl, expr):
+        if not _check_filters(scope, decl, expr) or not check_balances(scope, decl, expr) \
+                or not check_cohorts(scope, decl, expr):
             continue
         scope.metrics[name] = m.Metric(
             name=name, label=decl.label, expr=expr, card=_card(scope, decl), additive=is_additive(scope, expr),
