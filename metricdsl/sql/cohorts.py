@@ -7,9 +7,9 @@ then compares buckets on those reduced rows — never raw rows against raw rows:
   `offset` later (UNION ALL), grouped again per (bucket, group, key) with a flag for "counted now"
   and "counted offset earlier"; the count is of keys with both flags (retained) or only the earlier
   one (churned). Rows from `offset` before the period are read.
-- `new`: the distinct (bucket, group, key) rows over all history up to the period's end, each with
-  the key's first bucket in its group (MIN over a window partitioned by group and key); a key is
-  new in the bucket that is its first.
+- `new`: one row per (group, key) over all history up to the period's end, with the key's first
+  bucket and its first bucket inside the period (one GROUP BY); a key is new in its first bucket
+  when that bucket is in the period.
 - `converted(a, b, N unit)`: a's distinct (time, group, key) rows and b's distinct (time, key) rows
   stacked; a window per key ordered by time (latest first, b before a at the same time) carries
   the earliest b time at or after each a row; an a row converts when that time is at most N units
@@ -149,22 +149,23 @@ class CohortScan:
 
     # ---- new ---------------------------------------------------------------------------------------
     def new(self) -> exp.Select:
+        """Per (group, key) over all history: the first bucket, and the first bucket inside the period;
+        a key is new in its first bucket when that is in the period. One GROUP BY of the rows."""
+        measure = self.measure
         rows = RowCompiler(self.builder.project, self.scan.source)
-        flags: list[tuple[str, exp.Expr]] = []
-        high = None
-        if self.start is not None and self.stop is not None:
-            flags = [(self.now, exp.GTE(this=rows.time(), expression=date_literal(self.start)))]
-            high = date_literal(self.stop)
-        keys = aliased(self.keyed(rows, flags, None, high), COHORT_KEYS)
-        first = exp.Window(this=exp.Min(this=col(self.bucket)), partition_by=[*[col(c) for c in self.group],
-                                                                             col(self.key)])
-        firsts = exp.select(col(self.bucket), *[col(c) for c in self.group], col(self.key),
-                            exp.alias_(first, ident(self.first)))
-        if flags:
-            firsts = firsts.select(col(self.now))
+        bucket = truncate(self.grain, rows.time())
+        in_period = bucket if self.start is None else exp.Case(ifs=[exp.If(
+            this=exp.GTE(this=rows.time(), expression=date_literal(self.start)), true=bucket.copy())])
+        keys = [*[rows(d.row_expr) for d in self.others], rows(measure.key)]
+        columns = [*[exp.alias_(e, ident(n)) for e, n in zip(keys, [*self.group, self.key])],
+                   exp.alias_(exp.Min(this=bucket.copy()), ident(self.first)),
+                   exp.alias_(exp.Min(this=in_period), ident(self.bucket))]
+        high = date_literal(self.stop) if self.stop is not None else None
+        per_key = self.rows_of(rows, measure.key, measure.condition, columns, None, high)
+        per_key = per_key.group_by(*[e.copy() for e in keys])
         verdict = exp.EQ(this=col(self.bucket), expression=col(self.first))
-        where = exp.EQ(this=col(self.now), expression=exp.Literal.number(1)) if flags else None
-        return self.counted(aliased(firsts.from_(keys), COHORT_FLAGS), verdict, where)
+        present = exp.Not(this=exp.Is(this=col(self.bucket), expression=exp.Null()))  # the group appears
+        return self.counted(aliased(per_key, COHORT_FLAGS), verdict, present)
 
     # ---- converted ---------------------------------------------------------------------------------
     def converted(self) -> exp.Select:

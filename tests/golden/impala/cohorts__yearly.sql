@@ -198,29 +198,26 @@ WITH `scan_orders` AS (
     SUM(CASE WHEN `time_year` = `first_bucket` THEN 1 ELSE 0 END) AS `new_buyers`
   FROM (
     SELECT
-      `time_year`,
-      `cohort_key`,
-      MIN(`time_year`) OVER (PARTITION BY `cohort_key`) AS `first_bucket`,
-      `counted_now`
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
-        `orders`.`customer_id` AS `cohort_key`,
-        MAX(CASE WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE) THEN 1 ELSE 0 END) AS `counted_now`
-      FROM `co_orders` AS `orders`
-      WHERE
-        NOT `orders`.`customer_id` IS NULL
-        AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
-        AND (
-          `orders`.`status` = 'paid'
-        )
-      GROUP BY
-        CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
-        `orders`.`customer_id`
-    ) AS `cohort_keys`
+      `orders`.`customer_id` AS `cohort_key`,
+      MIN(CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)) AS `first_bucket`,
+      MIN(
+        CASE
+          WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE)
+          THEN CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)
+        END
+      ) AS `time_year`
+    FROM `co_orders` AS `orders`
+    WHERE
+      NOT `orders`.`customer_id` IS NULL
+      AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+      AND (
+        `orders`.`status` = 'paid'
+      )
+    GROUP BY
+      `orders`.`customer_id`
   ) AS `cohort_flags`
   WHERE
-    `counted_now` = 1
+    NOT `time_year` IS NULL
   GROUP BY
     `time_year`
 ), `calendar` AS (
