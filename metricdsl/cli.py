@@ -43,6 +43,41 @@ def query_options(function: Any) -> Any:
     return function
 
 
+replace_option = click.option(
+    "--replace", is_flag=True,
+    help="Loading CSVs replaces their tables: allow replacing tables that already hold rows (refused without it).")
+
+
+def replace_needs_data(replace: bool, data: Path | None) -> None:
+    if replace and data is None:
+        fail("--replace applies to loading CSVs: give it with --data FOLDER", 2)
+
+
+def impala_version_value(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    import re
+
+    if re.fullmatch(r"[0-9]+(\.[0-9]+){0,2}", value) is None:
+        raise click.BadParameter(f"`{value}` is not a version such as 3.4 or 4.1.2")
+    return value
+
+
+def tolerance_value(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    import math
+
+    if not math.isfinite(value) or value < 0:
+        raise click.BadParameter(f"{value} is not a finite number of at least 0 (e.g. 1e-9 or 0.01)")
+    return value
+
+
+def warehouse_failure(error: Exception) -> NoReturn:
+    """A WarehouseError as the CLI says it: the CSV diagnostics of a failed load, else one line."""
+    from metricdsl.errors import DataLoadFailed
+
+    if isinstance(error, DataLoadFailed):
+        print_diagnostics(error.diagnostics, error.files)
+    fail(str(error))
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
@@ -165,7 +200,8 @@ def summary(loaded: Any) -> str:
 @project_argument
 @query_options
 @click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb", show_default=True)
-@click.option("--impala-version", default="3.4", show_default=True, help="Impala version the SQL must run on.")
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value,
+              help="Impala version the SQL must run on.")
 @click.option("--no-cache", is_flag=True, help="Compile even if this exact input was compiled before.")
 def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
         period: str | None, order: tuple[str, ...], limit: int | None, dialect: str, impala_version: str,
@@ -192,7 +228,7 @@ def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
 @click.option("--dialect", "-d", "dialects", default="duckdb,postgres,impala", show_default=True,
               help="Comma-separated dialects.")
 @click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--impala-version", default="3.4", show_default=True)
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value)
 def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
     """Write every named query as OUT/<dialect>/<query>.sql (all or nothing).
 
@@ -209,12 +245,17 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
     if not model.queries:
         fail(f"{project} declares no `query` blocks to build")
     from metricdsl.pipeline.request import QueryRequest
+    from metricdsl.runtime.output import OutputFailed, staged_folder
 
-    files = {out / d / f"{name}.sql": compile_or_exit(model, QueryRequest(query=name), d, impala_version)
+    files = {Path(d) / f"{name}.sql": compile_or_exit(model, QueryRequest(query=name), d, impala_version)
              for d in chosen for name in sorted(model.queries)}
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    try:
+        with staged_folder(out) as stage:  # all or nothing: written beside OUT, then renamed into it
+            for path, text in files.items():
+                (stage / path).parent.mkdir(parents=True, exist_ok=True)
+                (stage / path).write_text(text, encoding="utf-8")
+    except OutputFailed as error:
+        fail(str(error))
     click.echo(f"wrote {len(files)} file(s) to {out}")
 
 
@@ -224,11 +265,12 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://user@host:port/db (default: in-memory DuckDB).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first (default for in-memory "
               "DuckDB: PROJECT/data).")
+@replace_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--show-sql", is_flag=True, help="Print the SQL before the result.")
 def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
         period: str | None, order: tuple[str, ...], limit: int | None, db: str | None, data: Path | None,
-        fmt: str, show_sql: bool) -> None:
+        replace: bool, fmt: str, show_sql: bool) -> None:
     """Compile a query, execute it and print the result.
 
     \b
@@ -240,6 +282,7 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
     from metricdsl.runtime.warehouse import connect
 
     request = request_from(query, metrics, by, where, period, order, limit)
+    replace_needs_data(replace, data)
     model = load_or_exit(project)
     try:
         warehouse = connect(db)
@@ -249,7 +292,7 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
         statement = compile_or_exit(model, request, warehouse.dialect)
         if show_sql:
             click.echo(statement, err=True)
-        result = execute_or_exit(warehouse, model, project, data, db, statement)
+        result = execute_or_exit(warehouse, model, project, data, db, statement, replace)
     from metricdsl.ir.formats import declared_formats
     from metricdsl.runtime.output import render_result
 
@@ -257,19 +300,20 @@ def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
 
 
 def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str) -> QueryResult:
+                    statement: str, replace: bool = False) -> QueryResult:
     """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.output import status
-    from metricdsl.runtime.warehouse import DataFolderMissing, load_for
+    from metricdsl.runtime.warehouse import load_for
 
     try:
         with status("loading data…"):
-            load_for(warehouse, model, project, db, data)
+            load_for(warehouse, model, project, db, data, replace)
+    except WarehouseError as error:
+        warehouse_failure(error)
+    try:
         with status(f"running the query on {warehouse.dialect}…"):
             return warehouse.execute(statement)
-    except DataFolderMissing as error:
-        fail(str(error))
     except WarehouseError as error:
         fail(f"the database said: {error}")
 
@@ -278,11 +322,17 @@ def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
 @project_argument
 @click.option("--db", required=True, help="duckdb:///path.duckdb or postgresql://user@host:port/db")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder (default: PROJECT/data).")
-def seed(project: Path, db: str, data: Path | None) -> None:
+@replace_option
+def seed(project: Path, db: str, data: Path | None, replace: bool) -> None:
     """Create the sources' tables in a database and load the project's sample CSVs.
+
+    Each DATA/<schema.table>.csv replaces its table (dropped and created from the source's declared
+    columns), all in one transaction: a bad file changes nothing. Tables that already hold rows are
+    replaced only with --replace. Columns are matched by header name; an empty field is NULL.
 
     \b
     Example:  metricdsl seed specs --db postgresql://postgres@127.0.0.1:5432/postgres
+              metricdsl seed specs --db duckdb:///warehouse.duckdb --replace
     """
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import connect
@@ -293,9 +343,9 @@ def seed(project: Path, db: str, data: Path | None) -> None:
         fail(f"data folder {folder} does not exist")
     try:
         with connect(db) as warehouse:
-            tables = warehouse.load_data(model, folder)
+            tables = warehouse.load_data(model, folder, replace=replace)
     except WarehouseError as error:
-        fail(str(error))
+        warehouse_failure(error)
     click.echo(f"loaded {len(tables)} table(s): {', '.join(tables)}")
 
 
@@ -352,7 +402,13 @@ def docs_command(project: Path, out: Path) -> None:
     if loaded.model is None:
         print_diagnostics(loaded.diagnostics, loaded.files)
         fail(f"{len(loaded.errors)} error(s) in {project}")
-    written = write_catalog(loaded.model, loaded.files, out)
+    from metricdsl.runtime.output import OutputFailed, staged_folder
+
+    try:
+        with staged_folder(out) as stage:
+            written = write_catalog(loaded.model, loaded.files, stage)
+    except OutputFailed as error:
+        fail(str(error))
     click.echo(f"wrote {len(written)} file(s) to {out}")
 
 
@@ -368,27 +424,36 @@ def lsp_command() -> None:
     serve()
 
 
-def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None) -> Warehouse:
+def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None,
+                 replace: bool = False) -> Warehouse:
     """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` reads them."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import open_for
 
     try:
-        return open_for(model, project, db, data)
+        return open_for(model, project, db, data, replace)
     except WarehouseError as error:
-        fail(str(error))
+        warehouse_failure(error)
 
 
 @main.command()
 @project_argument
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@replace_option
 @click.option("--by", "by", help="Measure residuals per group of this dimension (default: overall).")
 @click.option("--period", help="Only rows of this period: 2026 or 2026-01-01 .. 2026-06-30.")
-@click.option("--tolerance", type=float, default=1e-9, show_default=True, help="Largest relative residual allowed.")
-def verify(project: Path, db: str | None, data: Path | None, by: str | None, period: str | None,
-           tolerance: float) -> None:
-    """Measure every empirical decomposition on data (exit 1 when a residual exceeds --tolerance).
+@click.option("--tolerance", type=float, default=1e-9, show_default=True, callback=tolerance_value,
+              help="Largest relative residual allowed.")
+@click.option("--keys", "keys_only", is_flag=True, help="Only check that join and `key:` keys are unique.")
+@click.pass_context
+def verify(ctx: click.Context, project: Path, db: str | None, data: Path | None, replace: bool, by: str | None,
+           period: str | None, tolerance: float, keys_only: bool) -> None:
+    """Check the data: join keys are unique, and every empirical decomposition holds (exit 1 if not).
+
+    Keys: for every `join` (many-to-one) the joined table's key, and every source's `key:`, must not
+    occur twice; a duplicated key double counts every row joined to it. The duplicated keys are
+    counted and a few shown. --keys runs only this check.
 
     Exact decompositions (proven from the definitions by `check`) are listed as "exact (proven)".
     For the others, the metric and its drivers are queried per group of --by, the formula is
@@ -396,26 +461,38 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 
     \b
     Example:  metricdsl verify specs --by product
+              metricdsl verify specs --keys --db postgresql://postgres@127.0.0.1:5432/postgres
               metricdsl verify specs --db postgresql://postgres@127.0.0.1:5432/postgres --tolerance 0.01
     """
     from rich.console import Console
 
+    from metricdsl.ir.printing import equation
+    from metricdsl.runtime.keys import check_keys, key_table
+    from metricdsl.runtime.output import status
     from metricdsl.runtime.verify import measure
 
+    explicit = [f"--{name}" for name in ("by", "period", "tolerance")
+                if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+    if keys_only and explicit:
+        fail(f"{', '.join(explicit)} measure(s) decompositions and does not apply with --keys", 2)
+    replace_needs_data(replace, data)
     model = load_or_exit(project, prove=True)
-    if not model.decompositions:
+    with open_or_exit(model, project, db, data, replace) as warehouse:
+        keys = check_keys(model, warehouse)
+        results = [] if keys_only else measure(model, warehouse, by=by, period=period,
+                                                step=lambda d: status(f"measuring {equation(d)}…"))
+    console = Console(width=140)
+    console.print(key_table(keys))
+    if not keys_only and not model.decompositions:
         click.echo(f"{project} declares no decompositions")
-        return
-    from metricdsl.ir.printing import equation
-    from metricdsl.runtime.output import status
-
-    with open_or_exit(model, project, db, data) as warehouse:
-        results = measure(model, warehouse, by=by, period=period,
-                          step=lambda d: status(f"measuring {equation(d)}…"))
-    Console(width=140).print(residual_table(results, tolerance, by))
-    failed = [r for r in results if r.exceeds(tolerance)]
-    if failed:
-        fail(f"{len(failed)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured")
+    elif not keys_only:
+        console.print(residual_table(results, tolerance, by))
+    problems = [f"{len(bad)} key(s) are not unique or could not be checked" for bad in
+                [[k for k in keys if k.failed]] if bad]
+    problems += [f"{len(bad)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured"
+                 for bad in [[r for r in results if r.exceeds(tolerance)]] if bad]
+    if problems:
+        fail("; ".join(problems))
 
 
 @main.command()
@@ -423,6 +500,7 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--target", "-t", "target_name", required=True, help="A `target` of the project.")
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@replace_option
 @click.option("--baseline", "baseline_files", multiple=True, type=click.Path(path_type=Path),
               help="Baseline CSV (kind,member,month,metric,value) instead of a database; may repeat.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
@@ -432,8 +510,9 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--emit-sql", is_flag=True, help="Print the baseline SQL (its result is a --baseline CSV) and stop.")
 @click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb",
               show_default=True, help="Dialect of --emit-sql.")
-@click.option("--impala-version", default="3.4", show_default=True)
-def plan(project: Path, target_name: str, db: str | None, data: Path | None, baseline_files: tuple[Path, ...],
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value)
+def plan(project: Path, target_name: str, db: str | None, data: Path | None, replace: bool,
+         baseline_files: tuple[Path, ...],
          fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool, dialect: str, impala_version: str) -> None:
     """Allocate a target: drivers, split and spread over months and weeks (LANGUAGE.md §9).
 
@@ -445,6 +524,7 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
     """
     from metricdsl.allocate.outputs import plan_files, render_text, write_all
 
+    replace_needs_data(replace, data)
     model = load_or_exit(project)
     spec = target_or_exit(model, target_name)
     if emit_sql:
@@ -454,14 +534,13 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
         fail("--format xlsx writes a workbook: add --out FILE.xlsx", 2)
     if baseline_files and (db or data):
         fail("give either a database (--db/--data) or --baseline files, not both", 2)
+    from metricdsl.ir.formats import unit_formats
     from metricdsl.runtime.output import status
 
     with status(f"querying the baseline of {spec.name}…"):
-        baseline = baseline_or_exit(model, spec, project, db, data, baseline_files)
+        baseline = baseline_or_exit(model, spec, project, db, data, baseline_files, replace)
     with status(f"allocating {spec.name}…"):
         result = allocate_or_exit(spec, baseline)
-    from metricdsl.ir.formats import unit_formats
-
     files = plan_files(result, spec, fmt, out, mermaid, unit_formats(model))
     if out is None:
         click.echo(render_text(result, fmt, unit_formats(model)), nl=False)
@@ -503,14 +582,14 @@ def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_versi
 
 
 def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
-                     files: tuple[Path, ...]) -> Any:
+                     files: tuple[Path, ...], replace: bool = False) -> Any:
     from metricdsl.errors import BaselineError, CheckFailed, WarehouseError
     from metricdsl.runtime.baseline import fetch_baseline, read_baseline_csv
 
     try:
         if files:
             return read_baseline_csv(files, spec)
-        with open_or_exit(model, project, db, data) as warehouse:
+        with open_or_exit(model, project, db, data, replace) as warehouse:
             return fetch_baseline(model, spec, warehouse)
     except CheckFailed as failure:
         print_diagnostics(failure.diagnostics, failure.sources)

@@ -34,6 +34,10 @@ from support.projects import forget, load_into
 
 # The compiler's caches go to a folder of this test session, never to the user's ~/.cache.
 os.environ.setdefault("METRICDSL_CACHE_DIR", tempfile.mkdtemp(prefix="metricdsl-test-cache-"))
+os.environ.setdefault("METRICDSL_CACHE_KEY_FILE",  # and its signing key too, never the user's ~/.config
+                      os.path.join(tempfile.mkdtemp(prefix="metricdsl-test-key-"), "cache.key"))
+
+pytest_plugins = ["fuzz.fuzz_fixtures"]  # the differential fuzzer's warehouses and hypothesis profiles
 
 PG_ADMIN_URL = os.environ.get("METRICDSL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 ENGINES = ("duckdb", "postgres")

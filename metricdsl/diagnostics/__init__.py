@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "E003": "unterminated string",
     "E004": "invalid literal",
     "E005": "project not found or empty",
+    "E006": "expression nested too deeply",
     "E101": "unknown source",
     "E102": "unknown column",
     "E103": "unknown metric",
@@ -33,6 +34,7 @@ CODES: dict[str, str] = {
     "E109": "invalid property value",
     "E110": "unknown function or wrong arguments",
     "E111": "unknown name",
+    "E112": "names that differ only in case",
     "E201": "aggregate over the wrong type",
     "E202": "condition is not boolean",
     "E203": "type mismatch",
@@ -65,6 +67,9 @@ CODES: dict[str, str] = {
     "W001": "source without declared columns",
     "W002": "deprecated metric used",
     "W003": "calendar year not published",
+    "E701": "CSV file does not fit its source",
+    "E702": "invalid value in a CSV file",
+    "W004": "having compares a date with the period",
 }
 
 

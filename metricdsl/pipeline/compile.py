@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from metricdsl.diagnostics import Diagnostic, did_you_mean
@@ -15,6 +16,22 @@ if TYPE_CHECKING:
 
     from metricdsl.plan.nodes import QueryPlan
     from metricdsl.sql.target import Target
+
+
+_RESOLVING = threading.Lock()
+
+
+def resolved_target(dialect: str, impala_version: str) -> Target:
+    """The target, with its sqlglot dialect loaded under a lock: sqlglot loads dialect modules lazily, and
+    two threads loading them at once could print PostgreSQL with another dialect's generator."""
+    from sqlglot.dialects.dialect import Dialect
+
+    from metricdsl.sql.target import target
+
+    with _RESOLVING:
+        chosen = target(dialect, impala_version)
+        Dialect.get_or_raise(chosen.sqlglot)
+    return chosen
 
 
 def build_query(project: m.Project, request: QueryRequest) -> m.Query:
@@ -32,9 +49,8 @@ def compile_statement(project: m.Project, request: QueryRequest, dialect: str = 
                       impala_version: str = "3.4") -> exp.Select:
     """The query's statement as a sqlglot tree (print it with the target's sqlglot dialect)."""
     from metricdsl.sql.render import build_statement
-    from metricdsl.sql.target import target
 
-    chosen = target(dialect, impala_version)
+    chosen = resolved_target(dialect, impala_version)
     return build_statement(project, plan_for(project, request, chosen), chosen)
 
 
@@ -42,9 +58,8 @@ def compile_sql(project: m.Project, request: QueryRequest, dialect: str = "duckd
                 impala_version: str = "3.4") -> str:
     """The query's SQL text: a header naming the query and its files, then the statement."""
     from metricdsl.sql.render import render
-    from metricdsl.sql.target import target
 
-    chosen = target(dialect, impala_version)
+    chosen = resolved_target(dialect, impala_version)
     return render(project, plan_for(project, request, chosen), chosen)
 
 

@@ -89,9 +89,16 @@ def parse_period(item: ast.Item) -> m.Period | None:
         start, end = _period_bound(item.expr, False), _period_bound(item.upper, True)
     else:
         return None
-    if start is None or end is None or start > end:
+    if start is None or end is None or start > end or not period_years_fit(start, end):
         return None
     return m.Period(start=start, end=end)
+
+
+PERIOD_YEARS = (1000, 9998)  # offsets and windows (at most 999 years) stay within the calendar's dates
+
+
+def period_years_fit(start: datetime.date, end: datetime.date) -> bool:
+    return PERIOD_YEARS[0] <= start.year and end.year <= PERIOD_YEARS[1]
 
 
 def _period_bound(expr: ast.Expr, end: bool) -> datetime.date | None:

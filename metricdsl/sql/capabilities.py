@@ -34,6 +34,10 @@ class Capabilities:
         grouping_sets: ``GROUPING SETS`` / ``ROLLUP`` / ``CUBE`` (Impala: IMPALA-9298, 4.0).
         percentile_cont: an exact continuous percentile aggregate (Impala has only APPX_MEDIAN, which
             is approximate). Otherwise each percentile gets a scan of its own, computed from row numbers.
+        round_doubles: ``ROUND(double, n)`` exists and rounds halves away from zero. Otherwise
+            (PostgreSQL: half to even, and no digit count) the argument is cast to ``NUMERIC``.
+        code_point_strings: strings compare, sort and take ``MIN``/``MAX`` by code point whatever
+            the database. Otherwise (PostgreSQL: the database's collation) ``COLLATE "C"`` is added.
     """
 
     version: VersionTuple | None = None
@@ -44,6 +48,8 @@ class Capabilities:
     pipe_concat: bool = True
     grouping_sets: bool = True
     percentile_cont: bool = True
+    round_doubles: bool = True
+    code_point_strings: bool = True
 
 
 Override = bool | VersionTuple
@@ -51,7 +57,7 @@ Override = bool | VersionTuple
 
 CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
     "duckdb": {},
-    "postgres": {},
+    "postgres": {"round_doubles": False, "code_point_strings": False},
     "impala": {
         "generate_series": False,
         "materialized_ctes": False,

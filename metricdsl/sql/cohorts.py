@@ -26,7 +26,8 @@ from sqlglot import exp
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import COHORT_FLAGS, COHORT_KEYS, CONVERSIONS, CohortMeasure, QueryPlan, Scan, fresh_name
 from metricdsl.sql import calendar
-from metricdsl.sql.rows import RowCompiler, aliased, col, date_literal, ident, paren, stacked, truncate
+from metricdsl.sql.rows import RowCompiler, aliased, col, data_type, date_literal, ident, paren, stacked, truncate
+from metricdsl.sql.target import Target
 from metricdsl.sql.types import sql_type
 
 
@@ -35,6 +36,7 @@ class ScanBuilder(Protocol):
 
     project: m.Project
     plan: QueryPlan
+    target: Target
 
     def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler,
                         scan: Scan | None = None) -> exp.Select: ...
@@ -71,6 +73,10 @@ class CohortScan:
         return self.retained()
 
     # ---- row sets --------------------------------------------------------------------------------
+    def rows_compiler(self, source: str) -> RowCompiler:
+        """Rows of `source` compiled for the target (string comparisons, rounding)."""
+        return RowCompiler(self.builder.project, source, capabilities=self.builder.target.capabilities)
+
     def rows_of(self, rows: RowCompiler, key: m.RowExpr, condition: m.RowExpr | None, columns: list[exp.Expr],
                 low: exp.Expr | None, high: exp.Expr | None) -> exp.Select:
         """The rows of `rows.base` whose key is not NULL, after the filters, between the time bounds
@@ -111,7 +117,7 @@ class CohortScan:
     def retained(self) -> exp.Select:
         shift = self.measure.shift
         assert shift is not None
-        rows = RowCompiler(self.builder.project, self.scan.source)
+        rows = self.rows_compiler(self.scan.source)
         low = high = None
         flags: list[tuple[str, exp.Expr]] = []
         if self.start is not None and self.stop is not None:
@@ -152,7 +158,7 @@ class CohortScan:
         """Per (group, key) over all history: the first bucket, and the first bucket inside the period;
         a key is new in its first bucket when that is in the period. One GROUP BY of the rows."""
         measure = self.measure
-        rows = RowCompiler(self.builder.project, self.scan.source)
+        rows = self.rows_compiler(self.scan.source)
         bucket = truncate(self.grain, rows.time())
         in_period = bucket if self.start is None else exp.Case(ifs=[exp.If(
             this=exp.GTE(this=rows.time(), expression=date_literal(self.start)), true=bucket.copy())])
@@ -173,7 +179,7 @@ class CohortScan:
         assert measure.other_source and measure.other_key is not None and measure.window is not None
         count, unit = measure.window
         low = date_literal(self.start) if self.start is not None else None
-        a_rows = RowCompiler(self.builder.project, self.scan.source)
+        a_rows = self.rows_compiler(self.scan.source)
         a_columns = [exp.alias_(a_rows.time(), ident(self.at)), exp.alias_(truncate(self.grain, a_rows.time()),
                                                                             ident(self.bucket)),
                      *[exp.alias_(a_rows(d.row_expr), ident(d.column)) for d in self.others],
@@ -181,7 +187,7 @@ class CohortScan:
                                                                                   ident(self.is_a))]
         a = self.rows_of(a_rows, measure.key, measure.condition, a_columns, low,
                             date_literal(self.stop) if self.stop is not None else None)
-        b_rows = RowCompiler(self.builder.project, measure.other_source)
+        b_rows = self.rows_compiler(measure.other_source)
         b_columns = [exp.alias_(b_rows.time(), ident(self.at)), exp.alias_(self.typed_null("date"), ident(self.bucket)),
                      *[exp.alias_(self.typed_null(self.dim_type(d.name)), ident(d.column)) for d in self.others],
                      exp.alias_(b_rows(measure.other_key), ident(self.key)),
@@ -213,7 +219,7 @@ class CohortScan:
     def typed_null(type_name: str) -> exp.Expr:
         if type_name in ("unknown", "null", "number"):
             return exp.Null()
-        return exp.Cast(this=exp.Null(), to=exp.DataType.build(sql_type(type_name)))
+        return exp.Cast(this=exp.Null(), to=data_type(sql_type(type_name)))
 
 
 def _later(value: exp.Expr, count: int, unit: str) -> exp.Expr:

@@ -93,6 +93,16 @@ class Unary:
     operand: Expr
     span: Span
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Copied (copy.deepcopy) as a flat list: `- - - … x` may nest a thousand deep, and copying
+        recurses once per level."""
+        ops: list[tuple[str, Span]] = []
+        node: Expr = self
+        while isinstance(node, Unary):
+            ops.append((node.op, node.span))
+            node = node.operand
+        return _unary_run, (ops, node)
+
 
 @dataclass(frozen=True, slots=True)
 class Binary:
@@ -100,6 +110,16 @@ class Binary:
     left: Expr
     right: Expr
     span: Span
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Copied (copy.deepcopy) as a flat list along the left operands: `a + b + …` of a thousand
+        terms is a thousand deep, and copying recurses once per level."""
+        steps: list[tuple[str, Expr, Span]] = []
+        node: Expr = self
+        while isinstance(node, Binary):
+            steps.append((node.op, node.right, node.span))
+            node = node.left
+        return _left_chain, (node, steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,12 +294,26 @@ class FileAST:
 
 
 def walk(expr: Expr | None):  # type: ignore[no-untyped-def]
-    """Every node of an expression, parents first."""
-    if expr is None:
-        return
-    yield expr
-    for child in children(expr):
-        yield from walk(child)
+    """Every node of an expression, parents first (iterative: chains may be thousands deep)."""
+    pending = [] if expr is None else [expr]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(reversed(children(node)))
+
+
+def _left_chain(first: Expr, steps: list[tuple[str, Expr, Span]]) -> Expr:
+    node = first
+    for op, right, span in reversed(steps):
+        node = Binary(op, node, right, span)
+    return node
+
+
+def _unary_run(ops: list[tuple[str, Span]], operand: Expr) -> Expr:
+    node = operand
+    for op, span in reversed(ops):
+        node = Unary(op, node, span)
+    return node
 
 
 def children(expr: Expr) -> tuple[Expr, ...]:

@@ -574,7 +574,7 @@ def test_cli_run_on_postgres(postgres_url: str) -> None:
     # Corpus cases use table names of their own, so this cannot disturb the `engine` fixture.
     connection = warehouse.connect(postgres_url)
     try:
-        connection.load_data(api.load_project(SPECS_DIR), SPECS_DIR / "data")
+        connection.load_data(api.load_project(SPECS_DIR), SPECS_DIR / "data", replace=True)
     finally:
         connection.close()
     proc = run_cli("run", "specs", "--query", "calls_by_team", "--db", postgres_url, "--format", "json")

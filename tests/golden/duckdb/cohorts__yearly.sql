@@ -182,18 +182,23 @@ WITH "scan_orders" AS (
     "time_year"
 ), "scan_orders_lag12m" AS (
   SELECT
-    CAST(DATE_TRUNC('YEAR', CAST("orders"."order_date" + INTERVAL 12 MONTH AS DATE)) AS DATE) AS "time_year",
-    COUNT(DISTINCT "orders"."customer_id") FILTER(WHERE
-      "orders"."status" = 'paid') AS "buyers_2"
-  FROM "co_orders" AS "orders"
-  WHERE
-    "orders"."order_date" >= CAST('2024-01-01' AS DATE)
-    AND "orders"."order_date" < CAST('2026-01-01' AS DATE)
-    AND (
-      "orders"."status" = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('YEAR', CAST("orders"."order_date" + INTERVAL 12 MONTH AS DATE)) AS DATE)
+    CAST("time_year" + INTERVAL 12 MONTH AS DATE) AS "time_year",
+    "buyers_2"
+  FROM (
+    SELECT
+      CAST(DATE_TRUNC('YEAR', "orders"."order_date") AS DATE) AS "time_year",
+      COUNT(DISTINCT "orders"."customer_id") FILTER(WHERE
+        "orders"."status" = 'paid') AS "buyers_2"
+    FROM "co_orders" AS "orders"
+    WHERE
+      "orders"."order_date" >= CAST('2024-01-01' AS DATE)
+      AND "orders"."order_date" < CAST('2026-01-01' AS DATE)
+      AND (
+        "orders"."status" = 'paid'
+      )
+    GROUP BY
+      CAST(DATE_TRUNC('YEAR', "orders"."order_date") AS DATE)
+  ) AS "unmoved"
 ), "new_orders" AS (
   SELECT
     "time_year",

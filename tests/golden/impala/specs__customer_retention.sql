@@ -100,17 +100,22 @@ WITH `scan_orders` AS (
     `time_year`
 ), `scan_orders_lag12m` AS (
   SELECT
-    CAST(DATE_TRUNC('YEAR', CAST(`orders`.`order_date` + INTERVAL 12 MONTH AS DATE)) AS DATE) AS `time_year`,
-    COUNT(DISTINCT IF(`orders`.`status` = 'paid', `orders`.`customer_id`, NULL)) AS `buyers_2`
-  FROM `dw`.`fact_orders` AS `orders`
-  WHERE
-    `orders`.`order_date` >= CAST('2024-01-01' AS DATE)
-    AND `orders`.`order_date` < CAST('2026-01-01' AS DATE)
-    AND (
-      `orders`.`status` = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('YEAR', CAST(`orders`.`order_date` + INTERVAL 12 MONTH AS DATE)) AS DATE)
+    CAST(`time_year` + INTERVAL 12 MONTH AS DATE) AS `time_year`,
+    `buyers_2`
+  FROM (
+    SELECT
+      CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
+      COUNT(DISTINCT IF(`orders`.`status` = 'paid', `orders`.`customer_id`, NULL)) AS `buyers_2`
+    FROM `dw`.`fact_orders` AS `orders`
+    WHERE
+      `orders`.`order_date` >= CAST('2024-01-01' AS DATE)
+      AND `orders`.`order_date` < CAST('2026-01-01' AS DATE)
+      AND (
+        `orders`.`status` = 'paid'
+      )
+    GROUP BY
+      CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)
+  ) AS `unmoved`
 ), `churned_orders` AS (
   SELECT
     `time_year`,
@@ -224,141 +229,10 @@ WITH `scan_orders` AS (
     `time_year`
 ), `calendar` AS (
   SELECT
-    CAST(CAST('2025-01-01' AS DATE) + INTERVAL (
-      `numbers`.`n` * 12
-    ) MONTH AS DATE) AS `time_year`
-  FROM (
-    SELECT
-      `ones`.`d` + 0 + `tens`.`d` * 10 + `hundreds`.`d` * 100 + `thousands`.`d` * 1000 AS `n`
-    FROM (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `ones`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `tens`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `hundreds`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `thousands`
-  ) AS `numbers`
-  WHERE
-    CAST(CAST('2025-01-01' AS DATE) + INTERVAL (
-      `numbers`.`n` * 12
-    ) MONTH AS DATE) <= CAST('2026-01-01' AS DATE)
+    CAST('2025-01-01' AS DATE) AS `time_year`
+  UNION ALL
+  SELECT
+    CAST('2026-01-01' AS DATE) AS `time_year`
 ), `combined` AS (
   SELECT
     `time_year`,

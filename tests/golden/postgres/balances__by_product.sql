@@ -81,4 +81,4 @@ SELECT
   COALESCE("aum_2", 0) AS "aum_open"
 FROM "grouped"
 ORDER BY
-  "product" ASC;
+  "product" COLLATE "C" ASC;

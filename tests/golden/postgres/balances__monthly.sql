@@ -362,4 +362,4 @@ SELECT
 FROM "grouped"
 ORDER BY
   "time_month" ASC,
-  "product" ASC;
+  "product" COLLATE "C" ASC;

@@ -324,4 +324,4 @@ SELECT
 FROM "grouped"
 ORDER BY
   "time_year" ASC,
-  "channel" ASC;
+  "channel" COLLATE "C" ASC;

@@ -213,5 +213,5 @@ FROM "grouped"
 ORDER BY
   "time_quarter" ASC,
   "aum_close" DESC NULLS LAST,
-  "product" ASC
+  "product" COLLATE "C" ASC
 LIMIT 10;
