@@ -181,8 +181,28 @@ class Rank(Frozen):
     ascending: bool = False
 
 
+class Balance(Frozen):
+    """closing(m) / opening(m): m over the latest / earliest day with rows of each bucket (semi-additive)."""
+
+    kind: Literal["balance"] = "balance"
+    expr: MetricExpr
+    closing: bool = True
+
+
+class Cohort(Frozen):
+    """Customers over time on key metrics: retained/churned(m, offset), new(m), converted(m, other, within)."""
+
+    kind: Literal["cohort"] = "cohort"
+    op: Literal["retained", "churned", "new", "converted"]
+    expr: MetricExpr
+    other: MetricExpr | None = None  # converted: the key metric that converts
+    count: int | None = None  # retained/churned: the offset; converted: the window
+    unit: str | None = None
+
+
 MetricExpr = Annotated[
-    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank,
+    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank | Balance
+    | Cohort,
     Field(discriminator="kind"),
 ]
 

@@ -39,8 +39,10 @@ def metric_children(expr: m.MetricExpr) -> list[m.MetricExpr]:
     """The direct metric sub-expressions (an aggregate leaf's row expressions are not metric expressions)."""
     if isinstance(expr, m.Arith):
         return list(expr.args)
-    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative, m.Total, m.Rank)):
+    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative, m.Total, m.Rank, m.Balance)):
         return [expr.expr]
+    if isinstance(expr, m.Cohort):
+        return [expr.expr] if expr.other is None else [expr.expr, expr.other]
     return []
 
 
@@ -89,12 +91,28 @@ def additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: set[str],
         if expr.metric not in memo:
             memo[expr.metric] = additive(exprs[expr.metric], exprs, seen | {expr.metric}, memo)
         return memo[expr.metric]
-    if isinstance(expr, m.Filtered):
+    if isinstance(expr, (m.Filtered, m.Balance)):  # closing/opening: additive over all but time (see semi_additive)
         return additive(expr.expr, exprs, seen, memo)
     if isinstance(expr, m.Lag):
         return not expr.growth and additive(expr.expr, exprs, seen, memo)
     if isinstance(expr, m.Arith):
         return _additive_arith(expr, exprs, seen, memo)
+    return False
+
+
+def semi_additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: frozenset[str] = frozenset(),
+                  memo: dict[str, bool] | None = None) -> bool:
+    """Reads a closing/opening balance (through the metrics it references, each decided once per call):
+    it may be split, not spread over time."""
+    memo = {} if memo is None else memo
+    for node in walk_metric(expr):
+        if isinstance(node, m.Balance):
+            return True
+        if isinstance(node, m.MetricRef) and node.metric in exprs and node.metric not in seen:
+            if node.metric not in memo:
+                memo[node.metric] = semi_additive(exprs[node.metric], exprs, seen | {node.metric}, memo)
+            if memo[node.metric]:
+                return True
     return False
 
 

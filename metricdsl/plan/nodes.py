@@ -32,6 +32,11 @@ DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands",  # the crossed digits t
 PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
 RANKED = "ranked"  # the numbered rows of an exact percentile (engines without percentile_cont)
 WITH_TOTALS = "with_totals"  # the grouped rows joined to their totals (total(m))
+BALANCE_DAYS = "balance_days"  # a balance scan's rows aggregated to (day, group) (closing/opening)
+BALANCE_EDGES = "balance_edges"  # those rows with their bucket's latest/earliest day
+COHORT_KEYS = "cohort_keys"  # distinct (bucket, group, key) rows of a key metric (retained/churned/new)
+COHORT_FLAGS = "cohort_flags"  # per (bucket, group, key): counted now / in the earlier bucket, first bucket
+CONVERSIONS = "conversions"  # a's and b's distinct (time, key) rows with each a row's next b time
 COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
 # derived tables of a bucketed cumulative scan (sql/windows.py); its CTEs are named after the scan
 FIRSTS = "firsts"  # each key at its first bucket of the to-date period
@@ -40,7 +45,8 @@ UNMOVED = "unmoved"  # a lagged scan grouped on its own buckets, before they are
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
-     WITH_TOTALS, COMPUTED, FIRSTS, COUNTS, UNMOVED})
+     WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_KEYS, COHORT_FLAGS, CONVERSIONS, COMPUTED, FIRSTS, COUNTS,
+     UNMOVED})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
@@ -127,6 +133,21 @@ class DistinctHavingMeasure:
 
 
 @dataclass
+class CohortMeasure:
+    """retained/churned/new/converted (plan/cohorts.py): a count of keys per group, 0 where none qualify."""
+
+    column: str
+    op: str
+    key: m.RowExpr
+    condition: m.RowExpr | None
+    shift: Shift | None = None  # retained/churned: the earlier bucket's offset
+    other_source: str | None = None  # converted: the key metric that converts, and its window
+    other_key: m.RowExpr | None = None
+    other_condition: m.RowExpr | None = None
+    window: tuple[int, str] | None = None
+
+
+@dataclass
 class Scan:
     """One read of a source, aggregated to the query's grain.
 
@@ -142,25 +163,31 @@ class Scan:
     window: Window | None = None
     measures: list[Measure] = field(default_factory=list)
     having: DistinctHavingMeasure | None = None
+    balance: str | None = field(default=None, metadata={"omit_empty": True})  # closing | opening: plan/balances.py
+    cohort: CohortMeasure | None = field(default=None, metadata={"omit_empty": True})
 
     @property
     def bucketed(self) -> bool:
-        return self.window is not None and self.having is None
+        return self.window is not None and self.having is None and self.balance is None and self.cohort is None
 
     @property
     def columns(self) -> list[str]:
         """The measure columns this scan outputs, in order."""
+        if self.cohort is not None:
+            return [self.cohort.column]
         return [self.having.column] if self.having else [mz.column for mz in self.measures]
 
     @property
     def column_types(self) -> dict[str, str]:
-        if self.having is not None:
-            return {self.having.column: "bigint"}
+        if self.having is not None or self.cohort is not None:
+            return {self.columns[0]: "bigint"}
         return {mz.column: mz.type for mz in self.measures}
 
     @property
     def conditions(self) -> list[m.RowExpr | None]:
         """The filter of each measure (None: unfiltered)."""
+        if self.cohort is not None:
+            return [self.cohort.condition]
         return [self.having.condition] if self.having is not None else [mz.condition for mz in self.measures]
 
 

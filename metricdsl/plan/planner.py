@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
+from metricdsl.plan.balances import plan_balance
+from metricdsl.plan.cohorts import plan_cohort
 from metricdsl.plan.nodes import (
     ZERO_WHEN_EMPTY,
     Compute,
@@ -90,6 +92,10 @@ class Planner:
             return plan_total(self, expr, filters, shift, window, owner)
         if isinstance(expr, m.Rank):
             return plan_rank(self, expr, filters, shift, window, owner)
+        if isinstance(expr, m.Balance):
+            return plan_balance(self, expr, filters, shift, window, owner)
+        if isinstance(expr, m.Cohort):
+            return plan_cohort(self, expr, filters, shift, window, owner)
         raise PlanningBug(f"cannot plan {type(expr).__name__}")
 
     def reference(self, name: str, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,

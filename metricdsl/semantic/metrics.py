@@ -11,7 +11,9 @@ from metricdsl.ir import model as m
 from metricdsl.ir.formats import HELP, format_problem
 from metricdsl.ir.walk import additive, filtered_nodes, inside_aggregate, leaf_sources, refs, walk_metric, walk_row
 from metricdsl.semantic.aggregates import aggregate
+from metricdsl.semantic.balances import BALANCE_FUNCTIONS, balance_function, check_balances
 from metricdsl.semantic.chains import chain_ops, chain_terms, regroup, strip_signs
+from metricdsl.semantic.cohorts import COHORT_FUNCTIONS, check_cohorts, cohort_function
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.cycles import find_cycles
 from metricdsl.semantic.depth import check_depths, dependency_order
@@ -104,6 +106,10 @@ class MetricResolver:
             return None
         if expr.name in PEER_FUNCTIONS:
             return peer_function(self.scope, expr, self.expr)
+        if expr.name in BALANCE_FUNCTIONS:
+            return balance_function(self.scope, expr, self.expr)
+        if expr.name in COHORT_FUNCTIONS:
+            return cohort_function(self.scope, expr, self.expr)
         if expr.name in AGGREGATES:
             agg, _ = aggregate(self.scope, expr)
             return m.AggLeaf(agg=agg) if agg else None
@@ -191,7 +197,8 @@ def finish_metrics(scope: Scope, decls: Sequence[ast.MetricDecl]) -> None:
             continue
         expr = scope.metric_exprs[name]
         sources = tuple(sorted(metric_sources(scope, name)))
-        if not _check_filters(scope, decl, expr):
+        if not _check_filters(scope, decl, expr) or not check_balances(scope, decl, expr) \
+                or not check_cohorts(scope, decl, expr):
             continue
         scope.metrics[name] = m.Metric(
             name=name, label=decl.label, expr=expr, card=_card(scope, decl), additive=is_additive(scope, expr),

@@ -230,6 +230,13 @@ class RowResolver:
     # ---- functions ----------------------------------------------------------------------------
     def call(self, expr: ast.Call) -> Typed:
         name = expr.name
+        if expr.within or expr.direction is not None:  # total(…, within d) / rank(… asc) are metric functions
+            what = "`within` is an option of the metric functions `total` and `rank`" if expr.within \
+                else f"`{expr.direction}` is an option of the metric function `rank`"
+            self.report.error("E110", f"{what}, not of `{name}` in a row expression", expr.span,
+                              "conditions and dimensions work row by row; shares and ranks of a metric are "
+                              "written in a metric: metric share = revenue / total(revenue, within team)")
+            return _unknown()
         if name in AGGREGATES:
             if self.aggregates is not None:
                 agg, agg_type = self.aggregates(expr)

@@ -144,7 +144,7 @@ def time_filter(bounds: Bounds, shift: Shift | None, windowed: bool, time: exp.E
         return [] if bounds.cap is None else [exp.LT(this=raw_time, expression=day_sql(bounds.cap))]
     start, stop = bounds.start, bounds.stop
     if shift is not None:
-        raw = _raw_bounds(bounds, shift)
+        raw = raw_day_bounds(bounds, shift)
         if raw is not None:
             time, (start, stop) = raw_time, raw
     parts: list[exp.Expr] = []
@@ -155,7 +155,7 @@ def time_filter(bounds: Bounds, shift: Shift | None, windowed: bool, time: exp.E
     return parts
 
 
-def _raw_bounds(bounds: Bounds, shift: Shift) -> tuple[Day | None, Day | None] | None:
+def raw_day_bounds(bounds: Bounds, shift: Shift) -> tuple[Day | None, Day | None] | None:
     """Bounds on the unshifted time equivalent to `start <= shifted(t) < stop`, or None."""
     start, stop = bounds.start, bounds.stop
     if isinstance(start, datetime.date) and isinstance(stop, datetime.date):

@@ -41,6 +41,8 @@ from metricdsl.plan.nodes import (
 )
 from metricdsl.plan.percentiles import is_percentile_scan
 from metricdsl.sql import bounds, calendar
+from metricdsl.sql.balances import balance_scan
+from metricdsl.sql.cohorts import cohort_scan
 from metricdsl.sql.peers import attach_totals, rank_sql
 from metricdsl.sql.percentiles import exact_percentile_scan
 from metricdsl.sql.rows import (
@@ -211,6 +213,10 @@ class StatementBuilder:
     def scan(self, scan: Scan) -> exp.Select:
         if scan.having is not None:
             return self.having_scan(scan, scan.having)
+        if scan.balance is not None:
+            return balance_scan(self, scan)
+        if scan.cohort is not None:
+            return cohort_scan(self, scan)
         if not self.target.capabilities.percentile_cont and is_percentile_scan(scan):
             return exact_percentile_scan(self, scan)
         rows = self.rows(scan)

@@ -125,6 +125,7 @@ def can_ride(scan: Scan, window: Scan) -> bool:
     pairs = {distinct_identity(mz) for mz in window.measures if mz.func == "count_distinct"} if (
         window.window is not None and window.window.count is not None) else set()
     return (scan.source == window.source and scan.window is None and scan.shift is None and scan.having is None
+            and scan.balance is None and scan.cohort is None  # balances and cohorts read their own rows
             and window.shift is None and all(mz.func in PARTIAL_FUNCS or (
                 mz.func == "count_distinct" and distinct_identity(mz) in pairs) for mz in scan.measures))
 
