@@ -4,7 +4,9 @@
     project = load_project("specs")
     print(compile_sql(project, query="monthly_kpi", dialect="impala"))
 
-A query is named (`query=`) or ad hoc (`metrics=`, `by=`, `where=`, `period=`, `order=`, `limit=`);
+A query is named (`query=`, whose `where=`, `period=`, `order=` and `limit=` override its own) or ad
+hoc (`metrics=`, `by=`, `where=`, `period=`, `order=`, `limit=`); `as_of=` is the as-of date (a date
+or a scheduler placeholder such as `{{ ds }}`);
 these keyword functions wrap a `QueryRequest` for the pipeline. The names here keep their meaning
 across releases.
 """
@@ -26,7 +28,7 @@ __all__ = ["CheckFailed", "LoadedProject", "MetricDslError", "QueryRequest", "bu
 def build_query(project: m.Project, *, query: str | None = None, metrics: Sequence[str] | None = None,
                 by: Sequence[str] | None = None, where: str | None = None, period: str | None = None,
                 order: Sequence[str] | None = None, limit: int | None = None) -> m.Query:
-    """A named query, or an ad-hoc one written like a query block and checked the same way."""
+    """A named query (with overrides), or an ad-hoc one written like a query block and checked the same way."""
     request = QueryRequest.of(query, metrics, by, where, period, order, limit)
     return pipeline.build_query(project, request)
 
@@ -34,7 +36,7 @@ def build_query(project: m.Project, *, query: str | None = None, metrics: Sequen
 def compile_sql(project: m.Project, *, query: str | None = None, metrics: Sequence[str] | None = None,
                 by: Sequence[str] | None = None, where: str | None = None, period: str | None = None,
                 order: Sequence[str] | None = None, limit: int | None = None, dialect: str = "duckdb",
-                impala_version: str = "3.4") -> str:
-    """The SQL text of a query for `dialect` (duckdb, postgres or impala)."""
-    request = QueryRequest.of(query, metrics, by, where, period, order, limit)
+                impala_version: str = "3.4", as_of: str | None = None) -> str:
+    """The SQL text of a query for `dialect` (duckdb, postgres, impala or spark)."""
+    request = QueryRequest.of(query, metrics, by, where, period, order, limit, as_of)
     return pipeline.compile_sql(project, request, dialect, impala_version)

@@ -39,6 +39,26 @@ class WarehouseError(MetricDslError):
     """Connecting to, loading or querying a warehouse failed."""
 
 
+class DataLoadFailed(WarehouseError):
+    """CSV files do not fit their sources: `.diagnostics` (E701, E702) positioned in the files, `.files` to show them.
+
+    Nothing was loaded: every file is read and checked before any table is touched.
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic], files: dict[str, SourceFile]) -> None:
+        super().__init__(f"{len(diagnostics)} error(s) in the data files; nothing was loaded")
+        self.diagnostics = diagnostics
+        self.files = files
+
+
+class TablesNotEmpty(WarehouseError):
+    """Loading would replace tables that hold rows, and replacing was not asked for (`--replace`)."""
+
+
+class MissingData(WarehouseError):
+    """A query reads a table that neither the database nor the data folder has."""
+
+
 class BaselineError(MetricDslError, ValueError):
     """A `--baseline` file, or the baseline read from a warehouse, cannot be used."""
 

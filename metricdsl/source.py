@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a spec file larger than this is refused (it is surely not a spec)
+LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def normalize_newlines(text: str) -> str:
+    """A lone CR ends a line, as in every editor: it becomes `\n` (same length, so offsets keep)."""
+    return LONE_CR.sub("\n", text) if "\r" in text else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +37,9 @@ class SourceFile:
     path: str
     text: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", normalize_newlines(self.text))
+
     def line_text(self, line: int) -> str:
         lines = self.text.split("\n")
         if 1 <= line <= len(lines):
@@ -45,20 +60,39 @@ class DecodeFailure(Exception):
 
 
 def display_path(path: Path) -> str:
+    """The path as shown to people: relative to the working directory where it can be, and
+    printable (bytes of a file name that are not UTF-8 are shown as U+FFFD)."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        shown = str(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file (symlinks followed) of at most `limit` bytes; anything else
+    (a FIFO, a device, a folder, a larger file) raises OSError with a message for people."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    except IsADirectoryError:
+        raise OSError(errno.EISDIR, "it is a folder, not a file") from None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device); only regular files are read")
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MB; a spec file must be smaller")
+    return data
 
 
 def read_source(path: Path, shown_as: str | None = None) -> SourceFile:
     """Decode a file as UTF-8; an invalid byte raises DecodeFailure with its line and column."""
     name = shown_as or display_path(path)
-    data = path.read_bytes()
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        good = data[: error.start].decode("utf-8")
+        good = normalize_newlines(data[: error.start].decode("utf-8"))
         line = good.count("\n") + 1
         column = len(good) - (good.rfind("\n") + 1) + 1
         span = Span(name, line, column, line, column + 1)

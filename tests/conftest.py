@@ -8,6 +8,9 @@
 * ``engine``       — parametrized over ``duckdb`` and ``postgres``: a connected
   ``metricdsl.runtime.warehouse`` Warehouse, one per engine for the whole session.
 * ``dialect``      — the ``compile_sql`` dialect that goes with the current ``engine``.
+* ``spark``        — a local Spark session (pyspark, local mode) for the whole test session.
+  Java or pyspark missing: the test is skipped with the reason, unless ``CI=true``, where it
+  fails.
 * ``load``         — ``load(project_dir) -> Project``: loads the project with
   ``metricdsl.api.load_project`` and its ``data/`` into the current engine (once per engine
   while consecutive tests use the same project; see ``support/projects.py``).
@@ -34,6 +37,10 @@ from support.projects import forget, load_into
 
 # The compiler's caches go to a folder of this test session, never to the user's ~/.cache.
 os.environ.setdefault("METRICDSL_CACHE_DIR", tempfile.mkdtemp(prefix="metricdsl-test-cache-"))
+os.environ.setdefault("METRICDSL_CACHE_KEY_FILE",  # and its signing key too, never the user's ~/.config
+                      os.path.join(tempfile.mkdtemp(prefix="metricdsl-test-key-"), "cache.key"))
+
+pytest_plugins = ["fuzz.fuzz_fixtures"]  # the differential fuzzer's warehouses and hypothesis profiles
 
 PG_ADMIN_URL = os.environ.get("METRICDSL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 ENGINES = ("duckdb", "postgres")
@@ -104,3 +111,48 @@ def load(engine: Any) -> Callable[[Path], Any]:
         return load_into(engine, project_dir)
 
     return _load
+
+
+def _spark_unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: Spark is required)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One local Spark session for the whole test session, tuned for tiny tables."""
+    import shutil
+
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        _spark_unavailable("Java is not installed: Spark needs a Java 17+ runtime (apt-get install openjdk-17-jre)")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        _spark_unavailable(f"pyspark is not installed: {exc} (pip install -e '.[test]')")
+        raise
+    warehouse = tmp_path_factory.mktemp("spark-warehouse")
+    settings = {
+        "spark.sql.warehouse.dir": str(warehouse),
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": "1",
+        "spark.default.parallelism": "1",
+        "spark.sql.adaptive.enabled": "false",
+        "spark.sql.codegen.wholeStage": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={warehouse}",
+    }
+    builder = SparkSession.builder.master("local[2]").appName("metricdsl-tests")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:
+        _spark_unavailable(f"Spark did not start: {exc}")
+        raise
+    session.sparkContext.setLogLevel("OFF")
+    try:
+        yield session
+    finally:
+        session.stop()

@@ -77,10 +77,12 @@ class WorkCalendar:
         return [self._unpublished_warning(y) for y in sorted(self._years_seen) if not self.is_published(y)]
 
     def _unpublished_warning(self, year: int) -> str:
+        # Make-up workdays (调休) are a Chinese practice: other countries' warnings do not mention them.
+        missing = " without make-up workdays (调休)" if self.country == "CN" else ""
         return (
             f"calendar {self.name}: the official {self.country} holiday schedule for {year} is not "
-            f"in the holidays package ({version('holidays')}); using its computed holidays "
-            f"without make-up workdays (调休), plus this calendar's closed/open days"
+            f"in the holidays package ({version('holidays')}); using its computed holidays"
+            f"{missing}, plus this calendar's closed/open days"
         )
 
     @cached_property

@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "E003": "unterminated string",
     "E004": "invalid literal",
     "E005": "project not found or empty",
+    "E006": "expression nested too deeply",
     "E101": "unknown source",
     "E102": "unknown column",
     "E103": "unknown metric",
@@ -33,6 +34,7 @@ CODES: dict[str, str] = {
     "E109": "invalid property value",
     "E110": "unknown function or wrong arguments",
     "E111": "unknown name",
+    "E112": "names that differ only in case",
     "E201": "aggregate over the wrong type",
     "E202": "condition is not boolean",
     "E203": "type mismatch",
@@ -53,6 +55,10 @@ CODES: dict[str, str] = {
     "E407": "invalid time offset or window",
     "E413": "`within` names a dimension the query does not group by",
     "E414": "invalid percentile",
+    "E415": "invalid closing or opening balance",
+    "E416": "balance spread over time",
+    "E417": "not a key metric",
+    "E418": "converted over keys of different types",
     "E501": "invalid query",
     "E502": "invalid period",
     "E503": "order by a column the query does not return",
@@ -61,6 +67,9 @@ CODES: dict[str, str] = {
     "W001": "source without declared columns",
     "W002": "deprecated metric used",
     "W003": "calendar year not published",
+    "E701": "CSV file does not fit its source",
+    "E702": "invalid value in a CSV file",
+    "W004": "having compares a date with the period",
 }
 
 

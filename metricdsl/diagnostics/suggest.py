@@ -29,15 +29,44 @@ class Suggestion:
 
 
 def suggest(name: str, candidates: Iterable[str]) -> Suggestion:
-    """Up to three close names (a case-insensitive match counts), else up to three nearest ones."""
+    """Up to three close names (a case-insensitive match counts), else up to three nearest ones.
+
+    A name is close when difflib finds it similar *and* it is a few typos away (`similar`): short
+    words share letters by chance (`lag` and `avg`, `last` and `asc` are not typos of each other)."""
     pool = sorted(set(candidates))
-    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
+    close = [c for c in difflib.get_close_matches(name, pool, n=3, cutoff=0.6) if similar(name, c)]
     if not close:
         lowered = {candidate.lower(): candidate for candidate in pool}
-        close = [lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.5)]
+        close = [lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.5)
+                 if similar(name, lowered[c])]
     if close:
         return Suggestion(close=tuple(close))
     return Suggestion(nearest=tuple(difflib.get_close_matches(name, pool, n=3, cutoff=0.0)))
+
+
+def similar(name: str, candidate: str) -> bool:
+    """One word inside the other (`customer`, `customer_id`), or at most one typo per three
+    letters of the shorter word, rounded to the nearest (at least one), ignoring case: `state` is a
+    typo of `status`, `lag` is no typo of `avg`."""
+    a, b = name.lower(), candidate.lower()
+    if min(len(a), len(b)) >= 3 and (a in b or b in a):
+        return True
+    return typos(a, b) <= max(1, (min(len(a), len(b)) + 1) // 3)
+
+
+def typos(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`."""
+    before: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            if before is not None and i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, previous = previous, current
+    return previous[-1]
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:

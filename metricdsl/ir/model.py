@@ -181,8 +181,28 @@ class Rank(Frozen):
     ascending: bool = False
 
 
+class Balance(Frozen):
+    """closing(m) / opening(m): m over the latest / earliest day with rows of each bucket (semi-additive)."""
+
+    kind: Literal["balance"] = "balance"
+    expr: MetricExpr
+    closing: bool = True
+
+
+class Cohort(Frozen):
+    """Customers over time on key metrics: retained/churned(m, offset), new(m), converted(m, other, within)."""
+
+    kind: Literal["cohort"] = "cohort"
+    op: Literal["retained", "churned", "new", "converted"]
+    expr: MetricExpr
+    other: MetricExpr | None = None  # converted: the key metric that converts
+    count: int | None = None  # retained/churned: the offset; converted: the window
+    unit: str | None = None
+
+
 MetricExpr = Annotated[
-    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank,
+    Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank | Balance
+    | Cohort,
     Field(discriminator="kind"),
 ]
 
@@ -254,6 +274,42 @@ class Period(Frozen):
     end: datetime.date
 
 
+class RelativePeriod(Frozen):
+    """`this <grain>` (grain-to-date) or `last N <unit>s`, counted from the as-of date (LANGUAGE.md §7).
+
+    `this`: from the start of the bucket that holds the as-of date through the as-of date.
+    `last N days`: the N days ending with the as-of date. `last N weeks|months|quarters|years`:
+    the N whole buckets before the one that holds the as-of date.
+    """
+
+    kind: Literal["relative"] = "relative"
+    which: Literal["this", "last"]
+    count: int = 1
+    unit: Grain
+
+    @property
+    def text(self) -> str:
+        """As written in a spec: `this month`, `last 7 days`."""
+        if self.which == "this":
+            return f"this {self.unit}"
+        return f"last {self.count} {self.unit}{'s' if self.count != 1 else ''}"
+
+
+AnyPeriod = Period | RelativePeriod
+
+
+class AsOf(Frozen):
+    """The as-of date given at compile time: a date (every bound a literal) or a placeholder that a
+    scheduler substitutes inside a SQL string (`{{ ds }}`): every bound is computed in SQL from it."""
+
+    date: datetime.date | None = None
+    placeholder: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.date.isoformat() if self.date is not None else str(self.placeholder)
+
+
 class OrderItem(Frozen):
     name: str  # a metric or dimension of the query, as written (time.month)
     descending: bool = False
@@ -265,7 +321,7 @@ class Query(Frozen):
     metrics: tuple[str, ...]
     by: tuple[GroupRef, ...] = ()
     where: RowExpr | None = None
-    period: Period | None = None
+    period: Period | RelativePeriod | None = None
     order: tuple[OrderItem, ...] = ()
     limit: int | None = None
     location: Location | None = None

@@ -39,8 +39,10 @@ def metric_children(expr: m.MetricExpr) -> list[m.MetricExpr]:
     """The direct metric sub-expressions (an aggregate leaf's row expressions are not metric expressions)."""
     if isinstance(expr, m.Arith):
         return list(expr.args)
-    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative, m.Total, m.Rank)):
+    if isinstance(expr, (m.Filtered, m.Lag, m.Cumulative, m.Total, m.Rank, m.Balance)):
         return [expr.expr]
+    if isinstance(expr, m.Cohort):
+        return [expr.expr] if expr.other is None else [expr.expr, expr.other]
     return []
 
 
@@ -55,7 +57,11 @@ def refs(expr: m.MetricExpr) -> set[str]:
     return {n.metric for n in walk_metric(expr) if isinstance(n, m.MetricRef)}
 
 
-def leaf_sources(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: frozenset[str] = frozenset()) -> set[str]:
+def leaf_sources(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: frozenset[str] = frozenset(),
+                 memo: dict[str, set[str]] | None = None) -> set[str]:
+    """The base sources of every aggregate under `expr`, through the metrics it references (each
+    referenced metric is expanded once per call, so a metric used twice per level stays linear)."""
+    memo = {} if memo is None else memo
     found: set[str] = set()
     for node in walk_metric(expr):
         if isinstance(node, m.AggLeaf):
@@ -63,7 +69,9 @@ def leaf_sources(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: froze
         elif isinstance(node, m.DistinctHaving):
             found.add(node.source)
         elif isinstance(node, m.MetricRef) and node.metric in exprs and node.metric not in seen:
-            found |= leaf_sources(exprs[node.metric], exprs, seen | {node.metric})
+            if node.metric not in memo:
+                memo[node.metric] = leaf_sources(exprs[node.metric], exprs, seen | {node.metric}, memo)
+            found |= memo[node.metric]
     return found
 
 
@@ -71,33 +79,54 @@ def filtered_nodes(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr]) -> list[t
     return [(n, leaf_sources(n.expr, exprs)) for n in walk_metric(expr) if isinstance(n, m.Filtered)]
 
 
-def additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: set[str]) -> bool:
+def additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: set[str],
+             memo: dict[str, bool] | None = None) -> bool:
+    """Whether `expr` is a linear combination of sums and counts (each referenced metric decided once per call)."""
+    memo = {} if memo is None else memo
     if isinstance(expr, m.AggLeaf):
         return expr.agg.func in ("sum", "count")
     if isinstance(expr, m.MetricRef):
         if expr.metric in seen or expr.metric not in exprs:
             return False
-        return additive(exprs[expr.metric], exprs, seen | {expr.metric})
-    if isinstance(expr, m.Filtered):
-        return additive(expr.expr, exprs, seen)
+        if expr.metric not in memo:
+            memo[expr.metric] = additive(exprs[expr.metric], exprs, seen | {expr.metric}, memo)
+        return memo[expr.metric]
+    if isinstance(expr, (m.Filtered, m.Balance)):  # closing/opening: additive over all but time (see semi_additive)
+        return additive(expr.expr, exprs, seen, memo)
     if isinstance(expr, m.Lag):
-        return not expr.growth and additive(expr.expr, exprs, seen)
+        return not expr.growth and additive(expr.expr, exprs, seen, memo)
     if isinstance(expr, m.Arith):
-        return _additive_arith(expr, exprs, seen)
+        return _additive_arith(expr, exprs, seen, memo)
     return False
 
 
-def _additive_arith(expr: m.Arith, exprs: dict[str, m.MetricExpr], seen: set[str]) -> bool:
+def semi_additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: frozenset[str] = frozenset(),
+                  memo: dict[str, bool] | None = None) -> bool:
+    """Reads a closing/opening balance (through the metrics it references, each decided once per call):
+    it may be split, not spread over time."""
+    memo = {} if memo is None else memo
+    for node in walk_metric(expr):
+        if isinstance(node, m.Balance):
+            return True
+        if isinstance(node, m.MetricRef) and node.metric in exprs and node.metric not in seen:
+            if node.metric not in memo:
+                memo[node.metric] = semi_additive(exprs[node.metric], exprs, seen | {node.metric}, memo)
+            if memo[node.metric]:
+                return True
+    return False
+
+
+def _additive_arith(expr: m.Arith, exprs: dict[str, m.MetricExpr], seen: set[str], memo: dict[str, bool]) -> bool:
     args = expr.args
     if expr.op in ("+", "-"):
-        return all(additive(a, exprs, seen) for a in args)
+        return all(additive(a, exprs, seen, memo) for a in args)
     if expr.op == "neg":
-        return additive(args[0], exprs, seen)
+        return additive(args[0], exprs, seen, memo)
     if expr.op == "*":
-        return (isinstance(args[0], m.Const) and additive(args[1], exprs, seen)) or (
-            isinstance(args[1], m.Const) and additive(args[0], exprs, seen))
+        return (isinstance(args[0], m.Const) and additive(args[1], exprs, seen, memo)) or (
+            isinstance(args[1], m.Const) and additive(args[0], exprs, seen, memo))
     if expr.op == "/":
-        return isinstance(args[1], m.Const) and Decimal(args[1].value) != 0 and additive(args[0], exprs, seen)
+        return isinstance(args[1], m.Const) and Decimal(args[1].value) != 0 and additive(args[0], exprs, seen, memo)
     return False
 
 

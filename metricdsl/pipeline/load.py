@@ -64,32 +64,22 @@ def read_or_report(path: Path, unreadable: dict[str, SourceFile] | None = None) 
 
 
 def parse_cached(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
-    """parse_file, remembered per file content in the user's cache (a pickle of our own dataclasses,
-    written by this user, keyed by the compiler's code): unchanged files are not parsed again."""
-    import pickle
-
-    from metricdsl.pipeline import store
+    """parse_file, remembered per file content in the user's cache (signed JSON of the tree, see
+    `pipeline.astjson` and `pipeline.store`): unchanged files are not parsed again."""
+    from metricdsl.pipeline import astjson, store
 
     if not store.enabled():
         return parse_file(source)
     entry = store.file_key("ast", source.path, source.text.encode("utf-8"))
     stored = store.get_bytes(entry)
-    remembered = _unpickle(stored) if stored is not None else None
+    remembered = astjson.decode(stored) if stored is not None else None
     if remembered is not None:
         return remembered
     parsed = parse_file(source)
-    store.put_bytes(entry, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-    return parsed
-
-
-def _unpickle(data: bytes) -> tuple[ast.FileAST, list[Diagnostic]] | None:
-    """A cache entry, or None when it is damaged or from an incompatible build (it is parsed again)."""
-    import pickle
-
     try:
-        parsed: tuple[ast.FileAST, list[Diagnostic]] = pickle.loads(data)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
-        return None
+        store.put_bytes(entry, astjson.encode(parsed))
+    except (TypeError, ValueError, RecursionError):
+        pass  # a tree the cache cannot hold is only parsed again next time
     return parsed
 
 

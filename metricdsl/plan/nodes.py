@@ -26,26 +26,40 @@ PRESENT = "present"  # the non-time dimension values present in the data
 BOUNDS = "bounds"  # the first and last bucket with data
 RANGES = "ranges"  # each scan's first and last bucket, before the overall bounds
 SERIES = "series"  # generate_series(first, last, step)
-NUMBERS = "numbers"  # 0 … 9999, for engines without generate_series
-DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands")  # the crossed digits that make NUMBERS
+NUMBERS = "numbers"  # 0 … 9999 (or more), for engines without generate_series
+DIGIT_PLACES = ("ones", "tens", "hundreds", "thousands",  # the crossed digits that make NUMBERS
+                "ten_thousands", "hundred_thousands", "millions")  # as many as the calendar needs
 PER_KEY = "per_key"  # one row per group and distinct key, for count_distinct … having
 RANKED = "ranked"  # the numbered rows of an exact percentile (engines without percentile_cont)
 WITH_TOTALS = "with_totals"  # the grouped rows joined to their totals (total(m))
+BALANCE_DAYS = "balance_days"  # a balance scan's rows aggregated to (day, group) (closing/opening)
+BALANCE_EDGES = "balance_edges"  # those rows with their bucket's latest/earliest day
+COHORT_KEYS = "cohort_keys"  # distinct (bucket, group, key) rows of a key metric (retained/churned/new)
+COHORT_FLAGS = "cohort_flags"  # per (bucket, group, key): counted now / in the earlier bucket, first bucket
+CONVERSIONS = "conversions"  # a's and b's distinct (time, key) rows with each a row's next b time
+COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
+# derived tables of a bucketed cumulative scan (sql/windows.py); its CTEs are named after the scan
+FIRSTS = "firsts"  # each key at its first bucket of the to-date period
+COUNTS = "counts"  # the first appearances counted per group and bucket
+UNMOVED = "unmoved"  # a lagged scan grouped on its own buckets, before they are relabelled
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
-     WITH_TOTALS})
+     WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_KEYS, COHORT_FLAGS, CONVERSIONS, COMPUTED, FIRSTS, COUNTS,
+     UNMOVED})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
 def fresh_name(base: str, taken: set[str], *, separator: str = "_", bare: bool = True) -> str:
-    """The first of `base` (only if `bare`), `base<separator>2`, `base<separator>3` … not in `taken`.
+    """The first of `base` (only if `bare`), `base<separator>2`, `base<separator>3` … not in `taken`,
+    compared case-insensitively (DuckDB and Impala match quoted identifiers regardless of case).
 
     The name returned is added to `taken`, so consecutive calls never return the same name.
     """
     numbered = (f"{base}{separator}{n}" for n in itertools.count(2))
     candidates = itertools.chain([base] if bare else [], numbered)
-    name = next(candidate for candidate in candidates if candidate not in taken)
+    folded = {name.casefold() for name in taken}
+    name = next(candidate for candidate in candidates if candidate.casefold() not in folded)
     taken.add(name)
     return name
 
@@ -81,10 +95,17 @@ class Shift:
 
 @dataclass(frozen=True)
 class Window:
-    """For each bucket, read the rows from the window start to the bucket end (cumulative)."""
+    """For each bucket, read the rows from the window start to the bucket end (cumulative).
+
+    `anchor` is the offset around a to-date window (`lag(cumulative(m, year), 1 period)`): the
+    window belongs to the lagged bucket, so it starts at the `unit` boundary before the bucket
+    moved back by `anchor`, moved forward again (January's is the whole previous year). A rolling
+    window needs no anchor: it ends with the bucket and reaches back a fixed length.
+    """
 
     unit: str
     count: int | None  # None: to-date since the last `unit` boundary
+    anchor: Shift | None = None
 
 
 @dataclass
@@ -112,28 +133,61 @@ class DistinctHavingMeasure:
 
 
 @dataclass
+class CohortMeasure:
+    """retained/churned/new/converted (plan/cohorts.py): a count of keys per group, 0 where none qualify."""
+
+    column: str
+    op: str
+    key: m.RowExpr
+    condition: m.RowExpr | None
+    shift: Shift | None = None  # retained/churned: the earlier bucket's offset
+    other_source: str | None = None  # converted: the key metric that converts, and its window
+    other_key: m.RowExpr | None = None
+    other_condition: m.RowExpr | None = None
+    window: tuple[int, str] | None = None
+
+
+@dataclass
 class Scan:
+    """One read of a source, aggregated to the query's grain.
+
+    A cumulative scan (`window`) whose measures all have exact partial aggregates (every one but
+    `count_distinct … having`) is `bucketed`: the source's rows are aggregated once per bucket
+    (sums, counts, minima, maxima; distinct keys per bucket), and the window sums those buckets.
+    Otherwise each bucket's window reads the source's rows themselves.
+    """
+
     name: str
     source: str
     shift: Shift | None = None
     window: Window | None = None
     measures: list[Measure] = field(default_factory=list)
     having: DistinctHavingMeasure | None = None
+    balance: str | None = field(default=None, metadata={"omit_empty": True})  # closing | opening: plan/balances.py
+    cohort: CohortMeasure | None = field(default=None, metadata={"omit_empty": True})
+
+    @property
+    def bucketed(self) -> bool:
+        return self.window is not None and self.having is None and self.balance is None and self.cohort is None
 
     @property
     def columns(self) -> list[str]:
         """The measure columns this scan outputs, in order."""
+        if self.cohort is not None:
+            return [self.cohort.column]
         return [self.having.column] if self.having else [mz.column for mz in self.measures]
 
     @property
     def column_types(self) -> dict[str, str]:
-        if self.having is not None:
-            return {self.having.column: "bigint"}
+        if self.having is not None or self.cohort is not None:
+            return {self.columns[0]: "bigint"}
         return {mz.column: mz.type for mz in self.measures}
 
     @property
     def conditions(self) -> list[m.RowExpr | None]:
         """The filter of each measure (None: unfiltered)."""
+        if self.cohort is not None:
+            return [self.cohort.condition]
         return [self.having.condition] if self.having is not None else [mz.condition for mz in self.measures]
 
 
@@ -198,7 +252,7 @@ class QueryPlan:
     scans: list[Scan]
     metrics: list[OutputMetric]
     where: m.RowExpr | None
-    period: m.Period | None
+    period: m.Period | m.RelativePeriod | None
     order: list[OrderBy]
     limit: int | None
     files: list[str]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
+from metricdsl.plan.balances import plan_balance
+from metricdsl.plan.cohorts import plan_cohort
 from metricdsl.plan.nodes import (
     ZERO_WHEN_EMPTY,
     Compute,
@@ -40,6 +42,7 @@ class Planner:
         self.query = query
         self.scans: dict[ScanKey, Scan] = {}
         self.measure_keys: dict[str, MeasureRef] = {}
+        self.references: dict[tuple[str, tuple[str, ...], Shift | None, Window | None], Value] = {}
         self.used_names: set[str] = {ref.column for ref in query.by}
         self.files: set[str] = set()
         self.grain = query.grain
@@ -62,16 +65,14 @@ class Planner:
     def metric_value(self, name: str) -> Value:
         metric = self.project.metrics[name]
         self.files.add(metric.location.file)
-        return self.inline(metric.expr, (), None, None, name)
+        return self.reference(name, (), None, None, name)
 
     def inline(self, expr: m.MetricExpr, filters: tuple[m.RowExpr, ...], shift: Shift | None,
                window: Window | None, owner: str) -> Value:
         if isinstance(expr, m.Const):
             return Number(expr.value)
         if isinstance(expr, m.MetricRef):
-            metric = self.project.metrics[expr.metric]
-            self.files.add(metric.location.file)
-            return self.inline(metric.expr, filters, shift, window, owner if filters else expr.metric)
+            return self.reference(expr.metric, filters, shift, window, owner)
         if isinstance(expr, m.Filtered):
             return self.inline(expr.expr, (*filters, expr.condition), shift, window, owner)
         if isinstance(expr, m.Arith):
@@ -85,12 +86,28 @@ class Planner:
         if isinstance(expr, m.Cumulative):
             if window is not None:
                 raise PlanningBug("cumulative inside cumulative is not supported")
-            return self.inline(expr.expr, filters, shift, Window(expr.unit, expr.count), owner)
+            anchor = shift if expr.count is None else None  # a to-date window moves with the offsets around it
+            return self.inline(expr.expr, filters, shift, Window(expr.unit, expr.count, anchor), owner)
         if isinstance(expr, m.Total):
             return plan_total(self, expr, filters, shift, window, owner)
         if isinstance(expr, m.Rank):
             return plan_rank(self, expr, filters, shift, window, owner)
+        if isinstance(expr, m.Balance):
+            return plan_balance(self, expr, filters, shift, window, owner)
+        if isinstance(expr, m.Cohort):
+            return plan_cohort(self, expr, filters, shift, window, owner)
         raise PlanningBug(f"cannot plan {type(expr).__name__}")
+
+    def reference(self, name: str, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
+                  owner: str) -> Value:
+        """A referenced metric, planned once per (filters, shift, window): a metric used twice per level
+        of a chain is one shared value, so the plan stays linear in the number of distinct sub-metrics."""
+        key = (name, tuple(f.model_dump_json() for f in filters), shift, window)
+        if key not in self.references:
+            metric = self.project.metrics[name]
+            self.files.add(metric.location.file)
+            self.references[key] = self.inline(metric.expr, filters, shift, window, owner if filters else name)
+        return self.references[key]
 
     def lag(self, expr: m.Lag, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
             owner: str) -> Value:
@@ -109,6 +126,7 @@ class Planner:
         if key not in self.scans or kind == "having":
             suffix = "" if shift is None else shift.label
             suffix += "" if window is None else f"_cum{window.count or ''}{window.unit}"
+            suffix += "" if window is None or window.anchor is None else "_at" + window.anchor.label.removeprefix("_lag")
             name = f"scan_{source}{suffix}" + ("_having" if kind == "having" else "")
             scan = Scan(self.unique(name), source, shift, window)
             self.scans[key if kind != "having" else (*key[:3], f"having{len(self.scans)}")] = scan

@@ -55,6 +55,8 @@ def split_name(scan_name: str, taken: set[str]) -> str:
 
 
 def split_scan(scan: Scan, taken: set[str]) -> list[Scan]:
+    if scan.bucketed:  # its distinct counts are grouped keys, one per SELECT already (sql/windows.py)
+        return [scan]
     groups = distinct_groups(scan)
     if len(groups) == 1:
         return [scan]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -160,9 +161,15 @@ def read_baseline_csv(paths: Sequence[Path], spec: TargetSpec) -> Baseline:
     rows: list[BaselineRow] = []
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            data = path.read_bytes()
         except OSError as error:
             raise BaselineError(f"cannot read {path}: {error.strerror}") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise BaselineError(f"{path}:{line}: the file is not valid UTF-8 (byte 0x{data[error.start]:02x}); "
+                                f"save it as UTF-8") from None
         rows.extend(parse_baseline_csv(text, str(path)))
     return baseline_from_rows(spec, rows)
 
@@ -188,6 +195,8 @@ def _csv_row(cells: list[str], where: str) -> BaselineRow:
         parsed_value = float(value) if value else None
     except ValueError as error:
         raise BaselineError(f"{where}: {error}") from None
+    if parsed_value is not None and not math.isfinite(parsed_value):
+        raise BaselineError(f"{where}: value `{value}` is not a finite number")
     return BaselineRow(kind, member or None, parsed_month, metric, parsed_value)
 
 

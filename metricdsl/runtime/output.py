@@ -11,11 +11,16 @@ import csv
 import datetime
 import io
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
+from metricdsl.errors import MetricDslError
 from metricdsl.ir.formats import NumberFormat, spreadsheet_text
 from metricdsl.runtime.warehouse import QueryResult
 
@@ -116,3 +121,67 @@ def each_with_status(items: Iterable[Any], describe: Any, stream: TextIO | None 
     for item in items:
         with status(describe(item), stream):
             yield item
+
+
+
+class OutputFailed(MetricDslError):
+    """An output folder cannot be written; nothing in it was changed."""
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """A temporary folder beside `out` to write into; on success its entries replace `out`'s, else it vanishes.
+
+    All or nothing: files are written where a failure costs nothing, then moved into `out` by renames
+    (an entry of `out` that the new output replaces is kept aside until every rename has succeeded).
+    Other files already in `out` are left alone. Raises OutputFailed with a sentence for the user.
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputFailed(f"cannot write to {out}: it is a file, not a folder")
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.tmp-"))
+    except OSError as error:
+        raise OutputFailed(f"cannot write to {out}: {error.strerror or error}") from None
+    try:
+        try:
+            yield stage
+        except OSError as error:
+            raise OutputFailed(f"cannot write to {out}: {error.strerror or error}") from None
+        _move_into(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _move_into(stage: Path, out: Path) -> None:
+    if not out.exists():
+        try:
+            os.rename(stage, out)
+        except OSError as error:
+            raise OutputFailed(f"cannot write to {out}: {error.strerror or error}") from None
+        return
+    moved: list[tuple[Path, Path | None]] = []  # (entry of out, where its old version waits)
+    try:
+        for entry in sorted(stage.iterdir()):
+            target = out / entry.name
+            aside = None
+            if target.exists():
+                aside = stage.with_name(stage.name + ".old-" + entry.name)
+                os.rename(target, aside)
+            moved.append((target, aside))
+            os.rename(entry, target)
+    except OSError as error:
+        for target, aside in reversed(moved):
+            if aside is not None:
+                if target.is_dir():
+                    shutil.rmtree(target, ignore_errors=True)
+                else:
+                    target.unlink(missing_ok=True)
+                os.rename(aside, target)
+            elif target.exists():
+                shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink()
+        raise OutputFailed(f"cannot write to {out}: {error.strerror or error}") from None
+    for _, aside in moved:
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True) if aside.is_dir() else aside.unlink(missing_ok=True)

@@ -39,8 +39,8 @@ def aggregate(scope: Scope, expr: ast.Call, required_source: str | None = None) 
         return _count_rows(scope, arg)
     mark = scope.report.mark()
     resolved, arg_type = RowResolver(scope).resolve(arg)
-    if scope.report.failed_since(mark):
-        return None, "unknown"  # already reported (unknown source or column): no follow-up error
+    if scope.report.failed_since(mark) or _reads_broken_source(scope, arg):
+        return None, "unknown"  # already reported (unknown or unparsable source or column): no follow-up error
     base = base_source(scope, resolved, arg.span)
     if base is None:
         return None, "unknown"
@@ -70,6 +70,13 @@ def percentile_fraction(scope: Scope, expr: ast.Call) -> str | None:
     scope.report.error("E414", f"the fraction of `percentile` must be a number literal from 0 to 1{shown}", p.span,
                        "write e.g. percentile(orders.amount, 0.9) for the 90th percentile")
     return None
+
+
+def _reads_broken_source(scope: Scope, expr: ast.Expr) -> bool:
+    """A column of a source whose declaration did not parse (its syntax error is the real one)."""
+    broken = scope.symbols.broken
+    return bool(broken) and any(isinstance(node, ast.Name) and len(node.parts) == 2 and node.parts[0] in broken
+                                for node in ast.walk(expr))
 
 
 def base_source(scope: Scope, expr: m.RowExpr, span: Span) -> str | None:

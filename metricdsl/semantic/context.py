@@ -57,9 +57,17 @@ class Symbols:
     sources: dict[str, Symbol] = field(default_factory=dict)
     shared: dict[str, Symbol] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # declared where the parser failed: no follow-up errors
+    folded: dict[tuple[bool, str], str] = field(default_factory=dict)  # (is a source, lower case) → first name
 
     def declare(self, name: str, symbol: Symbol) -> None:
-        (self.sources if symbol.kind == "source" else self.shared)[name] = symbol
+        is_source = symbol.kind == "source"
+        (self.sources if is_source else self.shared)[name] = symbol
+        self.folded.setdefault((is_source, name.lower()), name)
+
+    def same_but_case(self, name: str, is_source: bool) -> str | None:
+        """An earlier name of the namespace that differs from `name` only in case, or None."""
+        first = self.folded.get((is_source, name.lower()))
+        return first if first is not None and first != name else None
 
     def is_a(self, name: str, kind: SymbolKind) -> bool:
         if kind == "source":

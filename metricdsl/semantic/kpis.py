@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 
 from metricdsl.diagnostics import did_you_mean
 from metricdsl.ir import model as m
+from metricdsl.semantic.cohorts import check_query_cohorts
 from metricdsl.semantic.context import Scope
 from metricdsl.source import Span
 from metricdsl.syntax import ast
@@ -59,7 +60,9 @@ def _within(scope: Scope, names: Iterable[ast.Name]) -> tuple[str, ...] | None:
 
 
 def check_query_kpis(scope: Scope, metric: m.Metric, span: Span, by: list[str], nodes: list[m.MetricExpr]) -> None:
-    """Per query: every `within` dimension of the metric's totals and ranks is in the query's `by`."""
+    """Per query: every `within` dimension of the metric's totals and ranks is in the query's `by`; the
+    customers-over-time functions have a time dimension (see `cohorts.py`)."""
+    check_query_cohorts(scope, metric, span, by, nodes)
     for node in nodes:
         if isinstance(node, (m.Total, m.Rank)):
             missing = [d for d in node.within if d not in by]

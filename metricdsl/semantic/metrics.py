@@ -9,10 +9,14 @@ from metricdsl.diagnostics import did_you_mean
 from metricdsl.grains import is_grain, is_time_name
 from metricdsl.ir import model as m
 from metricdsl.ir.formats import HELP, format_problem
-from metricdsl.ir.walk import additive, filtered_nodes, inside_aggregate, leaf_sources, refs, walk_row
+from metricdsl.ir.walk import additive, filtered_nodes, inside_aggregate, leaf_sources, refs, walk_metric, walk_row
 from metricdsl.semantic.aggregates import aggregate
+from metricdsl.semantic.balances import BALANCE_FUNCTIONS, balance_function, check_balances
+from metricdsl.semantic.chains import chain_ops, chain_terms, regroup, strip_signs
+from metricdsl.semantic.cohorts import COHORT_FUNCTIONS, check_cohorts, cohort_function
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.cycles import find_cycles
+from metricdsl.semantic.depth import check_depths, dependency_order
 from metricdsl.semantic.kpis import PEER_FUNCTIONS, options_misplaced, peer_function
 from metricdsl.semantic.properties import bool_value, choice_value, location, plain_names, properties, text_value
 from metricdsl.semantic.reach import check_reachable
@@ -32,6 +36,8 @@ TEXT_CARD_KEYS = ("description", "unit", "format", "owner", "version", "label")
 BOOL_CARD_KEYS = ("core", "kpi")
 ARITH_FUNCTIONS = ("abs", "round", "floor", "ceil", "coalesce")
 TIME_FUNCTIONS = ("lag", "growth", "cumulative")
+# The largest offset or window per unit: 999 years (a period is at most a year).
+MAX_OFFSET = {"year": 999, "quarter": 999 * 4, "month": 999 * 12, "week": 999 * 52, "day": 999 * 365, "period": 999}
 
 
 class MetricResolver:
@@ -59,16 +65,24 @@ class MetricResolver:
         if isinstance(expr, ast.Name):
             return self.name(expr)
         if isinstance(expr, ast.Binary) and expr.op in "+-*/":
-            left, right = self.expr(expr.left), self.expr(expr.right)
-            return m.Arith(op=expr.op, args=(left, right)) if left and right else None  # type: ignore[arg-type]
+            return self.arithmetic(expr)
         if isinstance(expr, ast.Unary) and expr.op in "+-":
-            operand = self.expr(expr.operand)
-            return operand if expr.op == "+" or operand is None else m.Arith(op="neg", args=(operand,))
+            flips, inner = strip_signs(expr)
+            operand = self.expr(inner)
+            return operand if flips % 2 == 0 or operand is None else m.Arith(op="neg", args=(operand,))
         if isinstance(expr, ast.Call):
             return self.call(expr)
         self.report.error("E203", "a metric is arithmetic over aggregates, metrics and numbers", expr.span,
                           "conditions go after the expression: `… where <condition>`")
         return None
+
+    def arithmetic(self, expr: ast.Binary) -> m.MetricExpr | None:
+        """`a + b - c …` and `a * b * …` as chains (regrouped when long), `/` as it is written."""
+        terms = chain_terms(expr) if chain_ops(expr.op) else [("+", expr.left), (expr.op, expr.right)]
+        resolved = [(op, self.expr(term)) for op, term in terms]
+        if any(value is None for _, value in resolved):
+            return None
+        return regroup(resolved, lambda op, left, right: m.Arith(op=op, args=(left, right)))  # type: ignore[arg-type]
 
     def name(self, expr: ast.Name) -> m.MetricExpr | None:
         name = expr.dotted
@@ -92,6 +106,10 @@ class MetricResolver:
             return None
         if expr.name in PEER_FUNCTIONS:
             return peer_function(self.scope, expr, self.expr)
+        if expr.name in BALANCE_FUNCTIONS:
+            return balance_function(self.scope, expr, self.expr)
+        if expr.name in COHORT_FUNCTIONS:
+            return cohort_function(self.scope, expr, self.expr)
         if expr.name in AGGREGATES:
             agg, _ = aggregate(self.scope, expr)
             return m.AggLeaf(agg=agg) if agg else None
@@ -125,15 +143,29 @@ class MetricResolver:
                 if is_grain(boundary) and boundary != "day":  # to-date: reset each week, month, quarter or year
                     return m.Cumulative(expr=inner, unit=boundary)
             if isinstance(window, ast.Duration) and is_grain(window.unit) and window.count > 0:
+                if not self.within_dates(window):
+                    return None
                 return m.Cumulative(expr=inner, unit=window.unit, count=window.count)
             self.report.error("E407", "cumulative takes a boundary (year, quarter, month, week) or a window like "
                               "`7 days`", window.span)
             return None
-        if isinstance(window, ast.Duration) and window.count > 0:
+        if isinstance(window, ast.Duration) and window.count > 0 and self.within_dates(window):
             return m.Lag(expr=inner, count=window.count, unit=window.unit,  # type: ignore[arg-type]
                          growth=expr.name == "growth")
+        if isinstance(window, ast.Duration) and window.count > 0:
+            return None
         self.report.error("E407", f"`{expr.name}` takes an offset like `1 year` or `1 period`", window.span)
         return None
+
+    def within_dates(self, window: ast.Duration) -> bool:
+        """An offset or window of at most 999 years (in its own unit); E407 beyond: it would leave
+        the range of dates every engine (and Python) can represent."""
+        limit = MAX_OFFSET[window.unit]
+        if window.count <= limit:
+            return True
+        self.report.error("E407", f"an offset or window of {window.count} {window.unit}s is beyond the range of dates",
+                          window.span, f"at most {limit} {window.unit}s" + ("" if window.unit in ("period", "year") else " (999 years)"))
+        return False
 
     def having(self, decl: ast.MetricDecl, expr: m.MetricExpr | None) -> m.MetricExpr | None:
         """`count_distinct(key) having <condition over aggregates of the key's source>`."""
@@ -158,17 +190,41 @@ class MetricResolver:
 def finish_metrics(scope: Scope, decls: Sequence[ast.MetricDecl]) -> None:
     """Turn the resolved expressions into `scope.metrics`, leaving out cycles and unreachable filters."""
     cycles = _metric_cycles(scope)
+    too_deep = check_depths(scope, decls) | _nested_cumulatives(scope, decls)
     for decl in decls:
         name = decl.name
-        if name in cycles or name not in scope.metric_exprs:
+        if name in cycles or name in too_deep or name not in scope.metric_exprs:
             continue
         expr = scope.metric_exprs[name]
         sources = tuple(sorted(metric_sources(scope, name)))
-        if not _check_filters(scope, decl, expr):
+        if not _check_filters(scope, decl, expr) or not check_balances(scope, decl, expr) \
+                or not check_cohorts(scope, decl, expr):
             continue
         scope.metrics[name] = m.Metric(
             name=name, label=decl.label, expr=expr, card=_card(scope, decl), additive=is_additive(scope, expr),
             sources=sources, location=location(decl.name_span))
+
+
+def _nested_cumulatives(scope: Scope, decls: Sequence[ast.MetricDecl]) -> set[str]:
+    """E407 for a `cumulative` over an expression that is already cumulative (directly, through a
+    `lag`, or through the metrics it names): a window of windows has no defined meaning."""
+    cumulative: dict[str, bool] = {}  # the metric reads a cumulative anywhere below it
+    nested: set[str] = set()
+    for name in dependency_order(scope):
+        nodes = list(walk_metric(scope.metric_exprs[name]))
+        cumulative[name] = any(isinstance(n, m.Cumulative) or (isinstance(n, m.MetricRef) and cumulative.get(n.metric))
+                               for n in nodes)
+        for node in nodes:
+            if isinstance(node, m.Cumulative) and any(
+                    isinstance(n, m.Cumulative) or (isinstance(n, m.MetricRef) and cumulative.get(n.metric))
+                    for n in walk_metric(node.expr)):
+                nested.add(name)
+    for decl in decls:
+        if decl.name in nested:
+            scope.report.error("E407", f"metric `{decl.name}` takes a cumulative of a cumulative", decl.name_span,
+                               "a window over a window has no single meaning: take the cumulative of the base "
+                               "metric once, e.g. cumulative(revenue, year)")
+    return nested
 
 
 def metric_sources(scope: Scope, name: str) -> set[str]:

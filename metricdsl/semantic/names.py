@@ -59,6 +59,7 @@ def _declare_source(scope: Scope, decl: ast.SourceDecl) -> bool:
     if first is not None:
         _duplicate(scope, "source", decl, first)
         return False
+    _same_but_case(scope, "source", decl)
     scope.symbols.declare(decl.name, Symbol("source", decl.name_span))
     return True
 
@@ -70,8 +71,25 @@ def _declare_shared(scope: Scope, decl: ast.DimensionDecl | ast.MetricDecl | ast
     if first is not None:
         _duplicate(scope, kind, decl, first)
         return False
+    _same_but_case(scope, kind, decl)
     scope.symbols.declare(decl.name, Symbol(kind, decl.name_span))
     return True
+
+
+def _same_but_case(scope: Scope, kind: str, decl: ast.Declaration) -> None:
+    """E112: a name that differs from an earlier one only in case. DuckDB and Impala match quoted
+    identifiers case-insensitively, so `revenue` and `Revenue` would become one output column
+    (or one table alias) and one would silently take the other's numbers."""
+    is_source = kind == "source"
+    first_name = scope.symbols.same_but_case(decl.name, is_source)
+    if first_name is None:
+        return
+    first = (scope.symbols.sources if is_source else scope.symbols.shared)[first_name]
+    notes = [Note(first.span, f"{first.kind} `{first_name}` is declared here")] if first.span is not None else []
+    space = "sources" if kind == "source" else "metrics, dimensions, queries, calendars and targets"
+    scope.report.error("E112", f"{kind} `{decl.name}` differs from {first.kind} `{first_name}` only in case",
+                       decl.name_span, f"names of {space} must differ in more than case (databases such as DuckDB "
+                       "and Impala do not tell them apart); rename one", notes)
 
 
 def _add_shared(found: Declarations, decl: ast.DimensionDecl | ast.MetricDecl | ast.BlockDecl) -> None:

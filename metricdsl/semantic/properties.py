@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Sequence
 
 from metricdsl.diagnostics import Note, did_you_mean
+from metricdsl.grains import is_grain
 from metricdsl.ir import model as m
 from metricdsl.semantic.context import Reporter
 from metricdsl.source import Span
@@ -89,9 +90,31 @@ def parse_period(item: ast.Item) -> m.Period | None:
         start, end = _period_bound(item.expr, False), _period_bound(item.upper, True)
     else:
         return None
-    if start is None or end is None or start > end:
+    if start is None or end is None or start > end or not period_years_fit(start, end):
         return None
     return m.Period(start=start, end=end)
+
+
+MAX_RELATIVE_COUNT = 10_000
+
+
+def parse_query_period(item: ast.Item) -> m.Period | m.RelativePeriod | None:
+    """A query's period: as `parse_period`, or relative to the as-of date (`this month`, `last 7 days`)."""
+    expr = item.expr
+    if item.kind != "plain" or not isinstance(expr, ast.RelativePeriod):
+        return parse_period(item)
+    if expr.which == "this":
+        return m.RelativePeriod(which="this", unit=expr.unit) if expr.unit != "day" and is_grain(expr.unit) else None
+    if expr.count is None or not 1 <= expr.count <= MAX_RELATIVE_COUNT or not is_grain(expr.unit):
+        return None
+    return m.RelativePeriod(which="last", count=expr.count, unit=expr.unit)
+
+
+PERIOD_YEARS = (1000, 9998)  # offsets and windows (at most 999 years) stay within the calendar's dates
+
+
+def period_years_fit(start: datetime.date, end: datetime.date) -> bool:
+    return PERIOD_YEARS[0] <= start.year and end.year <= PERIOD_YEARS[1]
 
 
 def _period_bound(expr: ast.Expr, end: bool) -> datetime.date | None:

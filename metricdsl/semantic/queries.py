@@ -6,18 +6,27 @@ from __future__ import annotations
 from metricdsl.diagnostics import Note, did_you_mean
 from metricdsl.grains import TIME_PREFIX, grain_rank, is_time_name, parse_time_name, whole_buckets, window_covers
 from metricdsl.ir import model as m
-from metricdsl.ir.walk import walk_metric
+from metricdsl.ir.walk import walk_metric, walk_row
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
 from metricdsl.semantic.kpis import check_query_kpis
-from metricdsl.semantic.properties import location, parse_period, plain_names, properties
+from metricdsl.semantic.properties import (
+    MAX_RELATIVE_COUNT,
+    PERIOD_YEARS,
+    location,
+    parse_period,
+    parse_query_period,
+    plain_names,
+    properties,
+)
 from metricdsl.semantic.reach import check_groupable, check_reachable
 from metricdsl.semantic.rows import RowResolver
-from metricdsl.semantic.vocabulary import QUERY_PROPERTIES
+from metricdsl.semantic.vocabulary import COMPARISONS, QUERY_PROPERTIES
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
 Named = list[tuple[str, Span]]
+MAX_LIMIT = 2**63 - 1
 
 
 class QueryChecker:
@@ -56,9 +65,9 @@ class QueryChecker:
             return None
         return RowResolver(self.scope).condition(prop.items[0].expr)
 
-    def period(self, prop: ast.Property) -> m.Period | None:
+    def period(self, prop: ast.Property) -> m.AnyPeriod | None:
         item = prop.items[0]
-        period = parse_period(item) if len(prop.items) == 1 else None
+        period = parse_query_period(item) if len(prop.items) == 1 else None
         if period is None and not _has_invalid_date(item):
             self.report.error("E502", *_period_problem(prop))
         return period
@@ -74,6 +83,8 @@ class QueryChecker:
                                   "optional `desc`", item.span)
                 continue
             name = item.expr.dotted
+            columns = {n.replace(".", "_"): n for n in known}  # §8: output column names are accepted too
+            name = name if name in known else columns.get(name, name)
             if name not in known:
                 self.report.error("E503", f"`order` names `{name}`, which the query does not return", item.expr.span,
                                   only_close(did_you_mean(name, known)) or "order by one of: " + ", ".join(known))
@@ -86,14 +97,16 @@ class QueryChecker:
             return None
         expr = prop.items[0].expr
         if len(prop.items) == 1 and isinstance(expr, ast.Number) and expr.value == expr.value.to_integral_value() \
-                and expr.value > 0:
+                and 0 < expr.value <= MAX_LIMIT:
             return int(expr.value)
         shown = f", not {expr.text}" if len(prop.items) == 1 and isinstance(expr, ast.Number) else ""
-        self.report.error("E109", f"`limit:` takes a positive whole number{shown}", prop.items[0].span)
+        too_large = isinstance(expr, ast.Number) and expr.value > MAX_LIMIT
+        self.report.error("E109", f"`limit:` takes a positive whole number{shown}", prop.items[0].span,
+                          f"at most {MAX_LIMIT} (2^63 - 1, the largest LIMIT every engine takes)" if too_large else None)
         return None
 
     # ---- the request: which metrics can be grouped and filtered how ---------------------------
-    def check_request(self, metrics: Named, by: Named, where: m.RowExpr | None, period: m.Period | None,
+    def check_request(self, metrics: Named, by: Named, where: m.RowExpr | None, period: m.AnyPeriod | None,
                       where_prop: ast.Property | None) -> None:
         symbols = self.scope.symbols
         self.check_output_columns(metrics, by)
@@ -116,6 +129,8 @@ class QueryChecker:
             if grain is not None or not time_dimensions:  # an unknown `time.<grain>` is reported once (E104)
                 self.check_time_intelligence(metric, span, grain)
             check_query_kpis(self.scope, metric, span, [n for n, _ in by], self.expanded_nodes(metric.expr, set()))
+            if period is not None or time_dimensions:
+                self.check_having_dates(metric, span)
 
     def check_output_columns(self, metrics: Named, by: Named) -> None:
         """Every output column appears once (§8 names them after the dimension or metric)."""
@@ -143,7 +158,7 @@ class QueryChecker:
             self.report.error("E104", f"unknown dimension `{name}`", span, hint)
 
     def check_metric_fits(self, metric: m.Metric, span: Span, by: Named, where: m.RowExpr | None,
-                          period: m.Period | None, where_prop: ast.Property | None) -> None:
+                          period: m.AnyPeriod | None, where_prop: ast.Property | None) -> None:
         if metric.card.status == "deprecated":
             self.report.error("W002", f"metric `{metric.name}` is deprecated", span)
         for dim, dim_span in by:
@@ -193,15 +208,40 @@ class QueryChecker:
                 self.report.error("E407", f"metric `{metric.name}`: {problem}", span)
                 return
 
+    def check_having_dates(self, metric: m.Metric, span: Span) -> None:
+        """W004: a `having` that compares a date aggregate with a date literal (`min(orders.order_date)
+        >= 2026-01-01`, "first-time buyers"). `having` sees only the rows inside the period and the
+        time bucket, so the earlier rows it is meant to detect are invisible and every key passes."""
+        for node in self.expanded_nodes(metric.expr, set()):
+            if isinstance(node, m.DistinctHaving) and _compares_date_aggregate(node.condition):
+                self.report.error("W004", f"metric `{metric.name}` compares a date in its `having`, which sees only "
+                                  "the rows inside the query's period and time bucket", span,
+                                  "rows before the period never reach `having`, so a test such as "
+                                  "`min(orders.order_date) >= 2026-01-01` passes for every key; "
+                                  "see docs/language.md, \"having and the period\"")
+                return
+
     def expanded_nodes(self, expr: m.MetricExpr, seen: set[str]) -> list[m.MetricExpr]:
-        """Every node of the expression and, once each, of the metrics it references."""
+        """Every node of the expression and, once each, of the metrics it references (`seen` is shared
+        by the whole walk, so a metric used twice per level of a chain is expanded once)."""
         exprs = self.scope.metric_exprs
         nodes: list[m.MetricExpr] = []
         for node in walk_metric(expr):
             nodes.append(node)
             if isinstance(node, m.MetricRef) and node.metric not in seen and node.metric in exprs:
-                nodes.extend(self.expanded_nodes(exprs[node.metric], seen | {node.metric}))
+                seen.add(node.metric)
+                nodes.extend(self.expanded_nodes(exprs[node.metric], seen))
         return nodes
+
+
+def _compares_date_aggregate(condition: m.RowExpr) -> bool:
+    """A comparison (or `between`) of a date-typed aggregate with a date literal."""
+    for node in walk_row(condition):
+        if isinstance(node, m.Apply) and node.op in (*COMPARISONS, "between", "not_between"):
+            dated = any(isinstance(a, m.Agg) and a.type in ("date", "timestamp") for a in node.args)
+            if dated and any(isinstance(a, m.Lit) and a.type == "date" for a in node.args):
+                return True
+    return False
 
 
 def _has_invalid_date(item: ast.Item) -> bool:
@@ -212,13 +252,25 @@ def _has_invalid_date(item: ast.Item) -> bool:
 
 def _period_problem(prop: ast.Property) -> tuple[str, Span, str | None]:
     item = prop.items[0]
+    if len(prop.items) == 1 and isinstance(item.expr, ast.RelativePeriod):
+        return (f"a relative period counts 1 to {MAX_RELATIVE_COUNT:,} buckets, not {item.expr.count}", item.span,
+                "e.g. `last 7 days`, `last 3 months`, `this month`")
+    for bound in (item.expr, item.upper):
+        year = bound.value.year if isinstance(bound, ast.DateLiteral) else (
+            int(bound.value) if isinstance(bound, ast.Number) and bound.value == bound.value.to_integral_value()
+            and 0 <= bound.value <= 9999 else None)
+        if year is not None and not PERIOD_YEARS[0] <= year <= PERIOD_YEARS[1] and bound is not None:
+            message = f"the year {year} is out of range: a period lies within the years {PERIOD_YEARS[0]} to " \
+                      f"{PERIOD_YEARS[1]}"
+            return message, bound.span, "write a four-digit year such as 2026"
     if len(prop.items) == 1 and item.kind == "range" and item.upper is not None:
         start = parse_period(ast.Item("plain", item.expr, item.expr.span))
         end = parse_period(ast.Item("plain", item.upper, item.upper.span))
         if start is not None and end is not None and start.start > end.end:
             return (f"the period starts after it ends ({start.start.isoformat()} > {end.end.isoformat()})", item.span,
                     "write the earlier date first: `start .. end`")
-    return ("a period is a year (2026), a date range (2026-01-01 .. 2026-06-30) or a range of years", item.span, None)
+    return (("a period is a year (2026), a date range (2026-01-01 .. 2026-06-30), a range of years, "
+            "`this year|quarter|month|week` or `last N days|weeks|months|quarters|years`"), item.span, None)
 
 
 def _describe(node: m.Lag | m.Cumulative) -> str:

@@ -5,19 +5,22 @@ and typing every operator and function. A type is "unknown" for columns of sourc
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 
 from metricdsl.diagnostics import did_you_mean
 from metricdsl.grains import TIME_GRAINS, is_grain
 from metricdsl.ir import model as m
+from metricdsl.semantic.chains import chain_ops, chain_terms, regroup, strip_signs
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
-from metricdsl.semantic.types import comparable, is_numeric, unify_numeric
-from metricdsl.semantic.vocabulary import AGGREGATES, COMPARISONS, ROW_FUNCTIONS
+from metricdsl.semantic.types import comparable, family, is_numeric, unify_numeric
+from metricdsl.semantic.vocabulary import AGGREGATES, COMPARISONS, METRIC_FUNCTIONS, ROW_FUNCTIONS
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
 Typed = tuple[m.RowExpr, str]
+QUOTED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 AggregateHook = Callable[[ast.Call], tuple[m.Agg | None, str]]  # aggregates in a row expression: `having` only
 
 
@@ -69,6 +72,9 @@ class RowResolver:
         if isinstance(expr, ast.Text):
             self.report.error("E109", "a \"label\" is not a value here", expr.span,
                               f"SQL strings use single quotes: '{expr.value}'")
+        elif isinstance(expr, ast.RelativePeriod):
+            self.report.error("E109", "a relative period is not a value here", expr.span,
+                              "relative periods go in a query's `period:` (or --period)")
         else:
             self.report.error("E109", "this value cannot be used in a row expression", expr.span)
         return _null(), "null"
@@ -134,6 +140,8 @@ class RowResolver:
 
     # ---- operators ----------------------------------------------------------------------------
     def binary(self, expr: ast.Binary) -> Typed:
+        if chain_ops(expr.op):
+            return self.chain(expr)
         left, left_type = self.resolve(expr.left)
         right, right_type = self.resolve(expr.right)
         op = expr.op
@@ -143,21 +151,42 @@ class RowResolver:
             return m.Apply(op=op, args=(left, right)), "bool"
         if op in COMPARISONS:
             if not comparable(left_type, right_type):
-                self.report.error("E203", f"cannot compare {left_type} with {right_type}", expr.span)
+                self.report.error("E203", f"cannot compare {left_type} with {right_type}", expr.span,
+                                  _quoted_date_hint((expr.left, left_type), (expr.right, right_type)))
             return m.Apply(op=op, args=(left, right)), "bool"
         for side, side_type in ((expr.left, left_type), (expr.right, right_type)):
             if not is_numeric(side_type):
                 self.report.error("E203", f"arithmetic `{op}` needs numbers, not {side_type}", side.span)
         return m.Apply(op=op, args=(left, right)), "double" if op == "/" else unify_numeric(left_type, right_type)
 
+    def chain(self, expr: ast.Binary) -> Typed:
+        """`a and b and …`, `a or b or …`, `a + b - c …`, `a * b * …`: a list of terms, without
+        recursion along the chain, regrouped when long (metricdsl.semantic.chains)."""
+        terms = chain_terms(expr)
+        resolved = [(op, term, *self.resolve(term)) for op, term in terms]
+        values = [(op, value) for op, _, value, _ in resolved]
+        if expr.op in ("and", "or"):
+            for _, term, _, term_type in resolved:
+                self.expect_bool(term, term_type)
+            return regroup(values, _apply), "bool"
+        for index, (op, term, _, term_type) in enumerate(resolved):
+            if not is_numeric(term_type):
+                shown = resolved[1][0] if index == 0 else op
+                self.report.error("E203", f"arithmetic `{shown}` needs numbers, not {term_type}", term.span)
+        result_type = resolved[0][3]
+        for _, _, _, term_type in resolved[1:]:
+            result_type = unify_numeric(result_type, term_type)
+        return regroup(values, _apply), result_type
+
     def unary(self, expr: ast.Unary) -> Typed:
-        operand, operand_type = self.resolve(expr.operand)
+        flips, inner = strip_signs(expr)
+        operand, operand_type = self.resolve(inner)
         if expr.op == "not":
-            self.expect_bool(expr.operand, operand_type)
-            return m.Apply(op="not", args=(operand,)), "bool"
+            self.expect_bool(inner, operand_type)
+            return (m.Apply(op="not", args=(operand,)) if flips % 2 else operand), "bool"
         if not is_numeric(operand_type):
             self.report.error("E203", f"unary `{expr.op}` needs a number, not {operand_type}", expr.span)
-        return (m.Apply(op="neg", args=(operand,)) if expr.op == "-" else operand), operand_type
+        return (m.Apply(op="neg", args=(operand,)) if flips % 2 else operand), operand_type
 
     def predicate(self, expr: ast.InList | ast.Between | ast.Like | ast.IsNull) -> Typed:
         operand, operand_type = self.resolve(expr.operand)
@@ -170,7 +199,8 @@ class RowResolver:
         for other in others:
             value, value_type = self.resolve(other)
             if not comparable(operand_type, value_type):
-                self.report.error("E203", f"cannot compare {operand_type} with {value_type}", other.span)
+                self.report.error("E203", f"cannot compare {operand_type} with {value_type}", other.span,
+                                  _quoted_date_hint((expr.operand, operand_type), (other, value_type)))
             resolved.append(value)
         if isinstance(expr, ast.Like) and operand_type not in ("string", "unknown"):
             self.report.error("E203", f"`like` needs a string, not {operand_type}", expr.operand.span)
@@ -200,6 +230,13 @@ class RowResolver:
     # ---- functions ----------------------------------------------------------------------------
     def call(self, expr: ast.Call) -> Typed:
         name = expr.name
+        if expr.within or expr.direction is not None:  # total(…, within d) / rank(… asc) are metric functions
+            what = "`within` is an option of the metric functions `total` and `rank`" if expr.within \
+                else f"`{expr.direction}` is an option of the metric function `rank`"
+            self.report.error("E110", f"{what}, not of `{name}` in a row expression", expr.span,
+                              "conditions and dimensions work row by row; shares and ranks of a metric are "
+                              "written in a metric: metric share = revenue / total(revenue, within team)")
+            return _unknown()
         if name in AGGREGATES:
             if self.aggregates is not None:
                 agg, agg_type = self.aggregates(expr)
@@ -208,8 +245,11 @@ class RowResolver:
                               "aggregates belong in metrics; dimensions and conditions work row by row")
             return _unknown()
         if name not in ROW_FUNCTIONS:
-            self.report.error("E110", f"unknown function `{name}`", expr.name_span,
-                              did_you_mean(name, [*ROW_FUNCTIONS, *AGGREGATES]))
+            hint = did_you_mean(name, [*ROW_FUNCTIONS, *AGGREGATES])
+            if name in METRIC_FUNCTIONS:
+                where = "a `having` condition" if self.aggregates is not None else "a row expression"
+                hint = f"`{name}` works on metrics, not in {where}: define a metric with it (metric m = {name}(…))"
+            self.report.error("E110", f"unknown function `{name}`", expr.name_span, hint)
             return _unknown()
         low, high = ROW_FUNCTIONS[name]
         if not low <= len(expr.args) <= high:
@@ -246,6 +286,19 @@ class RowResolver:
             return _null(), "date"
         value, _ = self.resolve(expr.args[1])
         return m.Apply(op="date_trunc", args=(m.Lit(type="string", value=grain.value), value)), "date"
+
+
+def _quoted_date_hint(*sides: tuple[ast.Expr, str]) -> str | None:
+    """`order_date >= '2026-01-01'`: the string is a date written in quotes."""
+    dated = any(family(side_type) == "date" for _, side_type in sides)
+    for expr, _ in sides:
+        if dated and isinstance(expr, ast.SqlString) and QUOTED_DATE.fullmatch(expr.value):
+            return f"drop the quotes: {expr.value} is a date literal"
+    return None
+
+
+def _apply(op: str, left: m.RowExpr, right: m.RowExpr) -> m.RowExpr:
+    return m.Apply(op=op, args=(left, right))
 
 
 def _null() -> m.Lit:

@@ -9,7 +9,7 @@ from metricdsl.diagnostics import did_you_mean
 from metricdsl.ir import model as m
 from metricdsl.semantic.context import Reporter, Scope
 from metricdsl.semantic.properties import location, plain_names, properties, single_name
-from metricdsl.semantic.types import COLUMN_TYPES, parse_column_type
+from metricdsl.semantic.types import COLUMN_TYPES, decimal_problem, parse_column_type
 from metricdsl.semantic.vocabulary import SOURCE_PROPERTIES
 from metricdsl.source import Span
 from metricdsl.syntax import ast
@@ -59,8 +59,13 @@ def declared_columns(report: Reporter, decl: ast.SourceDecl) -> dict[str, str] |
         if entry.key in columns:
             report.error("E105", f"column `{entry.key}` is declared twice", entry.key_span)
             continue
-        column_type = parse_column_type(entry.items[0].expr)
-        if column_type is None:
+        written = entry.items[0].expr
+        column_type = parse_column_type(written)
+        if column_type is None and isinstance(written, ast.Call) and written.name == "decimal":
+            report.error("E206", f"invalid decimal type: {decimal_problem(written)}", written.span,
+                         "write decimal(precision, scale) with whole numbers, 1 ≤ precision ≤ 38, 0 ≤ scale ≤ precision")
+            column_type = "unknown"
+        elif column_type is None:
             report.error("E206", "unknown column type", entry.items[0].span,
                          "column types: " + ", ".join(COLUMN_TYPES) + ", decimal(p, s)")
             column_type = "unknown"

@@ -25,6 +25,7 @@ from metricdsl.diagnostics import Note, did_you_mean
 from metricdsl.grains import is_time_name, shift_year
 from metricdsl.ir import model as m
 from metricdsl.ir.targets import CalendarSpec, DriverSpec, Grain, TargetSpec, TreeEdge
+from metricdsl.ir.walk import semi_additive
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.properties import parse_period, plain_names, properties, single_name
 from metricdsl.semantic.reach import check_reachable
@@ -374,6 +375,12 @@ class TargetChecker:
         return float(number)
 
     def additive(self, metric: str | None, props: dict[str, ast.Property]) -> None:
+        if metric is not None and "spread" in props and semi_additive(self.scope.metrics[metric].expr,
+                                                                      self.scope.metric_exprs):
+            self.report.error("E416", f"target `{self.name}` spreads `{metric}` over time, but `{metric}` is a "
+                              "closing/opening balance: a month's balances do not add up to the year's",
+                              props["spread"].key_span, "a balance target may be split (`split: product by "
+                              "baseline`) but not spread; set one target per period instead")
         if metric is None or self.scope.metrics[metric].additive:
             return
         for key, verb in (("split", "splits"), ("spread", "spreads")):

@@ -11,12 +11,25 @@ NUMERIC = frozenset({"int", "bigint", "double", "decimal", "number"})
 def parse_column_type(expr: ast.Expr) -> str | None:
     if isinstance(expr, ast.Name) and len(expr.parts) == 1 and expr.parts[0] in COLUMN_TYPES:
         return "decimal(38,9)" if expr.parts[0] == "decimal" else expr.parts[0]
-    if isinstance(expr, ast.Call) and expr.name == "decimal" and len(expr.args) == 2:
+    if isinstance(expr, ast.Call) and expr.name == "decimal" and decimal_problem(expr) is None:
         precision, scale = expr.args
-        if isinstance(precision, ast.Number) and isinstance(scale, ast.Number):
-            p, s = int(precision.value), int(scale.value)
-            if 1 <= p <= 38 and 0 <= s <= p:
-                return f"decimal({p},{s})"
+        assert isinstance(precision, ast.Number) and isinstance(scale, ast.Number)
+        return f"decimal({int(precision.value)},{int(scale.value)})"
+    return None
+
+
+def decimal_problem(expr: ast.Call) -> str | None:
+    """Why `decimal(p, s)` is not a valid type (p a whole number 1–38, s a whole number 0–p), or None."""
+    if len(expr.args) != 2 or not all(isinstance(a, ast.Number) for a in expr.args):
+        return "`decimal` takes two whole numbers: decimal(precision, scale), e.g. decimal(18, 2)"
+    precision, scale = (a.value for a in expr.args if isinstance(a, ast.Number))
+    for what, value in (("precision", precision), ("scale", scale)):
+        if value != value.to_integral_value():
+            return f"the {what} of a decimal must be a whole number, not {value}"
+    if not 1 <= precision <= 38:
+        return f"a decimal's precision is 1 to 38 digits, not {precision}"
+    if not 0 <= scale <= precision:
+        return f"a decimal's scale is 0 to its precision ({precision}), not {scale}"
     return None
 
 

@@ -9,7 +9,8 @@ ROW_FUNCTIONS: dict[str, tuple[int, int]] = {
     "lower": (1, 1), "upper": (1, 1), "length": (1, 1), "year": (1, 1), "quarter": (1, 1),
     "month": (1, 1), "week": (1, 1), "day": (1, 1), "date_trunc": (2, 2),
 }
-METRIC_FUNCTIONS = ("abs", "round", "floor", "ceil", "coalesce", "lag", "growth", "cumulative", "total", "rank")
+METRIC_FUNCTIONS = ("abs", "round", "floor", "ceil", "coalesce", "lag", "growth", "cumulative", "total", "rank",
+                    "closing", "opening", "retained", "churned", "new", "converted")
 SOURCE_PROPERTIES = ("table", "time", "key", "description", "owner")
 METRIC_PROPERTIES = ("description", "unit", "format", "owner", "category", "core", "kpi", "status",
                      "version", "dimensions", "label", "kind", "direction")

@@ -32,8 +32,15 @@ class Capabilities:
         pipe_concat: ``||`` concatenates strings (Impala 4.0). Otherwise ``||`` is logical OR,
             and ``CONCAT(a, b)`` is emitted instead.
         grouping_sets: ``GROUPING SETS`` / ``ROLLUP`` / ``CUBE`` (Impala: IMPALA-9298, 4.0).
+        transactions: ``BEGIN`` … ``COMMIT`` around several statements, with ``DELETE``. A warehouse
+            job replaces its as-of date's rows in one transaction; otherwise (Impala, Spark) the
+            result table is partitioned by ``as_of`` and the job overwrites that partition.
         percentile_cont: an exact continuous percentile aggregate (Impala has only APPX_MEDIAN, which
             is approximate). Otherwise each percentile gets a scan of its own, computed from row numbers.
+        round_doubles: ``ROUND(double, n)`` exists and rounds halves away from zero. Otherwise
+            (PostgreSQL: half to even, and no digit count) the argument is cast to ``NUMERIC``.
+        code_point_strings: strings compare, sort and take ``MIN``/``MAX`` by code point whatever
+            the database. Otherwise (PostgreSQL: the database's collation) ``COLLATE "C"`` is added.
     """
 
     version: VersionTuple | None = None
@@ -43,7 +50,10 @@ class Capabilities:
     date_type: bool = True
     pipe_concat: bool = True
     grouping_sets: bool = True
+    transactions: bool = True
     percentile_cont: bool = True
+    round_doubles: bool = True
+    code_point_strings: bool = True
 
 
 Override = bool | VersionTuple
@@ -51,7 +61,7 @@ Override = bool | VersionTuple
 
 CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
     "duckdb": {},
-    "postgres": {},
+    "postgres": {"round_doubles": False, "code_point_strings": False},
     "impala": {
         "generate_series": False,
         "materialized_ctes": False,
@@ -60,6 +70,14 @@ CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
         "pipe_concat": (4, 0, 0),
         "grouping_sets": (4, 0, 0),
         "percentile_cont": False,
+        "transactions": False,
+    },
+    "spark": {  # Spark SQL 3.5+ (and Databricks): sqlglot's Spark dialect
+        # generate_series is written EXPLODE(SEQUENCE(…)) by metricdsl.sql.generators.spark
+        # PERCENTILE(x, p) is exact (the generator writes percentile_cont so); ROUND is HALF_UP on doubles and
+        # decimals; strings compare by their UTF-8 bytes (code point order) by default
+        "materialized_ctes": False,
+        "transactions": False,
     },
 }
 

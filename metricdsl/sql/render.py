@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlglot import exp
 
 from metricdsl.ir import model as m
@@ -10,21 +12,27 @@ from metricdsl.sql.statement import StatementBuilder
 from metricdsl.sql.target import Target
 
 
-def build_statement(project: m.Project, plan: QueryPlan, target: Target) -> exp.Select:
-    return StatementBuilder(project, plan, target).build()
+def build_statement(project: m.Project, plan: QueryPlan, target: Target, as_of: m.AsOf | None = None) -> exp.Select:
+    return StatementBuilder(project, plan, target, as_of).build()
 
 
-def render(project: m.Project, plan: QueryPlan, target: Target) -> str:
-    """The SQL text of a plan for one target, with a header naming the query and its spec files."""
-    statement = build_statement(project, plan, target)
-    body = statement.sql(dialect=target.sqlglot, pretty=True, identify=True)
-    return header(plan, target) + "\n" + body + ";\n"
+def render(project: m.Project, plan: QueryPlan, target: Target, as_of: m.AsOf | None = None,
+           notes: Sequence[str] = ()) -> str:
+    """The SQL text of a plan for one target, with a header naming the query, its spec files and
+    `notes` (overrides, the as-of date)."""
+    statement = build_statement(project, plan, target, as_of)
+    return header(plan, target, notes) + "\n" + sql_text(statement, target) + ";\n"
 
 
-def header(plan: QueryPlan, target: Target) -> str:
-    """`-- metricdsl query: name (dialect version)` and one `-- from: file` line per spec file."""
+def sql_text(statement: exp.Expr, target: Target) -> str:
+    return statement.sql(dialect=target.sqlglot, pretty=True, identify=True)
+
+
+def header(plan: QueryPlan, target: Target, notes: Sequence[str] = ()) -> str:
+    """`-- metricdsl query: name (dialect version)`, one `-- from: file` line per spec file, one per note."""
     lines = [f"-- metricdsl query: {plan.name} ({target.name}{' ' + target.version if target.version else ''})"]
     lines += [f"-- from: {_one_line(f)}" for f in plan.files]
+    lines += [f"-- {_one_line(note)}" for note in notes]
     return "\n".join(lines)
 
 

@@ -10,6 +10,8 @@ from sqlglot import exp
 
 from metricdsl import grains
 from metricdsl.ir import model as m
+from metricdsl.sql.capabilities import Capabilities
+from metricdsl.sql.types import expression_type
 
 DATE_PARTS = {"year": "YEAR", "quarter": "QUARTER", "month": "MONTH", "week": "WEEK", "day": "DAY"}
 COMPARE = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
@@ -24,10 +26,20 @@ SIMPLE_FUNCS: dict[str, Callable[..., exp.Expr]] = {
     "coalesce": lambda a: exp.Coalesce(this=a[0], expressions=list(a[1:])),
     "round": lambda a: exp.Round(this=a[0], decimals=a[1] if len(a) > 1 else None),
 }
+ORDERING = (exp.LT, exp.LTE, exp.GT, exp.GTE)  # comparisons whose answer a collation changes
 AGGREGATES = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}
 
 
 # ---- tree helpers ------------------------------------------------------------------------------
+def data_type(text: str) -> exp.DataType:
+    """`DATE`, `DECIMAL(38, 2)` as a type node, built without sqlglot's parser (`DataType.build`
+    parses its string, and loading the parser costs a cold `metricdsl sql` 0.1 s)."""
+    name, _, params = text.partition("(")
+    values = [p.strip() for p in params.rstrip(")").split(",")] if params else []
+    return exp.DataType(this=exp.DataType.Type[name.strip().upper()],
+                        expressions=[exp.DataTypeParam(this=exp.Literal.number(v)) for v in values], nested=False)
+
+
 def ident(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
@@ -58,19 +70,19 @@ def stacked(selects: list[exp.Select]) -> exp.Query:
 
 
 def date_literal(value: datetime.date) -> exp.Expr:
-    return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("DATE"))
+    return exp.Cast(this=exp.Literal.string(value.isoformat()), to=data_type("DATE"))
 
 
 def safe_divide(numerator: exp.Expr, denominator: exp.Expr) -> exp.Expr:
     """Real division that is NULL where the denominator is 0 or NULL, on every engine."""
-    left = exp.Cast(this=numerator, to=exp.DataType.build("DOUBLE"))
+    left = exp.Cast(this=numerator, to=data_type("DOUBLE"))
     right = exp.Nullif(this=denominator, expression=exp.Literal.number(0))
     return exp.Div(this=left, expression=right)
 
 
 def truncate(grain: str, value: exp.Expr) -> exp.Expr:
     trunc = exp.DateTrunc(this=value, unit=exp.Literal.string(grain.upper()))  # type: ignore[no-untyped-call]
-    return exp.Cast(this=trunc, to=exp.DataType.build("DATE"))
+    return exp.Cast(this=trunc, to=data_type("DATE"))
 
 
 def interval_step(unit: str) -> tuple[int, str]:
@@ -86,7 +98,7 @@ def add_interval(value: exp.Expr, count: int | exp.Expr, unit: str) -> exp.Expr:
     amount = exp.Literal.number(count * step) if isinstance(count, int) else (
         count if step == 1 else exp.Mul(this=paren(count), expression=exp.Literal.number(step)))
     added = exp.DateAdd(this=value, expression=amount, unit=exp.Var(this=base_unit))
-    return exp.Cast(this=added, to=exp.DataType.build("DATE"))
+    return exp.Cast(this=added, to=data_type("DATE"))
 
 
 # ---- literals and aggregates -------------------------------------------------------------------
@@ -119,6 +131,18 @@ def percentile_cont(arg: exp.Expr | None, fraction: str) -> exp.Expr:
     return exp.PercentileCont(this=value, expression=exp.Literal.number(fraction))
 
 
+def code_points(value: exp.Expr) -> exp.Expr:
+    """`value COLLATE "C"`: strings ordered by code point (LANGUAGE.md §3), whatever the database's collation."""
+    return exp.Collate(this=paren(value), expression=exp.Column(this=ident("C")))
+
+
+def rounded(args: list[exp.Expr], numeric: bool) -> exp.Expr:
+    """`round(x [, n])`, halves away from zero: on an engine whose double rounding is half to even, of
+    `CAST(x AS DECIMAL)` (exact for the double's shortest decimal form)."""
+    value = exp.Cast(this=args[0], to=exp.DataType.build("DECIMAL")) if numeric else args[0]
+    return exp.Round(this=value, decimals=args[1] if len(args) > 1 else None)
+
+
 def with_filter(agg: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
     return agg if condition is None else exp.Filter(this=agg, expression=exp.Where(this=condition))
 
@@ -127,11 +151,13 @@ def with_filter(agg: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
 class RowCompiler:
     """Row-level IR → sqlglot, relative to one base source (dimensions and time follow its joins)."""
 
-    def __init__(self, project: m.Project, base: str, time_value: exp.Expr | None = None) -> None:
+    def __init__(self, project: m.Project, base: str, time_value: exp.Expr | None = None,
+                 capabilities: Capabilities | None = None) -> None:
         self.project = project
         self.base = base
         self.time_value = time_value  # the (possibly shifted) time column used by time.* dimensions
         self.needed: set[str] = set()
+        self.capabilities = capabilities or Capabilities()
 
     def __call__(self, expr: m.RowExpr) -> exp.Expr:
         return self.compile(expr)
@@ -168,6 +194,8 @@ class RowCompiler:
             return ARITH[op](this=paren(args[0]), expression=paren(args[1]))
         if op == "/":
             return safe_divide(paren(args[0]), paren(args[1]))
+        if op in COMPARE or op in ("between", "not_between"):
+            args = self.collated(expr.args, args) if COMPARE.get(op) in ORDERING or "between" in op else args
         if op in COMPARE:
             return COMPARE[op](this=paren(args[0]), expression=paren(args[1]))
         if op in ("and", "or"):
@@ -177,6 +205,12 @@ class RowCompiler:
         if op == "neg":
             return exp.Neg(this=paren(args[0]))
         return self.predicate(op, args) or self.function(op, args)
+
+    def collated(self, exprs: tuple[m.RowExpr, ...], args: list[exp.Expr]) -> list[exp.Expr]:
+        """The operands of an ordering comparison, in code-point order where the engine needs telling."""
+        if self.capabilities.code_point_strings or all(expression_type(e, self.project) != "string" for e in exprs):
+            return args
+        return [code_points(a) for a in args]
 
     def predicate(self, op: str, args: list[exp.Expr]) -> exp.Expr | None:
         negated = op.startswith("not_")
@@ -201,4 +235,6 @@ class RowCompiler:
         if op == "date_trunc":
             grain = args[0].this if isinstance(args[0], exp.Literal) else "month"
             return truncate(str(grain), args[1])
+        if op == "round":
+            return rounded(args, numeric=not self.capabilities.round_doubles)
         return SIMPLE_FUNCS[op](args)

@@ -13,18 +13,19 @@ a hash aggregate (PostgreSQL cannot run FULL JOIN … ON a IS NOT DISTINCT FROM 
 
 from __future__ import annotations
 
-import datetime
-
 from sqlglot import exp
 
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import (
     CALENDAR,
     COMBINED,
+    COMPUTED,
     FILLED,
     GROUPED,
     PER_KEY,
     PRESENT,
+    RESERVED_RELATION_NAMES,
+    UNMOVED,
     Compute,
     DistinctHavingMeasure,
     Measure,
@@ -36,9 +37,12 @@ from metricdsl.plan.nodes import (
     RankOf,
     Scan,
     Value,
+    fresh_name,
 )
 from metricdsl.plan.percentiles import is_percentile_scan
-from metricdsl.sql import calendar
+from metricdsl.sql import bounds, calendar
+from metricdsl.sql.balances import balance_scan
+from metricdsl.sql.cohorts import cohort_scan
 from metricdsl.sql.peers import attach_totals, rank_sql
 from metricdsl.sql.percentiles import exact_percentile_scan
 from metricdsl.sql.rows import (
@@ -48,52 +52,88 @@ from metricdsl.sql.rows import (
     aggregate,
     aliased,
     any_of,
+    code_points,
     col,
-    date_literal,
+    data_type,
     ident,
     paren,
+    rounded,
     safe_divide,
     stacked,
     truncate,
     with_filter,
 )
+from metricdsl.sql.shared import shared_levels
 from metricdsl.sql.target import Target
-from metricdsl.sql.types import sql_type, table_ref
+from metricdsl.sql.types import aggregate_type, expression_type, sql_type, table_ref
+from metricdsl.sql.windows import WindowedScan, bucket_aligned, can_ride
 
 
 class StatementBuilder:
-    def __init__(self, project: m.Project, plan: QueryPlan, target: Target) -> None:
+    def __init__(self, project: m.Project, plan: QueryPlan, target: Target, as_of: m.AsOf | None = None) -> None:
         self.project = project
         self.plan = plan
         self.target = target
+        self.bounds = bounds.query_bounds(plan.period, as_of)
         self.ctes: list[tuple[str, exp.Expr]] = []
+        self.shared_columns: dict[int, str] = {}  # id of a shared Compute → its column
         self.measure_columns = [c for scan in plan.scans for c in scan.columns]
         self.measure_types = {c: t for scan in plan.scans for c, t in scan.column_types.items()}
+        self.measure_types.update({mz.column: aggregate_type(mz.func, mz.arg, mz.type, project)
+                                   for scan in plan.scans if scan.having is None for mz in scan.measures})
+        self.relations: list[tuple[str, list[str]]] = []  # the CTEs to combine, with their measure columns
+        self.joined: set[str] = set()  # CTEs of bucketed windows joined to the calendar
 
     # ---- whole statement ----------------------------------------------------------------
     def build(self) -> exp.Select:
         direct = [scan for scan in self.plan.scans if scan.window is None]
         windowed = [scan for scan in self.plan.scans if scan.window is not None]
+        riders = self.riders(windowed)
         for scan in direct:
-            self.ctes.append((scan.name, self.scan(scan)))
+            if not any(scan in group for group in riders.values()):
+                self.add_scan(scan)
         time_dim = self.plan.time_dim
         if time_dim is not None:
             self.ctes.append((CALENDAR, self.calendar_cte(time_dim, direct, windowed)))
+        taken = {scan.name for scan in self.plan.scans} | set(RESERVED_RELATION_NAMES)
         for scan in windowed:
-            self.ctes.append((scan.name, self.scan(scan)))
-        source = attach_totals(self, self.combine())
+            if scan.bucketed:
+                windows = WindowedScan(self, scan, taken, riders.get(scan.name, []))
+                windows.build()
+                self.ctes.extend(windows.ctes)
+                self.relations.extend(windows.relations)
+                self.joined |= windows.joined
+            else:
+                self.add_scan(scan)
+        source = self.computed(attach_totals(self, self.combine()))
         final = self.final_select(source)
         reused = self.reused_ctes()
         for name, query in self.ctes:
             materialize = self.target.capabilities.materialized_ctes and name in reused
-            final = final.with_(ident(name), as_=query, materialized=materialize or None)
+            final = final.with_(ident(name), as_=query, materialized=materialize or None, copy=False)
         return final
+
+    def riders(self, windowed: list[Scan]) -> dict[str, list[Scan]]:
+        """Unwindowed scans read from a bucketed window's buckets (period on bucket boundaries)."""
+        time_dim = self.plan.time_dim
+        if time_dim is None or not bucket_aligned(self.plan.period, time_dim.grain or "day"):
+            return {}
+        riders: dict[str, list[Scan]] = {}
+        for scan in self.plan.scans:
+            host = next((w for w in windowed if w.bucketed and can_ride(scan, w)), None)
+            if host is not None:
+                riders.setdefault(host.name, []).append(scan)
+        return riders
+
+    def add_scan(self, scan: Scan) -> None:
+        self.ctes.append((scan.name, self.scan(scan)))
+        self.relations.append((scan.name, scan.columns))
 
     def reused_ctes(self) -> set[str]:
         """CTEs read more than once: with a time dimension, the stacked data is read by the grid too."""
         if self.plan.time_dim is None:
             return set()
-        return {COMBINED} if len(self.plan.scans) > 1 else {self.plan.scans[0].name}
+        return self.joined | ({COMBINED} if len(self.relations) > 1 else {self.relations[0][0]})
 
     def dim_columns(self) -> list[str]:
         return [d.column for d in self.plan.dims]
@@ -101,15 +141,15 @@ class StatementBuilder:
     def combine(self) -> str:
         """Name of the relation with one row per group and one column per measure."""
         time_dim = self.plan.time_dim
-        if len(self.plan.scans) == 1 and time_dim is None:
-            return self.plan.scans[0].name
-        source = self.plan.scans[0].name
-        if len(self.plan.scans) > 1:
-            self.ctes.append((COMBINED, stacked([self.padded(scan.name, scan.columns) for scan in self.plan.scans])))
+        if len(self.relations) == 1 and time_dim is None:
+            return self.relations[0][0]
+        source = self.relations[0][0]
+        if len(self.relations) > 1:
+            self.ctes.append((COMBINED, stacked([self.padded(name, columns) for name, columns in self.relations])))
             source = COMBINED
         if time_dim is not None:
             data = self.padded(source, self.measure_columns)
-            if self.plan.period is None and any(s.shift for s in self.plan.scans):
+            if not self.has_period() and any(s.shift for s in self.plan.scans):
                 data = data.where(calendar.within_calendar(time_dim.column))
             self.ctes.append((FILLED, stacked([data, self.grid(source)])))
             source = FILLED
@@ -130,9 +170,9 @@ class StatementBuilder:
     def typed_null(self, column: str) -> exp.Expr:
         """NULL of the measure's type: PostgreSQL types an untyped NULL ∪ NULL as text."""
         type_name = self.measure_types.get(column, "unknown")
-        if type_name in ("unknown", "null", "number"):
+        if type_name in ("unknown", "null"):  # an undeclared column: nothing tells the type
             return exp.Null()
-        return exp.Cast(this=exp.Null(), to=exp.DataType.build(sql_type(type_name)))
+        return exp.Cast(this=exp.Null(), to=data_type(sql_type(type_name)))
 
     def grid(self, combined: str) -> exp.Select:
         """Every bucket of the calendar for each combination of the other dimensions present."""
@@ -146,21 +186,24 @@ class StatementBuilder:
         return select
 
     # ---- calendar --------------------------------------------------------------------------
-    def calendar_cte(self, time_dim: OutputDim, direct: list[Scan], windowed: list[Scan]) -> exp.Select:
+    def calendar_cte(self, time_dim: OutputDim, direct: list[Scan], windowed: list[Scan]) -> exp.Query:
         """Every bucket of the period; without a period, from the first to the last bucket with data."""
         grain, column = time_dim.grain or "day", time_dim.column
         generate_series = self.target.capabilities.generate_series
-        if self.plan.period is not None:
-            return calendar.period_calendar(grain, column, self.plan.period, generate_series)
+        if self.bounds is not None and self.has_period():
+            return bounds.calendar(self.bounds, grain, column, generate_series)
         unshifted = [scan for scan in direct if scan.shift is None]
         ranges = [calendar.bucket_range(exp.select().from_(ident(scan.name)), col(column)) for scan in unshifted]
         raw = windowed + ([] if unshifted else direct)  # buckets of the rows as they happened
         ranges += [self.source_range(scan, grain) for scan in raw]
         return calendar.data_calendar(grain, column, ranges, generate_series)
 
+    def has_period(self) -> bool:
+        return self.bounds is not None and self.bounds.start is not None
+
     def source_range(self, scan: Scan, grain: str) -> exp.Select:
         """The first and last bucket of a scan's rows as they happened (not shifted, not windowed)."""
-        rows = RowCompiler(self.project, scan.source)
+        rows = RowCompiler(self.project, scan.source, capabilities=self.target.capabilities)
         bucket = truncate(grain, rows.time())
         where = self.scan_where(scan, rows, scan.conditions)  # compiled first: it decides which joins are needed
         select = self.from_with_joins(calendar.bucket_range(exp.select(), bucket), scan.source, rows)
@@ -170,20 +213,48 @@ class StatementBuilder:
     def scan(self, scan: Scan) -> exp.Select:
         if scan.having is not None:
             return self.having_scan(scan, scan.having)
+        if scan.balance is not None:
+            return balance_scan(self, scan)
+        if scan.cohort is not None:
+            return cohort_scan(self, scan)
         if not self.target.capabilities.percentile_cont and is_percentile_scan(scan):
             return exact_percentile_scan(self, scan)
         rows = self.rows(scan)
         measures = [exp.alias_(self.measure_sql(rows, mz), ident(mz.column)) for mz in scan.measures]
-        return self.grouped_scan(scan, rows, measures, scan.conditions)
+        time_dim = self.plan.time_dim
+        if scan.shift is None or scan.window is not None or time_dim is None or (
+                time_dim.grain == "day" and scan.shift.months):
+            return self.grouped_scan(scan, rows, measures, scan.conditions)
+        return self.relabelled_scan(scan, rows, measures, time_dim)
+
+    def relabelled_scan(self, scan: Scan, rows: RowCompiler, measures: list[exp.Expr], time_dim: OutputDim) -> exp.Select:
+        """A lagged scan grouped on the unmoved bucket, then relabelled: an offset of whole buckets
+        moves buckets one to one, so it is computed once per bucket instead of once per row.
+        (At day grain a month offset may land two days on one: that scan moves its rows.)"""
+        assert scan.shift is not None and time_dim.grain is not None
+        bucket = truncate(time_dim.grain, RowCompiler(self.project, scan.source).time())
+        dims = [bucket if d.grain else rows(d.row_expr) for d in self.plan.dims]
+        inner = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)], *measures)
+        where = self.scan_where(scan, rows, scan.conditions)
+        inner = self.from_with_joins(inner, scan.source, rows, scan)
+        if where is not None:
+            inner = inner.where(where)
+        inner = inner.group_by(*[e.copy() for e in dims])
+        columns = [exp.alias_(calendar.shifted(col(d.column), scan.shift), ident(d.column)) if d.grain else col(d.column)
+                   for d in self.plan.dims]
+        return exp.select(*columns, *[col(c) for c in scan.columns]).from_(aliased(inner, UNMOVED))
 
     def rows(self, scan: Scan) -> RowCompiler:
         time_value = None
         if scan.shift is not None:
             time_value = calendar.shifted(RowCompiler(self.project, scan.source).time(), scan.shift)
-        return RowCompiler(self.project, scan.source, time_value)
+        return RowCompiler(self.project, scan.source, time_value, self.target.capabilities)
 
     def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr:
         arg = None if measure.arg is None else rows(measure.arg)
+        if arg is not None and measure.func in ("min", "max") and self.measure_types[measure.column] == "string" \
+                and not self.target.capabilities.code_point_strings:
+            arg = code_points(arg)
         condition = None if measure.condition is None else rows(measure.condition)
         fraction = measure.fraction if isinstance(measure, PercentileMeasure) else None
         return with_filter(aggregate(measure.func, arg, fraction), condition)
@@ -205,28 +276,15 @@ class StatementBuilder:
 
     def scan_where(self, scan: Scan, rows: RowCompiler, conditions: list[m.RowExpr | None]) -> exp.Expr | None:
         parts: list[exp.Expr] = []
-        period = self.plan.period
-        if period is not None and scan.window is None:
-            parts.extend(self.period_filter(scan, rows, period))
+        if self.bounds is not None:
+            raw_time = RowCompiler(self.project, scan.source).time()
+            parts.extend(bounds.time_filter(self.bounds, scan.shift, scan.window is not None, rows.time(), raw_time))
         if self.plan.where is not None:
             parts.append(paren(rows(self.plan.where)))
         if conditions and all(c is not None for c in conditions):
             unique = {c.model_dump_json(): c for c in conditions if c is not None}
             parts.append(paren(any_of([rows(c) for c in unique.values()])))
         return exp.and_(*parts, wrap=False, copy=False) if parts else None
-
-    def period_filter(self, scan: Scan, rows: RowCompiler, period: m.Period) -> list[exp.Expr]:
-        """Rows whose (shifted) time lies in the period; on the raw column where that is exact,
-        so that a warehouse can still prune partitions for lagged scans."""
-        start, stop = period.start, period.end + datetime.timedelta(days=1)
-        time = rows.time()
-        if scan.shift is not None:
-            raw = calendar.raw_bounds(scan.shift, start, stop)
-            if raw is not None:
-                time = RowCompiler(self.project, scan.source).time()
-                start, stop = raw
-        return [exp.GTE(this=time, expression=date_literal(start)),
-                exp.LT(this=time.copy(), expression=date_literal(stop))]
 
     def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler, scan: Scan | None = None) -> exp.Select:
         source = self.project.sources[base]
@@ -267,17 +325,31 @@ class StatementBuilder:
         dims = self.scan_dims(scan, rows)
         key = rows(having.key)
         passes = rows(having.having)
+        taken = set(self.dim_columns())  # helper columns beside the group keys: never a user's name
+        key_column, passes_column = fresh_name("distinct_key", taken), fresh_name("passes", taken)
         inner = exp.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, self.plan.dims)],
-                           exp.alias_(key, ident("distinct_key")), exp.alias_(passes, ident("passes")))
+                           exp.alias_(key, ident(key_column)), exp.alias_(passes, ident(passes_column)))
+        where = self.scan_where(scan, rows, [having.condition])  # compiled first: it decides which joins are needed
         inner = self.from_with_joins(inner, scan.source, rows, scan)
-        where = self.scan_where(scan, rows, [having.condition])
         if where is not None:
             inner = inner.where(where)
         inner = inner.group_by(*[e.copy() for e in dims], key.copy())
-        counted = with_filter(aggregate("count_distinct", col("distinct_key")), col("passes"))
+        counted = with_filter(aggregate("count_distinct", col(key_column)), col(passes_column))
         outer = exp.select(*[col(d.column) for d in self.plan.dims], exp.alias_(counted, ident(having.column)))
         outer = outer.from_(aliased(inner, PER_KEY))
         return outer.group_by(*[col(d.column) for d in self.plan.dims]) if self.plan.dims else outer
+
+    # ---- values several metrics share ----------------------------------------------------------
+    def computed(self, source: str) -> str:
+        """One CTE per level of shared values, each adding its values as columns (see sql/shared.py)."""
+        taken = {*self.dim_columns(), *self.measure_columns, *(o.name for o in self.plan.metrics)}
+        for level, values in enumerate(shared_levels([o.value for o in self.plan.metrics], taken), start=1):
+            columns = [exp.alias_(self.compute(v.value), ident(v.column)) for v in values]
+            name = COMPUTED if level == 1 else f"{COMPUTED}_{level}"
+            self.ctes.append((name, exp.select(exp.Star(), *columns).from_(ident(source))))
+            self.shared_columns.update({id(v.value): v.column for v in values})
+            source = name
+        return source
 
     # ---- the final select --------------------------------------------------------------------
     def final_select(self, source: str) -> exp.Select:
@@ -285,13 +357,30 @@ class StatementBuilder:
         columns += [exp.alias_(self.value(o.value), ident(o.name)) for o in self.plan.metrics]
         select = exp.select(*columns).from_(ident(source))
         if self.plan.order:
-            select = select.order_by(*[exp.Ordered(this=col(o.column), desc=o.descending, nulls_first=False)
+            select = select.order_by(*[exp.Ordered(this=self.sort_key(o.column), desc=o.descending, nulls_first=False)
                                        for o in self.plan.order])
         if self.plan.limit is not None:
             select = select.limit(self.plan.limit)
         return select
 
+    def sort_key(self, column: str) -> exp.Expr:
+        """An output column to sort by; a string column in code-point order where the engine needs
+        `COLLATE "C"` — written on the column's expression, since PostgreSQL accepts an output alias
+        in ORDER BY only on its own."""
+        if self.target.capabilities.code_point_strings or column not in self.string_columns():
+            return col(column)
+        metric = next((o for o in self.plan.metrics if o.name == column), None)
+        return code_points(self.value(metric.value) if metric is not None else col(column))
+
+    def string_columns(self) -> set[str]:
+        """Output columns that hold strings: string dimensions, and metrics that are a `min`/`max` of strings."""
+        dims = {d.column for d in self.plan.dims if expression_type(d.row_expr, self.project) == "string"}
+        return dims | {o.name for o in self.plan.metrics
+                       if isinstance(o.value, MeasureRef) and self.measure_types.get(o.value.column) == "string"}
+
     def value(self, value: Value) -> exp.Expr:
+        if id(value) in self.shared_columns:
+            return col(self.shared_columns[id(value)])
         if isinstance(value, MeasureRef):
             ref = col(value.column)
             return exp.Coalesce(this=ref, expressions=[exp.Literal.number(0)]) if value.zero_when_empty else ref
@@ -311,4 +400,6 @@ class StatementBuilder:
             return ARITH[value.op](this=paren(args[0]), expression=paren(args[1]))
         if value.op == "neg":
             return exp.Neg(this=paren(args[0]))
+        if value.op == "round":
+            return rounded(args, numeric=not self.target.capabilities.round_doubles)
         return SIMPLE_FUNCS[value.op](args)

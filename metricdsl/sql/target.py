@@ -26,4 +26,8 @@ def target(name: str, impala_version: str = DEFAULT_VERSIONS["impala"]) -> Targe
 
         dialect = impala_dialect(impala_version)
         return Target(name, dialect, dialect.capabilities, impala_version)
+    if name == "spark":
+        from metricdsl.sql.dialects.spark import spark_dialect
+
+        return Target(name, spark_dialect(), capabilities(name))
     return Target(name, name, capabilities(name))

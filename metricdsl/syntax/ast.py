@@ -57,6 +57,16 @@ class Duration:
 
 
 @dataclass(frozen=True, slots=True)
+class RelativePeriod:
+    """`this month` (count None) or `last 7 days`: a period counted from the as-of date (LANGUAGE.md §7)."""
+
+    which: str  # this | last
+    count: int | None
+    unit: str  # singular: day week month quarter year
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Boolean:
     value: bool
     span: Span
@@ -93,6 +103,16 @@ class Unary:
     operand: Expr
     span: Span
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Copied (copy.deepcopy) as a flat list: `- - - … x` may nest a thousand deep, and copying
+        recurses once per level."""
+        ops: list[tuple[str, Span]] = []
+        node: Expr = self
+        while isinstance(node, Unary):
+            ops.append((node.op, node.span))
+            node = node.operand
+        return _unary_run, (ops, node)
+
 
 @dataclass(frozen=True, slots=True)
 class Binary:
@@ -100,6 +120,16 @@ class Binary:
     left: Expr
     right: Expr
     span: Span
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Copied (copy.deepcopy) as a flat list along the left operands: `a + b + …` of a thousand
+        terms is a thousand deep, and copying recurses once per level."""
+        steps: list[tuple[str, Expr, Span]] = []
+        node: Expr = self
+        while isinstance(node, Binary):
+            steps.append((node.op, node.right, node.span))
+            node = node.left
+        return _left_chain, (node, steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +172,7 @@ class Case:
 
 
 Expr = (
-    Number | SqlString | Text | DateLiteral | Multiplier | Percent | Duration | Boolean | Null
+    Number | SqlString | Text | DateLiteral | Multiplier | Percent | Duration | RelativePeriod | Boolean | Null
     | Name | Call | Unary | Binary | InList | Between | Like | IsNull | Case
 )
 
@@ -274,12 +304,26 @@ class FileAST:
 
 
 def walk(expr: Expr | None):  # type: ignore[no-untyped-def]
-    """Every node of an expression, parents first."""
-    if expr is None:
-        return
-    yield expr
-    for child in children(expr):
-        yield from walk(child)
+    """Every node of an expression, parents first (iterative: chains may be thousands deep)."""
+    pending = [] if expr is None else [expr]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(reversed(children(node)))
+
+
+def _left_chain(first: Expr, steps: list[tuple[str, Expr, Span]]) -> Expr:
+    node = first
+    for op, right, span in reversed(steps):
+        node = Binary(op, node, right, span)
+    return node
+
+
+def _unary_run(ops: list[tuple[str, Span]], operand: Expr) -> Expr:
+    node = operand
+    for op, span in reversed(ops):
+        node = Unary(op, node, span)
+    return node
 
 
 def children(expr: Expr) -> tuple[Expr, ...]:

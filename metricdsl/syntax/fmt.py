@@ -24,7 +24,7 @@ from lark import Token
 from lark.exceptions import UnexpectedInput
 
 from metricdsl.diagnostics import Diagnostic
-from metricdsl.source import SourceFile
+from metricdsl.source import SourceFile, normalize_newlines
 from metricdsl.syntax.keywords import DECLARATION_TOKEN_TYPES
 from metricdsl.syntax.parse import parse_file, parser
 
@@ -96,7 +96,7 @@ def lex(text: str) -> tuple[list[Token], list[Comment]]:
 def token_text(token: Token) -> str:
     if token.type in KEY_TYPES:
         return str(token).rstrip()[:-1].rstrip() + ":"
-    if token.type == "DURATION":
+    if token.type in ("DURATION", "RELATIVE_PERIOD"):
         return " ".join(str(token).split())
     return str(token)
 
@@ -105,7 +105,7 @@ def token_text(token: Token) -> str:
 def format_text(text: str, path: str = "<text>") -> str:
     """The canonical layout of one file's text. Raises FormatSyntaxError when it does not parse."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    body = text.removeprefix("\ufeff")
+    body = normalize_newlines(text.removeprefix("\ufeff"))  # a lone CR ends a line, as in the parser
     _, problems = parse_file(SourceFile(path, body))
     if problems:
         raise FormatSyntaxError(problems)

@@ -25,11 +25,13 @@ TOKEN_NAMES = {
 }
 
 
-def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Span) -> Diagnostic:
-    """The diagnostic of one parse error; `end_span` is where an unexpected end of the declaration is shown."""
+def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Span, line_offset: int = 0) -> Diagnostic:
+    """The diagnostic of one parse error; `end_span` is where an unexpected end of the declaration is
+    shown; `line_offset` is the number of lines of the file before the text that was parsed."""
     line, column = error.line, error.column
     if isinstance(error, UnexpectedEOF) or line in (None, -1):
         return Diagnostic("E002", "unexpected end of declaration" + _expected(error), end_span)
+    line += line_offset
     span = Span(source.path, line, column, line, column + 1)
     if isinstance(error, UnexpectedCharacters):
         return _character_diagnostic(error, span)
@@ -38,7 +40,8 @@ def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, end_span: Span
     if token.type == "$END":
         return Diagnostic("E002", "unexpected end of declaration" + _expected(error), end_span)
     width = max(1, len(str(token)))
-    span = Span(source.path, line, column, token.end_line or line, token.end_column or column + width)
+    end_line = token.end_line + line_offset if token.end_line else line
+    span = Span(source.path, line, column, end_line, token.end_column or column + width)
     if token.type == "NAME" and "COMMA" in _acceptable(error):
         # `metrics: revenue buyers`: a second name inside a list; the mistake is the missing comma.
         return Diagnostic("E002", f"unexpected `{token}`", span, _close_help(str(token), ["asc", "desc"])

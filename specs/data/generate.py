@@ -13,7 +13,9 @@ What the data contains on purpose:
 - a few orders point at customers missing from dw.dim_customer (orphan keys);
 - team 华南组 made no calls in March 2026 (dialler migration);
 - some agents have no grade yet (grade NULL);
-- a product called "O'Brien 理财" (an apostrophe in a name).
+- a product called "O'Brien 理财" (an apostrophe in a name);
+- daily balance snapshots (AUM, 存量) of wealth-management accounts on weekdays only, so a month
+  that ends on a weekend closes on its last weekday; accounts open and close mid-month.
 """
 
 from __future__ import annotations
@@ -190,6 +192,27 @@ def make_calls(rng: random.Random, agents: list[dict[str, object]], customers: l
     return rows
 
 
+BALANCE_PRODUCTS = [1, 2, 8, 9, 10]  # 理财, 基金 and 顾问 hold balances
+
+
+def make_balances(rng: random.Random, customers: list[int]) -> list[dict[str, object]]:
+    """Weekday snapshots of 30 accounts: each opens on some day, may close, and drifts a little each day."""
+    rows = []
+    for account in range(1, 31):
+        opened = START + dt.timedelta(days=rng.randint(0, 400))
+        closed = opened + dt.timedelta(days=rng.randint(60, 500)) if rng.random() < 0.4 else None
+        customer, product = rng.choice(customers), rng.choice(BALANCE_PRODUCTS)
+        balance = Decimal(rng.randint(50, 2000) * 1000)
+        for day in days():
+            if day < opened or (closed is not None and day > closed) or day.weekday() >= 5:
+                continue
+            balance = (balance * Decimal(str(1 + rng.uniform(-0.01, 0.012)))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            rows.append({"snapshot_date": day.isoformat(), "account_id": 8000 + account, "customer_id": customer,
+                         "product_id": product, "balance": balance})
+    rows.sort(key=lambda r: (str(r["snapshot_date"]), int(str(r["account_id"]))))
+    return rows
+
+
 def write(path: Path, rows: list[dict[str, object]], columns: list[str]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
@@ -226,6 +249,9 @@ def main(out_dir: Path) -> None:
     write(out_dir / "dw.fact_orders.csv", orders, order_columns)
     call_columns = ["call_id", "call_date", "agent_id", "customer_id", "connected", "duration_sec"]
     write(out_dir / "dw.fact_calls.csv", calls, call_columns)
+    balances = make_balances(random.Random(SEED + 1), customer_ids)  # its own stream: the files above do not move
+    write(out_dir / "dw.fact_balances.csv", balances,
+          ["snapshot_date", "account_id", "customer_id", "product_id", "balance"])
 
 
 if __name__ == "__main__":

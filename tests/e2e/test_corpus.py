@@ -26,6 +26,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from support.customers_reference import customer_retention, new_and_returning
 from support.paths import REPO_ROOT, SPECS_DIR, TESTS_DIR
 from support.reference import (
     TIME_MONTH,
@@ -36,6 +37,7 @@ from support.reference import (
     Result,
     Source,
     and_,
+    balance,
     coerce_text,
     count,
     count_distinct,
@@ -107,6 +109,9 @@ SPECS_SOURCES = [
         "products", "dw.dim_product", "product_id:int name:string category:string price:decimal(18,2) fixed_price:bool"
     ),
     Source("agents", "dw.dim_agent", "agent_id:int name:string team:string grade:string"),
+    Source("balances", "dw.fact_balances",
+           "snapshot_date:date account_id:bigint customer_id:bigint product_id:int balance:decimal(18,2)",
+           time="snapshot_date", joins=("product_id -> products.product_id",)),
 ]
 
 
@@ -199,6 +204,37 @@ def median_order_value(g: Group) -> Any:
     return median(g.rows("orders", _paid), lambda r: r["orders.amount"])
 
 
+# specs/customers.metric: balances
+@metric
+def aum(g: Group) -> Any:
+    return sum_(g.rows("balances"), lambda r: r["balances.balance"])
+
+
+@metric
+def balance_rows(g: Group) -> Any:
+    return count(g.rows("balances"))
+
+
+@metric
+def aum_close(g: Group) -> Any:
+    return balance(g, aum, "balances")
+
+
+@metric
+def aum_open(g: Group) -> Any:
+    return balance(g, aum, "balances", closing=False)
+
+
+@metric
+def aum_daily_avg(g: Group) -> Any:
+    return div(aum(g), count_distinct(g.rows("balances"), lambda r: r["balances.snapshot_date"]))
+
+
+@metric
+def accounts_close(g: Group) -> Any:
+    return balance(g, balance_rows, "balances")
+
+
 # specs/time_intelligence.metric
 revenue_ly = lag(revenue, 1, "year", "revenue_ly")
 revenue_yoy = growth(revenue, 1, "year", "revenue_yoy")
@@ -283,6 +319,15 @@ SPECS_QUERIES: dict[str, QueryFn] = {
         by=[TIME_QUARTER, TEAM, AGENT],
         period=year(2026),
         order=["time.quarter", "team", "agent_rank"],
+    ),
+    "customer_retention": customer_retention,
+    "new_and_returning": new_and_returning,
+    "aum_quarterly": lambda ds: ds.query(
+        metrics=[aum_close, aum_open, aum_daily_avg, accounts_close],
+        by=[TIME_QUARTER, PRODUCT],
+        period=year(2026),
+        order=["time.quarter", "aum_close desc"],
+        limit=10,
     ),
     "yoy_monthly": lambda ds: ti_query(
         ds,
@@ -529,7 +574,7 @@ def test_cli_run_on_postgres(postgres_url: str) -> None:
     # Corpus cases use table names of their own, so this cannot disturb the `engine` fixture.
     connection = warehouse.connect(postgres_url)
     try:
-        connection.load_data(api.load_project(SPECS_DIR), SPECS_DIR / "data")
+        connection.load_data(api.load_project(SPECS_DIR), SPECS_DIR / "data", replace=True)
     finally:
         connection.close()
     proc = run_cli("run", "specs", "--query", "calls_by_team", "--db", postgres_url, "--format", "json")

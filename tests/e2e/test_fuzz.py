@@ -25,6 +25,7 @@ from support.paths import REPO_ROOT
 
 from metricdsl.diagnostics.render import render_text, to_github, to_json
 from metricdsl.pipeline.load import load
+from metricdsl.source import normalize_newlines
 
 SPECS = sorted([*REPO_ROOT.glob("specs/*.metric"), *REPO_ROOT.glob("tests/corpus/*/*.metric")])
 SPEC_TEXTS = [p.read_text(encoding="utf-8") for p in SPECS]
@@ -48,7 +49,7 @@ def check_bytes(files: dict[str, bytes]) -> None:
         texts = {}
         for name, data in files.items():
             shown = str(root / name)
-            texts[shown] = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+            texts[shown] = normalize_newlines(data.decode("utf-8", errors="replace").removeprefix("\ufeff"))  # a lone CR ends a line
         for diagnostic in loaded.diagnostics:
             spans = [diagnostic.span] + [note.span for note in diagnostic.notes]
             for span in spans:

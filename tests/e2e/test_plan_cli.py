@@ -136,7 +136,7 @@ def test_csv_baseline_gives_the_same_plan_as_the_database(tmp_path: Path, duckdb
     from metricdsl.runtime.warehouse import connect
 
     with connect(duckdb_url) as warehouse:
-        warehouse.load_data(load_project(SPECS_DIR), SPECS_DIR / "data")
+        warehouse.load_data(load_project(SPECS_DIR), SPECS_DIR / "data", replace=True)
         result = warehouse.execute(emitted)
     csv_file = tmp_path / "baseline.csv"
     csv_file.write_text("kind,member,month,metric,value\n" + "".join(

@@ -84,5 +84,5 @@ def make_baseline_csv(workdir: Path) -> None:
     sql = run("metricdsl plan specs --target revenue_2027 --emit-sql --dialect duckdb", workdir).stdout
     project = load_project(workdir / "specs")
     with connect() as warehouse:
-        warehouse.load_data(project, workdir / "specs" / "data")
+        warehouse.load_data(project, workdir / "specs" / "data", replace=True)
         (workdir / "baseline.csv").write_text(rows_to_csv(warehouse.execute(sql)), encoding="utf-8")

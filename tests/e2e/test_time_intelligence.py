@@ -126,6 +126,22 @@ CASES = [
          "2025-02-25 .. 2025-03-05"),
     case("by-channel", "day", "lag", "revenue, revenue_lm, revenue_7d, revenue_mom", "2026-02-20 .. 2026-03-05",
          others=("channel",)),
+    # An offset around a to-date window moves the window (lag of a cumulative): 1 Jan 2026's
+    # previous day's YTD is all of 2025; 29 Feb 2024 and month ends under a 1-month offset.
+    case("lag-of-ytd", "day", "lag", "revenue_ytd_prev, revenue_mtd_lm, revenue_qtd_lm, revenue_ytd_lw, ytd_pop",
+         "2025-12-28 .. 2026-01-08"),
+    case("lag-of-mtd-leap", "day", "lag", "revenue_mtd, revenue_mtd_lm, revenue_qtd_lm, revenue_ytd",
+         "2024-02-26 .. 2024-04-02"),
+    # Windows over pre-aggregated days: across the year end, leap day, empty days, and keys in
+    # several days of one window; 28 days, a calendar month (28 to 31 days), min/avg/max.
+    case("rolling-year-end", "day", "rolling",
+         "revenue, buyers, revenue_28d, revenue_1m, buyers_28d, buyers_1m, min_amount_7d, net_ytd, item_count_qtd",
+         "2025-12-20 .. 2026-01-12"),
+    case("rolling-leap", "day", "rolling", "revenue_28d, revenue_1m, buyers_1m, min_amount_7d, avg_amount_ytd",
+         "2024-02-20 .. 2024-03-31"),
+    case("empty-april", "day", "to-date", "revenue, revenue_ytd, buyers_ytd, min_amount_ytd, avg_amount_ytd, net_ytd",
+         "2025-03-28 .. 2025-05-03"),
+    case("no-period", "day", "rolling", "revenue_28d, buyers_1m, revenue_ytd_prev", None),
     # ---- week -----------------------------------------------------------------------------------
     case("year-end", "week", "lag",
          "revenue, revenue_prev, revenue_lw, revenue_l2w, revenue_l14d, revenue_l52w, buyers_prev",
@@ -145,6 +161,8 @@ CASES = [
     case("w53", "week", "to-date", "total, total_wtd, users_wtd", "2020-11-30 .. 2021-01-31", project="iso_weeks"),
     case("w53", "week", "rolling", "total, total_2w, total_14d, users_2w, per_user_2w", "2020-11-30 .. 2021-01-31",
          project="iso_weeks"),
+    case("iso-year-end", "week", "rolling", "revenue, revenue_ytd, avg_amount_2w, net_2w, buyers_ytd, revenue_ytd_prev",
+         "2025-11-24 .. 2026-01-25"),
     case("2026-w53", "week", "rolling", "total, total_prev, total_pop, total_wtd, total_2w, users_2w",
          "2026-12-07 .. 2027-01-31", project="iso_weeks"),
     case("w53", "day", "lag", "total, total_lw, total_wow, total_wtd, users_wtd, total_7d, total_mtd",
@@ -167,7 +185,7 @@ CASES = [
          "2026-03-01 .. 2026-03-31"),
     case("2025", "month", "to-date", "revenue, revenue_ytd, revenue_qtd, buyers, buyers_ytd, buyers_qtd, aov_ytd",
          "2025"),
-    case("h1-2026", "month", "rolling", "revenue, revenue_3m, revenue_2q, buyers_3m, buyers_2q, aov_3m, aov_2q",
+    case("h1-2026", "month", "rolling", "revenue, buyers, revenue_3m, revenue_2q, buyers_3m, buyers_2q, aov_3m, aov_2q",
          "2026-01-01 .. 2026-06-30"),
     case("summer-2025", "month", "rolling", "revenue_3m, buyers_3m, aov_3m", "2025-05-01 .. 2025-07-31"),
     case("ytd-last-year", "month", "to-date", "revenue_ytd, revenue_ytd_ly, revenue_ly_ytd, ytd_yoy", "2026"),
@@ -195,6 +213,17 @@ CASES = [
     case("two-sources-no-period", "month", "rolling", "revenue, visit_count, visit_count_ly, conversion_3m", None),
     # Last year's 环比: an offset of 1 period inside an offset of 1 year.
     case("last-year-pop", "month", "growth", "revenue_ly, ly_pop", "2026-01-01 .. 2026-06-30"),
+    # January's previous-month year to date is all of last year (LANGUAGE.md §5, lag of a window).
+    case("lag-of-ytd", "month", "lag",
+         "revenue, revenue_ytd, revenue_ytd_prev, ytd_pop, buyers_ytd_prev, revenue_qtd_lm, revenue_3m_ly",
+         "2026-01-01 .. 2026-06-30"),
+    case("lag-of-ytd-by-product", "month", "growth", "revenue_ytd_prev, ytd_pop, buyers_ytd_prev",
+         "2025-11-01 .. 2026-03-31", others=("product",)),
+    case("partials", "month", "to-date",
+         "avg_amount_ytd, min_amount_ytd, max_amount_ytd, net_ytd, item_count_qtd, max_amount_3m, buyers_1m",
+         "2025-01-01 .. 2026-02-28", others=("channel",)),
+    case("lag-of-ytd", "quarter", "growth", "revenue_ytd, revenue_ytd_prev, ytd_pop, buyers_ytd_prev",
+         "2025-07-01 .. 2026-06-30"),
     # ---- quarter --------------------------------------------------------------------------------
     case("2026", "quarter", "lag", "revenue, revenue_prev, revenue_ly, revenue_lq, revenue_l3m, buyers_ly, aov_ly",
          "2026"),

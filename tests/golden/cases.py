@@ -1,8 +1,8 @@
 """Which projects, queries and dialects have golden SQL files, and how each file is produced.
 
 Layout: ``tests/golden/<variant>/<project>__<query>.sql`` where variant is ``duckdb``,
-``postgres``, ``impala`` (Impala 3.4) or ``impala-3.0`` (only the queries whose plan
-`split_count_distinct` changes, so the split is reviewable). Projects: the example ``specs/``,
+``postgres``, ``impala`` (Impala 3.4), ``impala-3.0`` (only the queries whose plan
+`split_count_distinct` changes, so the split is reviewable) or ``spark`` (Spark SQL 3.5+). Projects: the example ``specs/``,
 every ``tests/corpus/<case>/`` and ``tests/golden/projects/<name>/``.
 """
 
@@ -31,6 +31,9 @@ class Variant:
     split_only: bool = False  # only queries whose plan the distinct split changes
 
     def sqlglot_dialect(self) -> Any:
+        """The dialect that reads the golden back: the project's Impala dialect, sqlglot's own otherwise."""
+        if self.dialect == "spark":
+            return "spark"
         from metricdsl.sql.target import target
 
         return target(self.dialect, self.impala_version).sqlglot
@@ -41,6 +44,7 @@ VARIANTS = (
     Variant("postgres", "postgres"),
     Variant("impala", "impala", "3.4"),
     Variant("impala-3.0", "impala", "3.0", split_only=True),
+    Variant("spark", "spark"),
 )
 
 

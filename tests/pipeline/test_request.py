@@ -78,7 +78,7 @@ def test_an_unknown_query_suggests_the_nearest_name() -> None:
         compile_sql(specs(), QueryRequest(query="monthly_kpis"))
     (diagnostic,) = failure.value.diagnostics
     assert (diagnostic.code, diagnostic.message) == ("E501", "unknown query `monthly_kpis`")
-    assert diagnostic.help == "did you mean `monthly_kpi` or `yoy_monthly` or `team_monthly_calls`?"
+    assert diagnostic.help == "did you mean `monthly_kpi`?"  # only names a few typos away (issue 14)
 
 
 def test_a_request_without_metrics_is_an_error() -> None:

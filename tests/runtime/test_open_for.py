@@ -13,7 +13,8 @@ from metricdsl.ir import model as m
 from metricdsl.runtime.warehouse import DataFolderMissing, Warehouse, data_folder, load_for, open_for
 
 SPECS = Path(__file__).resolve().parent.parent.parent / "specs"
-ALL_TABLES = ["dw.dim_agent", "dw.dim_customer", "dw.dim_product", "dw.fact_calls", "dw.fact_orders"]
+ALL_TABLES = ["dw.dim_agent", "dw.dim_customer", "dw.dim_product", "dw.fact_balances", "dw.fact_calls",
+              "dw.fact_orders"]
 
 
 @cache

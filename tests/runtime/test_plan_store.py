@@ -107,7 +107,8 @@ def test_emit_save_sql_runs_on_duckdb_and_postgres(engine: Any, load: Any, diale
     (["--save"], "error: --save writes into a database: add --db URL"),
     (["--save", "--emit-save-sql"], "error: give either --save or --emit-save-sql, not both"),
     (["--emit-save-sql", "--format", "json"], "error: --emit-save-sql prints SQL; it does not go with --format or --out"),
-    (["--emit-sql", "--save", "--db", "duckdb:///x.duckdb"], "error: --emit-sql prints the baseline SQL"),
+    (["--emit-sql", "--save"], "error: --emit-sql prints the baseline SQL"),
+    (["--emit-sql", "--save", "--db", "duckdb:///x.duckdb"], "error: --db does not apply with --emit-sql"),
 ])
 def test_save_flags_are_never_ignored(args: list[str], message: str) -> None:
     result = run("plan", str(SPECS_DIR), "--target", TARGET, *args)

@@ -44,7 +44,7 @@ def test_a_false_identity_fails_with_its_residual(tmp_path: Path, postgres_url: 
     folder = project(tmp_path, EMPIRICAL + FALSE)
     for db in ([], ["--db", postgres_url]):
         if db:
-            CliRunner().invoke(main, ["seed", str(folder), "--db", postgres_url], catch_exceptions=False)
+            CliRunner().invoke(main, ["seed", str(folder), "--db", postgres_url, "--replace"], catch_exceptions=False)
         result = verify(str(folder), *db)
         assert result.exit_code == 1
         row = next(line for line in result.stdout.splitlines() if "cost = paid_orders * refund_size" in line)
@@ -61,7 +61,7 @@ def test_tolerance_and_residual_values(tmp_path: Path) -> None:
     folder = project(tmp_path, EMPIRICAL + FALSE)
     model = load_project(folder)
     with connect() as warehouse:
-        warehouse.load_data(model, folder / "data")
+        warehouse.load_data(model, folder / "data", replace=True)
         results = {equation(r.decomposition): r for r in measure(model, warehouse, period="2026")}
         cost = warehouse.execute("SELECT SUM(cost), COUNT(*) FROM dw.fact_orders o WHERE status = 'paid' "
                                  "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-12-31'").rows[0]

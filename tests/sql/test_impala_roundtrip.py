@@ -42,7 +42,7 @@ def warehouses() -> Iterator[dict[str, Warehouse]]:
 def warehouse_for(opened: dict[str, Warehouse], case: Case) -> Warehouse:
     if case.project not in opened:
         connection = warehouse.connect()
-        connection.load_data(load(case.path), case.path / "data")
+        connection.load_data(load(case.path), case.path / "data", replace=True)
         opened[case.project] = connection
     return opened[case.project]
 
@@ -105,3 +105,53 @@ def test_comparison_is_strict() -> None:
         assert differences(native, QueryResult(native.columns, [bad]), False)
     midnight = (datetime.datetime(2026, 1, 1), *row[1:])
     assert differences(native, QueryResult(native.columns, [midnight]), True) == []
+
+
+# ---- the numbers calendar takes as many digit places as it needs ------------------------------
+@pytest.mark.parametrize(("start", "end", "grain", "places"), [
+    ("2026-01-01", "2026-12-31", "day", 4),
+    ("1999-01-01", "2026-05-18", "day", 4),   # 9,999 days: 0 … 9998
+    ("1990-01-01", "2025-12-31", "day", 5),   # 13,149 days
+    ("1400-01-01", "9999-12-31", "day", 7),   # every DATE Impala holds
+    ("1400-01-01", "9999-12-31", "month", 6),
+    ("1400-01-01", "9999-12-31", "week", 6),
+])
+def test_numbers_calendar_places(start: str, end: str, grain: str, places: int) -> None:
+    from metricdsl.ir import model as m
+    from metricdsl.plan.nodes import DIGIT_PLACES
+    from metricdsl.sql.calendar import bucket_count, period_calendar
+
+    period = m.Period(start=datetime.date.fromisoformat(start), end=datetime.date.fromisoformat(end))
+    calendar = period_calendar(grain, "time_x", period, generate_series=False)
+    aliases = {alias.name for alias in calendar.find_all(sqlglot.exp.TableAlias)}
+    assert [p for p in DIGIT_PLACES if p in aliases] == list(DIGIT_PLACES[:places])
+    if grain == "day":
+        assert bucket_count(period.start, period.end, grain) == (period.end - period.start).days + 1
+
+
+def test_long_day_calendar_keeps_every_row(warehouses: dict[str, Warehouse]) -> None:
+    """36 years of days (13,149 buckets; the 4-digit calendar stopped at 10,000, in 2017): the Impala
+    SQL run on DuckDB returns every day of the period, with the events of 2019 and 2025."""
+    case = next(c for c in CASES if c.id == "long_calendar__daily_36_years")
+    connection = warehouse_for(warehouses, case)
+    sql = compile_sql(load(case.path), query=case.query, dialect="impala")
+    rows = connection.execute(impala_as_duckdb(sql, "3.4")).rows
+    assert len(rows) == (datetime.date(2025, 12, 31) - datetime.date(1990, 1, 1)).days + 1 == 13_149
+    totals = {row[0]: row[1] for row in rows if row[1]}
+    assert totals == {datetime.date(1990, 1, 1): 5, datetime.date(1998, 7, 15): 7, datetime.date(2003, 3, 3): 11,
+                      datetime.date(2019, 12, 30): 13, datetime.date(2020, 1, 6): 17, datetime.date(2025, 12, 31): 19}
+
+
+def test_relative_period_placeholder_calendar_keeps_every_row(warehouses: dict[str, Warehouse]) -> None:
+    """`last 30 years` at day grain, as-of a placeholder: the bounds are computed in SQL, so the
+    numbers calendar is sized for the longest such period (10,958 days: five places, where four
+    would stop after 10,000 days). Run on DuckDB with the placeholder replaced, every day is there."""
+    case = next(c for c in CASES if c.id == "long_calendar__daily_36_years")
+    connection = warehouse_for(warehouses, case)
+    sql = compile_sql(load(case.path), query=case.query, period="last 30 years", as_of="{{ ds }}",
+                      dialect="impala")
+    assert "'2026-01-01'" not in sql and "{{ ds }}" in sql
+    rows = connection.execute(impala_as_duckdb(sql.replace("{{ ds }}", "2026-01-01"), "3.4")).rows
+    first, last = datetime.date(1996, 1, 1), datetime.date(2025, 12, 31)
+    assert len(rows) == (last - first).days + 1 == 10_958
+    assert min(row[0] for row in rows) == first and max(row[0] for row in rows) == last

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from metricdsl.runtime.warehouse import DuckDBWarehouse, create_table
 from metricdsl.sql.capabilities import Capabilities, capabilities
 from metricdsl.sql.dialects.impala import impala_dialect
 from metricdsl.sql.target import DIALECTS, target
-from metricdsl.sql.types import sql_type, table_ref
+from metricdsl.sql.types import aggregate_type, literal_type, sql_type, table_ref, unify
 
 
 @pytest.mark.parametrize(("type_name", "expected"), [
@@ -65,7 +66,7 @@ def test_the_warehouse_creates_a_working_table() -> None:
 
 def test_capabilities_come_from_one_table_with_defaults() -> None:
     assert capabilities("duckdb") == Capabilities()
-    assert capabilities("postgres") == Capabilities()
+    assert capabilities("postgres") == Capabilities(round_doubles=False, code_point_strings=False)
     old = capabilities("impala", "3.0")
     assert (old.version, old.generate_series, old.materialized_ctes) == ((3, 0, 0), False, False)
     assert (old.multiple_count_distinct, old.date_type, old.pipe_concat) == (False, False, False)
@@ -74,10 +75,40 @@ def test_capabilities_come_from_one_table_with_defaults() -> None:
 
 
 def test_targets_read_the_dialects_capabilities() -> None:
-    assert DIALECTS == ("duckdb", "postgres", "impala")
+    assert DIALECTS == ("duckdb", "postgres", "impala", "spark")
     impala = target("impala", "3.0")
     assert impala.capabilities == impala.sqlglot.capabilities == capabilities("impala", "3.0")
     assert impala.version == "3.0"
     assert target("postgres").capabilities.materialized_ctes
     with pytest.raises(ValueError, match="unknown dialect `oracle`"):
         target("oracle")
+
+
+def _number(value: str) -> Any:
+    from metricdsl.ir import model as m
+
+    return m.Lit(type="number", value=value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", "bigint"), ("1_000", "bigint"), ("0.25", "decimal(38,2)"),
+                                                 ("1e3", "double"), ("2.5E-1", "double")])
+def test_literal_type(value: str, expected: str) -> None:
+    assert literal_type(value) == expected
+
+
+def test_untyped_aggregates_take_the_type_of_their_literals() -> None:
+    """`sum(case when … then 1 else 0 end)` is checked as `number`: its NULL placeholder must still be typed."""
+    from metricdsl.ir import model as m
+
+    project = m.Project.model_construct(sources={}, dimensions={})
+    flag = m.Lit(type="bool", value="true")
+    ones = m.CaseExpr(whens=((flag, _number("1")),), otherwise=_number("0"))
+    halves = m.CaseExpr(whens=((flag, _number("0.5")),), otherwise=_number("0"))
+    mixed = m.Apply(op="*", args=(halves, _number("1.25")))
+    assert aggregate_type("sum", ones, "number", project) == "bigint"
+    assert aggregate_type("sum", halves, "number", project) == "decimal(38,1)"
+    assert aggregate_type("max", mixed, "number", project) == "decimal(38,2)"
+    assert aggregate_type("min", m.Apply(op="/", args=(ones, ones)), "unknown", project) == "double"
+    assert aggregate_type("count_distinct", ones, "number", project) == "bigint"
+    assert aggregate_type("sum", ones, "decimal(10,2)", project) == "decimal(10,2)"  # the checker's type wins
+    assert unify(["unknown", "null"]) == "unknown" and unify(["string", "null"]) == "string"

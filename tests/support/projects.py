@@ -26,7 +26,7 @@ def load_into(warehouse: Any, project_dir: Path) -> Any:
     project = load_project(path)
     if _LOADED.get(id(warehouse)) != path:
         _LOADED.pop(id(warehouse), None)
-        warehouse.load_data(project, path / "data")
+        warehouse.load_data(project, path / "data", replace=True)
         _LOADED[id(warehouse)] = path
     return project
 

@@ -388,6 +388,16 @@ def total(g: Group, m: Metric, within: tuple[str, ...] = ()) -> Any:
     return m(g.coarser(within))
 
 
+def balance(g: Group, m: Metric, source: str, where: Predicate | None = None, closing: bool = True) -> Any:
+    """``closing(m)`` / ``opening(m)`` (LANGUAGE.md §5): m over the rows of the latest / earliest day of
+    the output row's time bucket (the whole query without one) on which ``source`` has rows after m's
+    ``where`` (restated as ``where``) and the query's — one day for every group of the bucket."""
+    days = {bucket_start(r[TIME], "day") for r in g.coarser(()).rows(source, where)}
+    g.rows(source, where)  # the group's own rows in the bucket make it appear, with 0 if none is on that day
+    edge = (max if closing else min)(days) if days else None
+    return m(g.where(lambda r: bucket_start(r[TIME], "day") == edge))
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str

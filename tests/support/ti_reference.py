@@ -18,7 +18,9 @@ group whose ``rows(source, where)`` returns what an aggregate sees.  Here the gr
   rows from ``n units`` before the bucket's end up to it.  Windows ignore the query's period:
   it limits the output buckets only.  So ``count_distinct`` counts a key once per window, and a
   ratio is the ratio of the window's aggregates;
-* offsets and windows nest: the innermost offset moves a row first.
+* offsets and windows nest: the innermost offset moves a row first.  An offset *around* a
+  to-date window moves the window with it: ``lag(cumulative(m, year), 1 period)`` in January is
+  December's year to date (the whole previous year), not December alone.
 
 Output rows (§8): the buckets of the period (without a period: from the first to the last
 bucket of the rows, unshifted, that the query's metrics see), for each combination of the other
@@ -165,7 +167,25 @@ class TimeGroup(Group):
         if self.frame.bucket is None:  # probing: every row counts
             return self._copy()
         bounds = window_bounds(self.frame.bucket, self.grain, unit, count)
+        if count is None and self.frame.shifts:
+            bounds = (self._anchored_start(unit), bounds[1])
         return self._copy(replace(self.frame, window=bounds))
+
+    def _anchored_start(self, unit: str) -> dt.date:
+        """The start of a to-date window under offsets (``lag(cumulative(m, year), 1 period)``).
+
+        The window belongs to the *lagged* bucket: its start is the ``unit`` boundary before the
+        output bucket moved back by the offsets around the window, moved forward again onto the
+        timeline on which rows are compared.  (January's lagged year-to-date is December's:
+        the whole previous year.)"""
+        assert self.frame.bucket is not None
+        lagged = self.frame.bucket
+        for count, shift_unit in self.frame.shifts:  # undo the outermost offset first
+            lagged = add_units(lagged, -count, shift_unit)
+        start = window_bounds(bucket_start(lagged, self.grain), self.grain, unit, None)[0]
+        for count, shift_unit in reversed(self.frame.shifts):
+            start = add_units(start, count, shift_unit)
+        return start
 
     def moved(self, day: dt.date) -> dt.date:
         for count, unit in reversed(self.frame.shifts):  # the innermost offset first

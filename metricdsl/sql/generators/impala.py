@@ -16,6 +16,7 @@ from sqlglot.generators.hive import HiveGenerator
 
 from metricdsl.plan.nodes import fresh_name
 from metricdsl.sql.capabilities import Capabilities, capabilities
+from metricdsl.sql.rows import data_type
 
 DEFAULT_DECIMAL = (38, 9)
 """Precision and scale emitted for a cast to a bare ``DECIMAL`` (Impala reads it as (9, 0))."""
@@ -310,10 +311,10 @@ class ImpalaGenerator(HiveGenerator):
     def datatype_sql(self, expression: exp.DataType) -> str:
         if expression.is_type(exp.DType.DECIMAL) and not expression.expressions:
             precision, scale = DEFAULT_DECIMAL
-            expression = exp.DataType.build(f"DECIMAL({precision}, {scale})")
+            expression = data_type(f"DECIMAL({precision}, {scale})")
         elif expression.is_type(exp.DType.DATE) and not self.capabilities.date_type:
             # No DATE before 3.3: dates live in TIMESTAMP columns, at midnight.
-            expression = exp.DataType.build("TIMESTAMP")
+            expression = data_type("TIMESTAMP")
         return super().datatype_sql(expression)
 
     def groupingsets_sql(self, expression: exp.GroupingSets) -> str:

@@ -135,17 +135,19 @@ def _references_in(decl: ast.Declaration, name: str) -> Iterator[Span]:
 
 
 def _metric_names(expr: ast.Expr | None, name: str) -> Iterator[Span]:
-    """Bare names in a metric expression (the argument of `count(source)` is a source, not a metric)."""
-    if expr is None:
-        return
-    if isinstance(expr, ast.Name):
-        if expr.parts == (name,):
-            yield expr.span
-        return
-    if isinstance(expr, ast.Call) and expr.name == "count" and len(expr.args) == 1 and isinstance(expr.args[0], ast.Name):
-        return
-    for child in ast.children(expr):
-        yield from _metric_names(child, name)
+    """Bare names in a metric expression (the argument of `count(source)` is a source, not a metric);
+    iterative, so a chain of a thousand terms is no deeper than one."""
+    pending = [] if expr is None else [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Name):
+            if node.parts == (name,):
+                yield node.span
+            continue
+        if isinstance(node, ast.Call) and node.name == "count" and len(node.args) == 1 and \
+                isinstance(node.args[0], ast.Name):
+            continue
+        pending.extend(reversed(ast.children(node)))
 
 
 class RenameRefused(Exception):

@@ -24,19 +24,43 @@ class Chunk:
     problems: tuple[Diagnostic, ...]
 
 
-def shift(value: Any, delta: int) -> Any:
-    """A copy of an AST node or diagnostic with every span moved down by `delta` lines."""
-    if isinstance(value, Span):
-        return Span(value.file, value.line + delta, value.column, value.end_line + delta, value.end_column)
-    if isinstance(value, tuple):
-        return tuple(shift(item, delta) for item in value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: shift(getattr(value, f.name), delta) for f in fields(value) if f.init})
-    return value
+def shift(root: Any, delta: int) -> Any:
+    """A copy of an AST node or diagnostic with every span moved down by `delta` lines.
+
+    Iterative (an explicit stack, children before parents): a left-deep chain of a thousand
+    terms must not exhaust Python's recursion limit."""
+    pending: list[tuple[Any, bool]] = [(root, False)]
+    done: list[Any] = []
+    while pending:
+        value, expanded = pending.pop()
+        if isinstance(value, Span):
+            done.append(Span(value.file, value.line + delta, value.column, value.end_line + delta, value.end_column))
+        elif isinstance(value, tuple):
+            if expanded:
+                done.append(_take(done, len(value), tuple))
+            else:
+                pending.append((value, True))
+                pending.extend((item, False) for item in reversed(value))
+        elif is_dataclass(value) and not isinstance(value, type):
+            names = [f.name for f in fields(value) if f.init]
+            if expanded:
+                done.append(replace(value, **dict(zip(names, _take(done, len(names), list), strict=True))))
+            else:
+                pending.append((value, True))
+                pending.extend((getattr(value, name), False) for name in reversed(names))
+        else:
+            done.append(value)
+    return done[0]
+
+
+def _take(done: list[Any], count: int, kind: Any) -> Any:
+    taken = done[len(done) - count:]
+    del done[len(done) - count:]
+    return kind(taken)
 
 
 def parse_chunk(path: str, text: str, line: int) -> Chunk:
-    tree, problems = parse_file(SourceFile(path, "\n" * (line - 1) + text))
+    tree, problems = parse_file(SourceFile(path, text), first_line=line)
     return Chunk(line, tree.declarations, tree.broken_names, tuple(problems))
 
 

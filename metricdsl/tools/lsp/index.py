@@ -9,11 +9,12 @@ checker runs only when diagnostics are wanted (`check`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from metricdsl.diagnostics import Diagnostic, sort_key
 from metricdsl.semantic import check
-from metricdsl.source import SourceFile, find_files
+from metricdsl.source import SourceFile, find_files, normalize_newlines, read_bytes
 from metricdsl.syntax import ast
 from metricdsl.tools.lsp.incremental import Chunk, parse_incremental
 
@@ -25,6 +26,10 @@ class Parsed:
     problems: list[Diagnostic]
 
     def lines(self) -> list[str]:
+        return self._lines
+
+    @cached_property
+    def _lines(self) -> list[str]:  # computed once: every position conversion reads them
         return [line.rstrip("\r") for line in self.source.text.split("\n")]
 
 
@@ -53,7 +58,7 @@ class ProjectState:
             key = str(path.resolve())
             if key not in self.files and key not in self.dirty:
                 try:
-                    self.dirty[key] = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+                    self.dirty[key] = read_bytes(path).decode("utf-8").removeprefix("\ufeff")
                 except (OSError, UnicodeDecodeError):
                     continue
         self.checked = False
@@ -70,7 +75,8 @@ class ProjectState:
         """
         if not self.dirty:
             return False
-        for path, text in self.dirty.items():
+        for path, raw in self.dirty.items():
+            text = normalize_newlines(raw)  # a lone CR ends a line for LSP clients too
             tree, problems, self.chunks[path] = parse_incremental(path, text, self.chunks.get(path, {}))
             self.files[path] = Parsed(SourceFile(path, text), tree, problems)
         self.dirty.clear()

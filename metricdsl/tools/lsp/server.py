@@ -9,11 +9,12 @@ the diagnostics of every file are published.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from metricdsl.diagnostics import Diagnostic
-from metricdsl.source import Span
+from metricdsl.source import Span, read_bytes
 from metricdsl.tools.lsp.completion import complete
 from metricdsl.tools.lsp.features import RenameRefused, Symbol, definition, document_symbols, rename_edits, resolve
 from metricdsl.tools.lsp.hover import hover_markdown
@@ -27,10 +28,43 @@ def build_server() -> Any:
     from lsprotocol import types as t
     from pygls.lsp.server import LanguageServer
 
-    server = LanguageServer("metricdsl", "0.1.0", text_document_sync_kind=t.TextDocumentSyncKind.Incremental)
+    server = LanguageServer("metricdsl", "0.1.0", text_document_sync_kind=t.TextDocumentSyncKind.Incremental,
+                            protocol_cls=answering_protocol())
     session = Session(server)
     session.register(t)
     return server
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A request whose parameters could not be read: it still gets a JSON-RPC error response."""
+
+    id: Any
+    error: Any  # a pygls JsonRpcException
+
+
+def answering_protocol() -> Any:
+    """pygls' protocol, except that a request with invalid parameters is answered with a JSON-RPC
+    error (-32602 Invalid Params) instead of being dropped with only a log line."""
+    from pygls.exceptions import JsonRpcException
+    from pygls.protocol import LanguageServerProtocol
+
+    class AnsweringProtocol(LanguageServerProtocol):
+        def structure_message(self, data: dict[str, Any]) -> Any:
+            try:
+                return super().structure_message(data)
+            except JsonRpcException as error:
+                if isinstance(data, dict) and "method" in data and data.get("id") is not None:
+                    return Refused(data["id"], error)
+                raise
+
+        def handle_message(self, message: Any) -> None:
+            if isinstance(message, Refused):
+                self._send_response(message.id, error=message.error.to_response_error())
+                return
+            super().handle_message(message)
+
+    return AnsweringProtocol
 
 
 class Session:
@@ -74,13 +108,16 @@ class Session:
 
     # -- state
     def ensure_root(self, uri: str) -> None:
+        """Load the workspace folder once. Without a workspace (a single file opened), only the
+        documents the client opens are known: never every `.metric` below the file's folder."""
         if self.state.root is not None:
             return
         folders = list(self.server.workspace.folders.values())
         from pygls.uris import to_fs_path
 
         root = to_fs_path(folders[0].uri) if folders else self.server.workspace.root_path
-        self.state.load_folder(Path(root) if root else Path(self.path_of(uri)).parent)
+        if root:
+            self.state.load_folder(Path(root))
 
     def changed(self, uri: str) -> None:
         self.ensure_root(uri)
@@ -148,8 +185,10 @@ class Session:
 
     def closed(self, uri: str) -> None:
         path = Path(self.path_of(uri))
-        if path.is_file():
-            self.state.set_text(str(path), path.read_text(encoding="utf-8", errors="replace"))
+        try:
+            self.state.set_text(str(path), read_bytes(path).decode("utf-8", errors="replace"))
+        except OSError:
+            pass  # gone, or not a regular file: keep the last text the client sent
         self.schedule()
 
     def hover(self, t: Any, params: Any) -> Any:

@@ -65,137 +65,40 @@ WITH `scan_sales` AS (
     `customers`.`city`
 ), `calendar` AS (
   SELECT
-    CAST(CAST('2026-01-01' AS TIMESTAMP) + INTERVAL `numbers`.`n` MONTH AS TIMESTAMP) AS `time_month`
-  FROM (
-    SELECT
-      `ones`.`d` + 0 + `tens`.`d` * 10 + `hundreds`.`d` * 100 + `thousands`.`d` * 1000 AS `n`
-    FROM (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `ones`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `tens`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `hundreds`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `thousands`
-  ) AS `numbers`
-  WHERE
-    CAST(CAST('2026-01-01' AS TIMESTAMP) + INTERVAL `numbers`.`n` MONTH AS TIMESTAMP) <= CAST('2026-12-01' AS TIMESTAMP)
+    CAST('2026-01-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-02-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-03-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-04-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-05-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-06-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-07-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-08-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-09-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-10-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-11-01' AS TIMESTAMP) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-12-01' AS TIMESTAMP) AS `time_month`
 ), `combined` AS (
   SELECT
     `time_month`,

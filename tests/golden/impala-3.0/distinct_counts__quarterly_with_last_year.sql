@@ -20,22 +20,32 @@ WITH `scan_sales` AS (
     CAST(TRUNC(`sales`.`sold_on`, 'Q') AS TIMESTAMP)
 ), `scan_sales_lag12m` AS (
   SELECT
-    CAST(TRUNC(CAST(`sales`.`sold_on` + INTERVAL 12 MONTH AS TIMESTAMP), 'Q') AS TIMESTAMP) AS `time_quarter`,
-    COUNT(DISTINCT IF(`sales`.`status` = 'paid', `sales`.`customer_id`, NULL)) AS `buyers_2`
-  FROM `dc`.`sales` AS `sales`
-  WHERE
-    (
-      `sales`.`status` = 'paid'
-    )
-  GROUP BY
-    CAST(TRUNC(CAST(`sales`.`sold_on` + INTERVAL 12 MONTH AS TIMESTAMP), 'Q') AS TIMESTAMP)
+    CAST(`time_quarter` + INTERVAL 12 MONTH AS TIMESTAMP) AS `time_quarter`,
+    `buyers_2`
+  FROM (
+    SELECT
+      CAST(TRUNC(`sales`.`sold_on`, 'Q') AS TIMESTAMP) AS `time_quarter`,
+      COUNT(DISTINCT IF(`sales`.`status` = 'paid', `sales`.`customer_id`, NULL)) AS `buyers_2`
+    FROM `dc`.`sales` AS `sales`
+    WHERE
+      (
+        `sales`.`status` = 'paid'
+      )
+    GROUP BY
+      CAST(TRUNC(`sales`.`sold_on`, 'Q') AS TIMESTAMP)
+  ) AS `unmoved`
 ), `scan_sales_lag12m_distinct2` AS (
   SELECT
-    CAST(TRUNC(CAST(`sales`.`sold_on` + INTERVAL 12 MONTH AS TIMESTAMP), 'Q') AS TIMESTAMP) AS `time_quarter`,
-    COUNT(DISTINCT `sales`.`product_id`) AS `products_sold_2`
-  FROM `dc`.`sales` AS `sales`
-  GROUP BY
-    CAST(TRUNC(CAST(`sales`.`sold_on` + INTERVAL 12 MONTH AS TIMESTAMP), 'Q') AS TIMESTAMP)
+    CAST(`time_quarter` + INTERVAL 12 MONTH AS TIMESTAMP) AS `time_quarter`,
+    `products_sold_2`
+  FROM (
+    SELECT
+      CAST(TRUNC(`sales`.`sold_on`, 'Q') AS TIMESTAMP) AS `time_quarter`,
+      COUNT(DISTINCT `sales`.`product_id`) AS `products_sold_2`
+    FROM `dc`.`sales` AS `sales`
+    GROUP BY
+      CAST(TRUNC(`sales`.`sold_on`, 'Q') AS TIMESTAMP)
+  ) AS `unmoved`
 ), `calendar` AS (
   SELECT
     CAST(`bounds`.`first_bucket` + INTERVAL (

@@ -10,12 +10,18 @@ WITH `scan_sales` AS (
     CAST(TRUNC(`sales`.`sold_on`, 'Q') AS DATE)
 ), `scan_sales_lag12m` AS (
   SELECT
-    CAST(TRUNC(CAST(`sales`.`sold_on` + INTERVAL 12 MONTH AS DATE), 'Q') AS DATE) AS `time_quarter`,
-    COUNT(DISTINCT IF(`sales`.`status` = 'paid', `sales`.`customer_id`, NULL)) AS `buyers_2`,
-    COUNT(DISTINCT `sales`.`product_id`) AS `products_sold_2`
-  FROM `dc`.`sales` AS `sales`
-  GROUP BY
-    CAST(TRUNC(CAST(`sales`.`sold_on` + INTERVAL 12 MONTH AS DATE), 'Q') AS DATE)
+    CAST(`time_quarter` + INTERVAL 12 MONTH AS DATE) AS `time_quarter`,
+    `buyers_2`,
+    `products_sold_2`
+  FROM (
+    SELECT
+      CAST(TRUNC(`sales`.`sold_on`, 'Q') AS DATE) AS `time_quarter`,
+      COUNT(DISTINCT IF(`sales`.`status` = 'paid', `sales`.`customer_id`, NULL)) AS `buyers_2`,
+      COUNT(DISTINCT `sales`.`product_id`) AS `products_sold_2`
+    FROM `dc`.`sales` AS `sales`
+    GROUP BY
+      CAST(TRUNC(`sales`.`sold_on`, 'Q') AS DATE)
+  ) AS `unmoved`
 ), `calendar` AS (
   SELECT
     CAST(`bounds`.`first_bucket` + INTERVAL (

@@ -18,179 +18,140 @@ WITH `scan_orders` AS (
     CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)
 ), `scan_orders_lag12m` AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', CAST(`orders`.`order_date` + INTERVAL 12 MONTH AS DATE)) AS DATE) AS `time_month`,
-    SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue_2`,
-    COUNT(DISTINCT IF(`orders`.`status` = 'paid', `orders`.`customer_id`, NULL)) AS `buyers_3`
-  FROM `dw`.`fact_orders` AS `orders`
-  WHERE
-    `orders`.`order_date` >= CAST('2025-01-01' AS DATE)
-    AND `orders`.`order_date` < CAST('2026-01-01' AS DATE)
-    AND (
-      `orders`.`status` = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', CAST(`orders`.`order_date` + INTERVAL 12 MONTH AS DATE)) AS DATE)
-), `scan_orders_lag1m` AS (
-  SELECT
-    CAST(DATE_TRUNC('MONTH', CAST(`orders`.`order_date` + INTERVAL 1 MONTH AS DATE)) AS DATE) AS `time_month`,
-    SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue_3`
-  FROM `dw`.`fact_orders` AS `orders`
-  WHERE
-    `orders`.`order_date` >= CAST('2025-12-01' AS DATE)
-    AND `orders`.`order_date` < CAST('2026-12-01' AS DATE)
-    AND (
-      `orders`.`status` = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', CAST(`orders`.`order_date` + INTERVAL 1 MONTH AS DATE)) AS DATE)
-), `calendar` AS (
-  SELECT
-    CAST(CAST('2026-01-01' AS DATE) + INTERVAL `numbers`.`n` MONTH AS DATE) AS `time_month`
+    CAST(`time_month` + INTERVAL 12 MONTH AS DATE) AS `time_month`,
+    `revenue_2`,
+    `buyers_3`
   FROM (
     SELECT
-      `ones`.`d` + 0 + `tens`.`d` * 10 + `hundreds`.`d` * 100 + `thousands`.`d` * 1000 AS `n`
-    FROM (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `ones`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `tens`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `hundreds`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `thousands`
-  ) AS `numbers`
-  WHERE
-    CAST(CAST('2026-01-01' AS DATE) + INTERVAL `numbers`.`n` MONTH AS DATE) <= CAST('2026-12-01' AS DATE)
-), `scan_orders_cumyear` AS (
+      CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+      SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue_2`,
+      COUNT(DISTINCT IF(`orders`.`status` = 'paid', `orders`.`customer_id`, NULL)) AS `buyers_3`
+    FROM `dw`.`fact_orders` AS `orders`
+    WHERE
+      `orders`.`order_date` >= CAST('2025-01-01' AS DATE)
+      AND `orders`.`order_date` < CAST('2026-01-01' AS DATE)
+      AND (
+        `orders`.`status` = 'paid'
+      )
+    GROUP BY
+      CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)
+  ) AS `unmoved`
+), `scan_orders_lag1m` AS (
   SELECT
-    `calendar`.`time_month` AS `time_month`,
-    SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue_4`,
-    COUNT(DISTINCT IF(`orders`.`status` = 'paid', `orders`.`customer_id`, NULL)) AS `buyers_2`
-  FROM `calendar`
-  INNER JOIN `dw`.`fact_orders` AS `orders`
-    ON `orders`.`order_date` >= CAST(DATE_TRUNC('YEAR', `calendar`.`time_month`) AS DATE)
-    AND `orders`.`order_date` < CAST(`calendar`.`time_month` + INTERVAL 1 MONTH AS DATE)
+    CAST(`time_month` + INTERVAL 1 MONTH AS DATE) AS `time_month`,
+    `revenue_3`
+  FROM (
+    SELECT
+      CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+      SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue_3`
+    FROM `dw`.`fact_orders` AS `orders`
+    WHERE
+      `orders`.`order_date` >= CAST('2025-12-01' AS DATE)
+      AND `orders`.`order_date` < CAST('2026-12-01' AS DATE)
+      AND (
+        `orders`.`status` = 'paid'
+      )
+    GROUP BY
+      CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)
+  ) AS `unmoved`
+), `calendar` AS (
+  SELECT
+    CAST('2026-01-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-02-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-03-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-04-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-05-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-06-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-07-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-08-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-09-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-10-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-11-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-12-01' AS DATE) AS `time_month`
+), `scan_orders_cumyear_buckets` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+    SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue_4_sum`
+  FROM `dw`.`fact_orders` AS `orders`
   WHERE
-    (
+    `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
+    AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+    AND (
       `orders`.`status` = 'paid'
     )
   GROUP BY
-    `calendar`.`time_month`
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)
+), `scan_orders_cumyear_parts` AS (
+  SELECT
+    `time_month` AS `time_month`,
+    `revenue_4_sum` AS `revenue_4_sum`,
+    CAST(NULL AS BIGINT) AS `buyers_2_first`
+  FROM `scan_orders_cumyear_buckets`
+  UNION ALL
+  SELECT
+    `time_month`,
+    NULL,
+    `buyers_2_first` AS `buyers_2_first`
+  FROM (
+    SELECT
+      `time_month`,
+      COUNT(`distinct_key`) AS `buyers_2_first`
+    FROM (
+      SELECT
+        MIN(CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)) AS `time_month`,
+        `orders`.`customer_id` AS `distinct_key`
+      FROM `dw`.`fact_orders` AS `orders`
+      WHERE
+        `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
+        AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+        AND (
+          `orders`.`status` = 'paid'
+        )
+      GROUP BY
+        `orders`.`customer_id`
+    ) AS `firsts`
+    GROUP BY
+      `time_month`
+  ) AS `counts`
+), `scan_orders_cumyear_windows` AS (
+  SELECT
+    `calendar`.`time_month`,
+    CAST(DATE_TRUNC('YEAR', `calendar`.`time_month`) AS DATE) AS `window_start`,
+    CAST(`calendar`.`time_month` + INTERVAL 1 MONTH AS DATE) AS `window_end`
+  FROM `calendar`
+), `scan_orders_cumyear` AS (
+  SELECT
+    `scan_orders_cumyear_windows`.`time_month` AS `time_month`,
+    SUM(`revenue_4_sum`) AS `revenue_4`,
+    CAST(SUM(`buyers_2_first`) AS BIGINT) AS `buyers_2`
+  FROM `scan_orders_cumyear_windows`
+  INNER JOIN `scan_orders_cumyear_parts`
+    ON `scan_orders_cumyear_parts`.`time_month` >= `scan_orders_cumyear_windows`.`window_start`
+    AND `scan_orders_cumyear_parts`.`time_month` < `scan_orders_cumyear_windows`.`window_end`
+  GROUP BY
+    `scan_orders_cumyear_windows`.`time_month`
 ), `combined` AS (
   SELECT
     `time_month`,

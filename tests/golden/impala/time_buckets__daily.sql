@@ -14,137 +14,22 @@ WITH `scan_events` AS (
     CAST(DATE_TRUNC('DAY', `events`.`event_date`) AS DATE)
 ), `calendar` AS (
   SELECT
-    CAST(CAST('2025-12-28' AS DATE) + INTERVAL `numbers`.`n` DAY AS DATE) AS `time_day`
-  FROM (
-    SELECT
-      `ones`.`d` + 0 + `tens`.`d` * 10 + `hundreds`.`d` * 100 + `thousands`.`d` * 1000 AS `n`
-    FROM (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `ones`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `tens`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `hundreds`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `thousands`
-  ) AS `numbers`
-  WHERE
-    CAST(CAST('2025-12-28' AS DATE) + INTERVAL `numbers`.`n` DAY AS DATE) <= CAST('2026-01-02' AS DATE)
+    CAST('2025-12-28' AS DATE) AS `time_day`
+  UNION ALL
+  SELECT
+    CAST('2025-12-29' AS DATE) AS `time_day`
+  UNION ALL
+  SELECT
+    CAST('2025-12-30' AS DATE) AS `time_day`
+  UNION ALL
+  SELECT
+    CAST('2025-12-31' AS DATE) AS `time_day`
+  UNION ALL
+  SELECT
+    CAST('2026-01-01' AS DATE) AS `time_day`
+  UNION ALL
+  SELECT
+    CAST('2026-01-02' AS DATE) AS `time_day`
 ), `filled` AS (
   SELECT
     `time_day`,

@@ -15,141 +15,16 @@ WITH `scan_events` AS (
     `events`.`kind`
 ), `calendar` AS (
   SELECT
-    CAST(CAST('2025-01-01' AS DATE) + INTERVAL (
-      `numbers`.`n` * 3
-    ) MONTH AS DATE) AS `time_quarter`
-  FROM (
-    SELECT
-      `ones`.`d` + 0 + `tens`.`d` * 10 + `hundreds`.`d` * 100 + `thousands`.`d` * 1000 AS `n`
-    FROM (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `ones`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `tens`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `hundreds`
-    CROSS JOIN (
-      SELECT
-        0 AS `d`
-      UNION ALL
-      SELECT
-        1 AS `d`
-      UNION ALL
-      SELECT
-        2 AS `d`
-      UNION ALL
-      SELECT
-        3 AS `d`
-      UNION ALL
-      SELECT
-        4 AS `d`
-      UNION ALL
-      SELECT
-        5 AS `d`
-      UNION ALL
-      SELECT
-        6 AS `d`
-      UNION ALL
-      SELECT
-        7 AS `d`
-      UNION ALL
-      SELECT
-        8 AS `d`
-      UNION ALL
-      SELECT
-        9 AS `d`
-    ) AS `thousands`
-  ) AS `numbers`
-  WHERE
-    CAST(CAST('2025-01-01' AS DATE) + INTERVAL (
-      `numbers`.`n` * 3
-    ) MONTH AS DATE) <= CAST('2025-10-01' AS DATE)
+    CAST('2025-01-01' AS DATE) AS `time_quarter`
+  UNION ALL
+  SELECT
+    CAST('2025-04-01' AS DATE) AS `time_quarter`
+  UNION ALL
+  SELECT
+    CAST('2025-07-01' AS DATE) AS `time_quarter`
+  UNION ALL
+  SELECT
+    CAST('2025-10-01' AS DATE) AS `time_quarter`
 ), `filled` AS (
   SELECT
     `time_quarter`,

@@ -27,4 +27,4 @@ SELECT
   COALESCE("balance", 0) AS "balance"
 FROM "scan_accounts"
 ORDER BY
-  "balance_band" ASC;
+  "balance_band" COLLATE "C" ASC;

@@ -25,4 +25,4 @@ SELECT
   "avg_balance" AS "avg_balance"
 FROM "scan_accounts"
 ORDER BY
-  "kind_label" DESC NULLS LAST;
+  "kind_label" COLLATE "C" DESC NULLS LAST;

@@ -28,5 +28,5 @@ SELECT
   COALESCE("accounts", 0) AS "accounts"
 FROM "scan_accounts"
 ORDER BY
-  "score_bucket" ASC,
+  "score_bucket" COLLATE "C" ASC,
   "is_vip" ASC;

@@ -61,4 +61,4 @@ SELECT
   CAST(COALESCE("revenue", 0) AS DOUBLE PRECISION) / NULLIF(COALESCE("visits", 0), 0) AS "revenue_per_visit"
 FROM "grouped"
 ORDER BY
-  "region" ASC;
+  "region" COLLATE "C" ASC;

@@ -88,4 +88,4 @@ SELECT
 FROM "grouped"
 ORDER BY
   "time_month" ASC,
-  "region" ASC;
+  "region" COLLATE "C" ASC;

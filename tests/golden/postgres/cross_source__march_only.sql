@@ -56,4 +56,4 @@ SELECT
   "avg_order" AS "avg_order"
 FROM "grouped"
 ORDER BY
-  "region" ASC;
+  "region" COLLATE "C" ASC;

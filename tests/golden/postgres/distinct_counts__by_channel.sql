@@ -34,4 +34,4 @@ SELECT
   CAST(COALESCE("revenue", 0) AS DOUBLE PRECISION) / NULLIF(COALESCE("buyers", 0), 0) AS "aov"
 FROM "scan_sales"
 ORDER BY
-  "channel" ASC;
+  "channel" COLLATE "C" ASC;

@@ -78,5 +78,5 @@ SELECT
 FROM "grouped"
 ORDER BY
   "time_month" ASC,
-  "city" ASC,
+  "city" COLLATE "C" ASC,
   "buyers" DESC NULLS LAST;

@@ -22,32 +22,86 @@ WITH "scan_sales" AS (
     CAST(CAST('2026-06-01' AS DATE) AS TIMESTAMP),
     INTERVAL '1 MONTH'
   ) AS "series"("bucket")
-), "scan_sales_cumyear" AS (
-  SELECT
-    "calendar"."time_month" AS "time_month",
-    COUNT(DISTINCT "sales"."customer_id") FILTER(WHERE
-      "sales"."status" = 'paid') AS "buyers",
-    COUNT(DISTINCT "sales"."product_id") AS "products_sold"
-  FROM "calendar"
-  INNER JOIN "dc"."sales" AS "sales"
-    ON "sales"."sold_on" >= CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE)
-    AND "sales"."sold_on" < CAST("calendar"."time_month" + INTERVAL '1 MONTH' AS DATE)
-  GROUP BY
-    "calendar"."time_month"
-), "combined" AS MATERIALIZED (
+), "scan_sales_cumyear_parts" AS MATERIALIZED (
   SELECT
     "time_month",
-    "buyers",
-    "products_sold",
-    CAST(NULL AS BIGINT) AS "buyers_2"
-  FROM "scan_sales_cumyear"
+    "buyers_first" AS "buyers_first",
+    CAST(NULL AS BIGINT) AS "products_sold_first"
+  FROM (
+    SELECT
+      "time_month",
+      COUNT("distinct_key") AS "buyers_first"
+    FROM (
+      SELECT
+        MIN(CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)) AS "time_month",
+        "sales"."customer_id" AS "distinct_key"
+      FROM "dc"."sales" AS "sales"
+      WHERE
+        "sales"."sold_on" >= CAST('2026-01-01' AS DATE)
+        AND "sales"."sold_on" < CAST('2026-07-01' AS DATE)
+        AND (
+          "sales"."status" = 'paid'
+        )
+      GROUP BY
+        "sales"."customer_id"
+    ) AS "firsts"
+    GROUP BY
+      "time_month"
+  ) AS "counts"
   UNION ALL
+  SELECT
+    "time_month",
+    CAST(NULL AS BIGINT) AS "buyers_first",
+    "products_sold_first" AS "products_sold_first"
+  FROM (
+    SELECT
+      "time_month",
+      COUNT("distinct_key_2") AS "products_sold_first"
+    FROM (
+      SELECT
+        MIN(CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)) AS "time_month",
+        "sales"."product_id" AS "distinct_key_2"
+      FROM "dc"."sales" AS "sales"
+      WHERE
+        "sales"."sold_on" >= CAST('2026-01-01' AS DATE)
+        AND "sales"."sold_on" < CAST('2026-07-01' AS DATE)
+      GROUP BY
+        "sales"."product_id"
+    ) AS "firsts"
+    GROUP BY
+      "time_month"
+  ) AS "counts"
+), "scan_sales_cumyear_windows" AS MATERIALIZED (
+  SELECT
+    "calendar"."time_month",
+    CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE) AS "window_start",
+    CAST("calendar"."time_month" + INTERVAL '1 MONTH' AS DATE) AS "window_end"
+  FROM "calendar"
+), "scan_sales_cumyear" AS (
+  SELECT
+    "scan_sales_cumyear_windows"."time_month" AS "time_month",
+    CAST(SUM("buyers_first") AS BIGINT) AS "buyers",
+    CAST(SUM("products_sold_first") AS BIGINT) AS "products_sold"
+  FROM "scan_sales_cumyear_windows"
+  INNER JOIN "scan_sales_cumyear_parts"
+    ON "scan_sales_cumyear_parts"."time_month" >= "scan_sales_cumyear_windows"."window_start"
+    AND "scan_sales_cumyear_parts"."time_month" < "scan_sales_cumyear_windows"."window_end"
+  GROUP BY
+    "scan_sales_cumyear_windows"."time_month"
+), "combined" AS MATERIALIZED (
   SELECT
     "time_month",
     CAST(NULL AS BIGINT) AS "buyers",
     CAST(NULL AS BIGINT) AS "products_sold",
     "buyers_2"
   FROM "scan_sales"
+  UNION ALL
+  SELECT
+    "time_month",
+    "buyers",
+    "products_sold",
+    CAST(NULL AS BIGINT) AS "buyers_2"
+  FROM "scan_sales_cumyear"
 ), "filled" AS (
   SELECT
     "time_month",

@@ -32,4 +32,4 @@ SELECT
   COALESCE("solvers", 0) AS "solvers"
 FROM "scan_tickets"
 ORDER BY
-  "team" ASC;
+  "team" COLLATE "C" ASC;

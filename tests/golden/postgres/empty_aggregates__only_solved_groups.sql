@@ -18,4 +18,4 @@ SELECT
   "avg_solved_minutes" AS "avg_solved_minutes"
 FROM "scan_tickets"
 ORDER BY
-  "team" ASC;
+  "team" COLLATE "C" ASC;

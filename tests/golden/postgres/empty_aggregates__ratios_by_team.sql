@@ -24,4 +24,4 @@ SELECT
   COALESCE("minutes_per_reopen", 0) AS "minutes_per_reopen"
 FROM "scan_tickets"
 ORDER BY
-  "team" ASC;
+  "team" COLLATE "C" ASC;

@@ -37,4 +37,4 @@ SELECT
   CAST(COALESCE("revenue", 0) AS DOUBLE PRECISION) / NULLIF(COALESCE("gross", 0), 0) AS "paid_share"
 FROM "scan_sales"
 ORDER BY
-  "region" ASC;
+  "region" COLLATE "C" ASC;

@@ -26,4 +26,4 @@ SELECT
   COALESCE("phone_revenue", 0) AS "phone_revenue"
 FROM "scan_sales"
 ORDER BY
-  "channel" ASC;
+  "channel" COLLATE "C" ASC;

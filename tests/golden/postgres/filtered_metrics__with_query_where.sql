@@ -27,4 +27,4 @@ SELECT
   COALESCE("gross", 0) AS "gross"
 FROM "scan_sales"
 ORDER BY
-  "region" ASC;
+  "region" COLLATE "C" ASC;

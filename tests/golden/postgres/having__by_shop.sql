@@ -93,4 +93,4 @@ SELECT
   CAST(COALESCE("repeat_buyers", 0) AS DOUBLE PRECISION) / NULLIF(COALESCE("buyers", 0), 0) AS "repeat_rate"
 FROM "grouped"
 ORDER BY
-  "shop" ASC;
+  "shop" COLLATE "C" ASC;

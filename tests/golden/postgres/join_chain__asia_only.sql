@@ -63,4 +63,4 @@ SELECT
   COALESCE("customers_ordering", 0) AS "customers_ordering"
 FROM "grouped"
 ORDER BY
-  "nation" ASC;
+  "nation" COLLATE "C" ASC;

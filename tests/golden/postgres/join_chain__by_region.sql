@@ -23,4 +23,4 @@ SELECT
   COALESCE("lines", 0) AS "lines"
 FROM "scan_lineitem"
 ORDER BY
-  "region" ASC;
+  "region" COLLATE "C" ASC;

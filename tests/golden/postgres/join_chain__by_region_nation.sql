@@ -69,5 +69,5 @@ SELECT
   COALESCE("order_count", 0) AS "order_count"
 FROM "grouped"
 ORDER BY
-  "region" ASC,
-  "nation" ASC;
+  "region" COLLATE "C" ASC,
+  "nation" COLLATE "C" ASC;

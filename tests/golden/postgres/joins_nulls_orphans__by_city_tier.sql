@@ -22,5 +22,5 @@ SELECT
   COALESCE("sales_count", 0) AS "sales_count"
 FROM "scan_sales"
 ORDER BY
-  "city" ASC,
-  "tier" ASC;
+  "city" COLLATE "C" ASC,
+  "tier" COLLATE "C" ASC;

@@ -19,4 +19,4 @@ SELECT
   COALESCE("customers_seen", 0) AS "customers_seen"
 FROM "scan_sales"
 ORDER BY
-  "tier" ASC;
+  "tier" COLLATE "C" ASC;

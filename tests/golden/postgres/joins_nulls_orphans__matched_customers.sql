@@ -21,4 +21,4 @@ SELECT
   COALESCE("revenue", 0) AS "revenue"
 FROM "scan_sales"
 ORDER BY
-  "city" ASC;
+  "city" COLLATE "C" ASC;

@@ -17,4 +17,4 @@ SELECT
   COALESCE("units", 0) AS "units"
 FROM "scan_items"
 ORDER BY
-  "product" ASC;
+  "product" COLLATE "C" ASC;

@@ -26,4 +26,4 @@ SELECT
   COALESCE("units", 0) AS "units"
 FROM "scan_items"
 ORDER BY
-  "city" ASC;
+  "city" COLLATE "C" ASC;

@@ -21,4 +21,4 @@ SELECT
   COALESCE("lines", 0) AS "lines"
 FROM "scan_items"
 ORDER BY
-  "product" ASC;
+  "product" COLLATE "C" ASC;

@@ -23,4 +23,4 @@ SELECT
   COALESCE("sales", 0) AS "sales"
 FROM "scan_items"
 ORDER BY
-  "city" ASC;
+  "city" COLLATE "C" ASC;

@@ -17,4 +17,4 @@ SELECT
   COALESCE("sales", 0) AS "sales"
 FROM "scan_items"
 ORDER BY
-  "product" ASC;
+  "product" COLLATE "C" ASC;

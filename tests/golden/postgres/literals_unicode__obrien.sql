@@ -19,4 +19,4 @@ SELECT
   COALESCE("lines", 0) AS "lines"
 FROM "scan_items"
 ORDER BY
-  "city" ASC;
+  "city" COLLATE "C" ASC;

@@ -17,5 +17,5 @@ FROM "scan_scores"
 ORDER BY
   "avg_bonus" ASC,
   "points" DESC NULLS LAST,
-  "player" ASC
+  "player" COLLATE "C" ASC
 LIMIT 5;

@@ -14,4 +14,4 @@ SELECT
 FROM "scan_scores"
 ORDER BY
   "avg_bonus" DESC NULLS LAST,
-  "player" ASC;
+  "player" COLLATE "C" ASC;

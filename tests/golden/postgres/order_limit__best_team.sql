@@ -14,5 +14,5 @@ SELECT
 FROM "scan_scores"
 ORDER BY
   "points" DESC NULLS LAST,
-  "team" ASC
+  "team" COLLATE "C" ASC
 LIMIT 1;

@@ -15,4 +15,4 @@ SELECT
   COALESCE("games", 0) AS "games"
 FROM "scan_scores"
 ORDER BY
-  "team" DESC NULLS LAST;
+  "team" COLLATE "C" DESC NULLS LAST;

@@ -18,5 +18,5 @@ SELECT
 FROM "scan_scores"
 ORDER BY
   "points" DESC NULLS LAST,
-  "player" ASC
+  "player" COLLATE "C" ASC
 LIMIT 3;

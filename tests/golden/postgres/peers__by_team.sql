@@ -53,4 +53,4 @@ SELECT
   CAST(COALESCE("buyers", 0) AS DOUBLE PRECISION) / NULLIF("total_buyer_share", 0) AS "buyer_share"
 FROM "with_totals"
 ORDER BY
-  "team" ASC;
+  "team" COLLATE "C" ASC;

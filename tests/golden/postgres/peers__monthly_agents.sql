@@ -320,5 +320,5 @@ SELECT
 FROM "with_totals"
 ORDER BY
   "time_month" ASC,
-  "team" ASC,
-  "agent" ASC;
+  "team" COLLATE "C" ASC,
+  "agent" COLLATE "C" ASC;

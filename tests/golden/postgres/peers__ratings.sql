@@ -30,4 +30,4 @@ SELECT
   CAST(COALESCE("revenue", 0) AS DOUBLE PRECISION) / NULLIF("total_revenue_share", 0) AS "revenue_share"
 FROM "with_totals"
 ORDER BY
-  "agent" ASC;
+  "agent" COLLATE "C" ASC;

@@ -36,4 +36,4 @@ SELECT
   CAST("median_minutes" AS DOUBLE PRECISION) / NULLIF("median_score", 0) AS "minutes_per_score"
 FROM "scan_tickets"
 ORDER BY
-  "team" ASC;
+  "team" COLLATE "C" ASC;

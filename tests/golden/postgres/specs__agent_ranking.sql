@@ -81,6 +81,6 @@ SELECT
 FROM "grouped"
 ORDER BY
   "time_quarter" ASC,
-  "team" ASC,
+  "team" COLLATE "C" ASC,
   "agent_rank" ASC,
-  "agent" ASC;
+  "agent" COLLATE "C" ASC;

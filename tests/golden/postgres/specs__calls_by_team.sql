@@ -65,4 +65,4 @@ SELECT
   CAST(COALESCE("revenue", 0) AS DOUBLE PRECISION) / NULLIF(COALESCE("call_count", 0), 0) AS "revenue_per_call"
 FROM "grouped"
 ORDER BY
-  "team" ASC;
+  "team" COLLATE "C" ASC;

@@ -89,4 +89,4 @@ FROM "grouped"
 ORDER BY
   "time_quarter" ASC,
   "revenue" DESC NULLS LAST,
-  "price_band" ASC;
+  "price_band" COLLATE "C" ASC;

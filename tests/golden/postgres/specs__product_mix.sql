@@ -122,4 +122,4 @@ FROM "with_totals"
 ORDER BY
   "time_month" ASC,
   "revenue" DESC NULLS LAST,
-  "product" ASC;
+  "product" COLLATE "C" ASC;

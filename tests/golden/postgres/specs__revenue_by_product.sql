@@ -40,5 +40,5 @@ SELECT
 FROM "scan_orders"
 ORDER BY
   "revenue" DESC NULLS LAST,
-  "category" ASC,
-  "product" ASC;
+  "category" COLLATE "C" ASC,
+  "product" COLLATE "C" ASC;

@@ -112,5 +112,5 @@ SELECT
   COALESCE("repeat_buyers", 0) AS "repeat_buyers"
 FROM "grouped"
 ORDER BY
-  "team" ASC,
-  "grade" ASC;
+  "team" COLLATE "C" ASC,
+  "grade" COLLATE "C" ASC;

@@ -65,4 +65,4 @@ SELECT
 FROM "grouped"
 ORDER BY
   "time_month" ASC,
-  "team" ASC;
+  "team" COLLATE "C" ASC;

@@ -35,5 +35,5 @@ SELECT
 FROM "scan_orders"
 ORDER BY
   "revenue" DESC NULLS LAST,
-  "city" ASC
+  "city" COLLATE "C" ASC
 LIMIT 5;

@@ -20,34 +20,45 @@ WITH "scan_orders" AS (
     CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
 ), "scan_orders_lag12m" AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', CAST("orders"."order_date" + INTERVAL '12 MONTH' AS DATE)) AS DATE) AS "time_month",
-    SUM("orders"."amount") FILTER(WHERE
-      "orders"."status" = 'paid') AS "revenue_2",
-    COUNT(DISTINCT "orders"."customer_id") FILTER(WHERE
-      "orders"."status" = 'paid') AS "buyers_3"
-  FROM "dw"."fact_orders" AS "orders"
-  WHERE
-    "orders"."order_date" >= CAST('2025-01-01' AS DATE)
-    AND "orders"."order_date" < CAST('2026-01-01' AS DATE)
-    AND (
-      "orders"."status" = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', CAST("orders"."order_date" + INTERVAL '12 MONTH' AS DATE)) AS DATE)
+    CAST("time_month" + INTERVAL '12 MONTH' AS DATE) AS "time_month",
+    "revenue_2",
+    "buyers_3"
+  FROM (
+    SELECT
+      CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
+      SUM("orders"."amount") FILTER(WHERE
+        "orders"."status" = 'paid') AS "revenue_2",
+      COUNT(DISTINCT "orders"."customer_id") FILTER(WHERE
+        "orders"."status" = 'paid') AS "buyers_3"
+    FROM "dw"."fact_orders" AS "orders"
+    WHERE
+      "orders"."order_date" >= CAST('2025-01-01' AS DATE)
+      AND "orders"."order_date" < CAST('2026-01-01' AS DATE)
+      AND (
+        "orders"."status" = 'paid'
+      )
+    GROUP BY
+      CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
+  ) AS "unmoved"
 ), "scan_orders_lag1m" AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', CAST("orders"."order_date" + INTERVAL '1 MONTH' AS DATE)) AS DATE) AS "time_month",
-    SUM("orders"."amount") FILTER(WHERE
-      "orders"."status" = 'paid') AS "revenue_3"
-  FROM "dw"."fact_orders" AS "orders"
-  WHERE
-    "orders"."order_date" >= CAST('2025-12-01' AS DATE)
-    AND "orders"."order_date" < CAST('2026-12-01' AS DATE)
-    AND (
-      "orders"."status" = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', CAST("orders"."order_date" + INTERVAL '1 MONTH' AS DATE)) AS DATE)
+    CAST("time_month" + INTERVAL '1 MONTH' AS DATE) AS "time_month",
+    "revenue_3"
+  FROM (
+    SELECT
+      CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
+      SUM("orders"."amount") FILTER(WHERE
+        "orders"."status" = 'paid') AS "revenue_3"
+    FROM "dw"."fact_orders" AS "orders"
+    WHERE
+      "orders"."order_date" >= CAST('2025-12-01' AS DATE)
+      AND "orders"."order_date" < CAST('2026-12-01' AS DATE)
+      AND (
+        "orders"."status" = 'paid'
+      )
+    GROUP BY
+      CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
+  ) AS "unmoved"
 ), "calendar" AS (
   SELECT
     CAST("series"."bucket" AS DATE) AS "time_month"
@@ -56,23 +67,69 @@ WITH "scan_orders" AS (
     CAST(CAST('2026-12-01' AS DATE) AS TIMESTAMP),
     INTERVAL '1 MONTH'
   ) AS "series"("bucket")
-), "scan_orders_cumyear" AS (
+), "scan_orders_cumyear_buckets" AS (
   SELECT
-    "calendar"."time_month" AS "time_month",
+    CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
     SUM("orders"."amount") FILTER(WHERE
-      "orders"."status" = 'paid') AS "revenue_4",
-    COUNT(DISTINCT "orders"."customer_id") FILTER(WHERE
-      "orders"."status" = 'paid') AS "buyers_2"
-  FROM "calendar"
-  INNER JOIN "dw"."fact_orders" AS "orders"
-    ON "orders"."order_date" >= CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE)
-    AND "orders"."order_date" < CAST("calendar"."time_month" + INTERVAL '1 MONTH' AS DATE)
+      "orders"."status" = 'paid') AS "revenue_4_sum"
+  FROM "dw"."fact_orders" AS "orders"
   WHERE
-    (
+    "orders"."order_date" >= CAST('2026-01-01' AS DATE)
+    AND "orders"."order_date" < CAST('2027-01-01' AS DATE)
+    AND (
       "orders"."status" = 'paid'
     )
   GROUP BY
-    "calendar"."time_month"
+    CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
+), "scan_orders_cumyear_parts" AS MATERIALIZED (
+  SELECT
+    "time_month" AS "time_month",
+    "revenue_4_sum" AS "revenue_4_sum",
+    CAST(NULL AS BIGINT) AS "buyers_2_first"
+  FROM "scan_orders_cumyear_buckets"
+  UNION ALL
+  SELECT
+    "time_month",
+    NULL,
+    "buyers_2_first" AS "buyers_2_first"
+  FROM (
+    SELECT
+      "time_month",
+      COUNT("distinct_key") AS "buyers_2_first"
+    FROM (
+      SELECT
+        MIN(CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)) AS "time_month",
+        "orders"."customer_id" AS "distinct_key"
+      FROM "dw"."fact_orders" AS "orders"
+      WHERE
+        "orders"."order_date" >= CAST('2026-01-01' AS DATE)
+        AND "orders"."order_date" < CAST('2027-01-01' AS DATE)
+        AND (
+          "orders"."status" = 'paid'
+        )
+      GROUP BY
+        "orders"."customer_id"
+    ) AS "firsts"
+    GROUP BY
+      "time_month"
+  ) AS "counts"
+), "scan_orders_cumyear_windows" AS MATERIALIZED (
+  SELECT
+    "calendar"."time_month",
+    CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE) AS "window_start",
+    CAST("calendar"."time_month" + INTERVAL '1 MONTH' AS DATE) AS "window_end"
+  FROM "calendar"
+), "scan_orders_cumyear" AS (
+  SELECT
+    "scan_orders_cumyear_windows"."time_month" AS "time_month",
+    SUM("revenue_4_sum") AS "revenue_4",
+    CAST(SUM("buyers_2_first") AS BIGINT) AS "buyers_2"
+  FROM "scan_orders_cumyear_windows"
+  INNER JOIN "scan_orders_cumyear_parts"
+    ON "scan_orders_cumyear_parts"."time_month" >= "scan_orders_cumyear_windows"."window_start"
+    AND "scan_orders_cumyear_parts"."time_month" < "scan_orders_cumyear_windows"."window_end"
+  GROUP BY
+    "scan_orders_cumyear_windows"."time_month"
 ), "combined" AS MATERIALIZED (
   SELECT
     "time_month",

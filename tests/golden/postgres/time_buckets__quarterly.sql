@@ -59,4 +59,4 @@ SELECT
 FROM "grouped"
 ORDER BY
   "time_quarter" ASC,
-  "kind" ASC;
+  "kind" COLLATE "C" ASC;

@@ -43,5 +43,5 @@ SELECT
   COALESCE("count_order", 0) AS "count_order"
 FROM "scan_lineitem"
 ORDER BY
-  "returnflag" ASC,
-  "linestatus" ASC;
+  "returnflag" COLLATE "C" ASC,
+  "linestatus" COLLATE "C" ASC;

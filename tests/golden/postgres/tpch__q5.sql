@@ -33,4 +33,4 @@ SELECT
 FROM "scan_lineitem"
 ORDER BY
   "revenue" DESC NULLS LAST,
-  "nation" ASC;
+  "nation" COLLATE "C" ASC;

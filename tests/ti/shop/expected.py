@@ -15,6 +15,7 @@ from support.reference import (
     eq,
     max_,
     metric,
+    min_,
     sum_,
 )
 from support.ti_reference import cumulative, growth, lag
@@ -90,6 +91,21 @@ def max_amount(g: Group) -> Any:
 
 
 @metric
+def min_amount(g: Group) -> Any:
+    return min_(g.rows("orders", _paid), lambda r: r["orders.amount"])
+
+
+@metric
+def item_count(g: Group) -> Any:
+    return count(g.rows("orders", _paid), lambda r: r["orders.product_id"])
+
+
+@metric
+def net(g: Group) -> Any:
+    return revenue(g) - 2 * order_count(g)
+
+
+@metric
 def visitors(g: Group) -> Any:
     return count_distinct(g.rows("visits"), lambda r: r["visits.visitor_id"])
 
@@ -111,6 +127,7 @@ def _where_phone(m: Any, name: str) -> Any:
 
 revenue_ly = lag(revenue, 1, "year", "revenue_ly")
 revenue_ytd = cumulative(revenue, "year", "revenue_ytd")
+revenue_3m = cumulative(revenue, "month", "revenue_3m", 3)
 
 METRICS = {
     m.name: m
@@ -123,6 +140,9 @@ METRICS = {
         repeat_buyers,
         avg_amount,
         max_amount,
+        min_amount,
+        item_count,
+        net,
         visitors,
         visit_count,
         conversion,
@@ -180,11 +200,21 @@ METRICS = {
         lag(revenue_ytd, 1, "year", "revenue_ytd_ly"),
         cumulative(revenue_ly, "year", "revenue_ly_ytd"),
         growth(revenue_ytd, 1, "year", "ytd_yoy"),
+        lag(revenue_ytd, 1, "period", "revenue_ytd_prev"),
+        growth(revenue_ytd, 1, "period", "ytd_pop"),
+        lag(cumulative(buyers, "year", "buyers_ytd"), 1, "period", "buyers_ytd_prev"),
+        lag(cumulative(revenue, "quarter", "revenue_qtd"), 1, "month", "revenue_qtd_lm"),
+        lag(cumulative(revenue, "month", "revenue_mtd"), 1, "month", "revenue_mtd_lm"),
+        lag(revenue_ytd, 1, "week", "revenue_ytd_lw"),
+        cumulative(avg_amount, "year", "avg_amount_ytd"),
+        cumulative(min_amount, "year", "min_amount_ytd"),
+        cumulative(net, "year", "net_ytd"),
+        cumulative(item_count, "quarter", "item_count_qtd"),
         # rolling
         cumulative(revenue, "day", "revenue_7d", 7),
         cumulative(revenue, "week", "revenue_2w", 2),
         cumulative(revenue, "day", "revenue_14d", 14),
-        cumulative(revenue, "month", "revenue_3m", 3),
+        revenue_3m,
         cumulative(revenue, "quarter", "revenue_2q", 2),
         cumulative(revenue, "year", "revenue_2y", 2),
         cumulative(buyers, "day", "buyers_7d", 7),
@@ -199,5 +229,14 @@ METRICS = {
         cumulative(avg_amount, "day", "avg_amount_7d", 7),
         cumulative(conversion, "month", "conversion_3m", 3),
         cumulative(visitors, "week", "visitors_2w", 2),
+        cumulative(revenue, "day", "revenue_28d", 28),
+        cumulative(revenue, "month", "revenue_1m", 1),
+        cumulative(buyers, "month", "buyers_1m", 1),
+        cumulative(buyers, "day", "buyers_28d", 28),
+        cumulative(min_amount, "day", "min_amount_7d", 7),
+        cumulative(max_amount, "month", "max_amount_3m", 3),
+        cumulative(avg_amount, "week", "avg_amount_2w", 2),
+        cumulative(net, "week", "net_2w", 2),
+        lag(revenue_3m, 1, "year", "revenue_3m_ly"),
     ]
 }

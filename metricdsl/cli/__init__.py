@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,86 +13,35 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from metricdsl.diagnostics import Diagnostic
-    from metricdsl.errors import CheckFailed
     from metricdsl.ir import model as m
     from metricdsl.pipeline.request import QueryRequest
     from metricdsl.runtime.verify import Residual
     from metricdsl.runtime.warehouse import QueryResult, Warehouse
-    from metricdsl.source import SourceFile
 
-DEFAULT_PROJECT = "specs"
-project_argument = click.argument("project", default=DEFAULT_PROJECT, type=click.Path(path_type=Path))
-
-
-def split_list(values: Sequence[str]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def query_options(function: Any) -> Any:
-    options = [
-        click.option("--query", "-q", "query", help="A named query of the project."),
-        click.option("--metrics", "-m", multiple=True, help="Ad-hoc: metrics, comma-separated."),
-        click.option("--by", "-b", multiple=True, help="Ad-hoc: dimensions (time.month, product), comma-separated."),
-        click.option("--where", "-w", help="Ad-hoc: a condition over dimensions, e.g. \"channel = 'phone'\"."),
-        click.option("--period", "-p", help="Ad-hoc: 2026 or 2026-01-01 .. 2026-06-30."),
-        click.option("--order", multiple=True, help="Ad-hoc: output columns to sort by, e.g. 'revenue desc'."),
-        click.option("--limit", type=int, help="Ad-hoc: at most this many rows."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def print_diagnostics(diagnostics: list[Diagnostic], files: dict[str, SourceFile], err: bool = True) -> None:
-    from metricdsl.diagnostics.render import render_text
-
-    for diagnostic in diagnostics:
-        click.echo(render_text(diagnostic, files), err=err)
-
-
-def load_or_exit(project: Path, show_warnings: bool = False, prove: bool = False) -> m.Project:
-    from metricdsl.pipeline.load import load
-
-    loaded = load(project, prove)
-    shown = loaded.diagnostics if (show_warnings or loaded.model is None) else []
-    print_diagnostics(shown, loaded.files)
-    if loaded.model is None:
-        fail(f"{len(loaded.errors)} error(s) in {project}")
-    return loaded.model
-
-
-def compile_or_exit(model: m.Project, request: QueryRequest, dialect: str, impala_version: str = "3.4") -> str:
-    from metricdsl.errors import CheckFailed
-    from metricdsl.pipeline.compile import compile_sql
-
-    try:
-        return compile_sql(model, request, dialect, impala_version)
-    except CheckFailed as failure:
-        exit_on_check_failure(failure)
-
-
-def exit_on_check_failure(failure: CheckFailed) -> NoReturn:
-    """Print the diagnostics and exit: `N error(s) in PROJECT` when the project has errors, else the query's."""
-    print_diagnostics(failure.diagnostics, failure.sources)
-    if failure.loaded is not None:
-        fail(f"{len(failure.loaded.errors)} error(s) in {failure.loaded.root}")
-    fail("the query has errors")
-
-
-def request_from(query: str | None, metrics: Sequence[str], by: Sequence[str], where: str | None,
-                 period: str | None, order: Sequence[str], limit: int | None) -> QueryRequest:
-    from metricdsl.pipeline.request import QueryRequest
-
-    if query and metrics:
-        fail("give either --query or --metrics, not both", 2)
-    if not query and not metrics:
-        fail("name a query (--query NAME) or metrics (--metrics a,b)", 2)
-    return QueryRequest.of(query, split_list(metrics), split_list(by), where, period, split_list(order), limit)
+from metricdsl.cli.options import (
+    DIALECT_CHOICES,
+    as_of_option,
+    check_as_of,
+    check_schema,
+    compile_or_exit,
+    exit_on_check_failure,
+    fail,
+    impala_version_value,
+    load_or_exit,
+    print_diagnostics,
+    project_argument,
+    query_options,
+    refuse,
+    replace_needs_data,
+    replace_option,
+    request_from,
+    save_flags_or_exit,
+    save_or_exit,
+    save_sql_text,
+    split_list,
+    tolerance_value,
+    warehouse_failure,
+)
 
 
 class SafeGroup(click.Group):
@@ -164,19 +113,25 @@ def summary(loaded: Any) -> str:
 @main.command()
 @project_argument
 @query_options
-@click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala"]), default="duckdb", show_default=True)
-@click.option("--impala-version", default="3.4", show_default=True, help="Impala version the SQL must run on.")
+@click.option("--dialect", "-d", type=click.Choice(DIALECT_CHOICES), default="duckdb", show_default=True)
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value,
+              help="Impala version the SQL must run on (with --dialect impala).")
 @click.option("--no-cache", is_flag=True, help="Compile even if this exact input was compiled before.")
-def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
-        period: str | None, order: tuple[str, ...], limit: int | None, dialect: str, impala_version: str,
-        no_cache: bool) -> None:
+@click.pass_context
+def sql(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
+        where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
+        dialect: str, impala_version: str, no_cache: bool) -> None:
     """Print the SQL of a query.
 
     \b
     Example:  metricdsl sql specs --query monthly_kpi --dialect impala
               metricdsl sql specs --metrics revenue,aov --by time.month,product --period 2026
+              metricdsl sql specs --query monthly_kpi --period 'this month' --as-of '{{ ds }}' --dialect spark
     """
-    request = request_from(query, metrics, by, where, period, order, limit)
+    if dialect != "impala":
+        refuse(ctx, ["impala_version"], f"to --dialect {dialect}")
+    check_as_of(as_of)
+    request = request_from(query, metrics, by, where, period, order, limit, as_of)
     from metricdsl.errors import CheckFailed
     from metricdsl.pipeline.cache import cached_sql
 
@@ -190,14 +145,24 @@ def sql(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[st
 @main.command()
 @project_argument
 @click.option("--dialect", "-d", "dialects", default="duckdb,postgres,impala", show_default=True,
-              help="Comma-separated dialects.")
+              help="Comma-separated dialects: duckdb, postgres, impala, spark.")
 @click.option("--out", "-o", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--impala-version", default="3.4", show_default=True)
-def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
-    """Write every named query as OUT/<dialect>/<query>.sql (all or nothing).
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value,
+              help="With impala among the dialects.")
+@click.option("--into", metavar="SCHEMA", help="Write each query as a job that replaces its as-of date's rows in "
+              "SCHEMA.<query> (created if missing; first column as_of).")
+@as_of_option
+@click.pass_context
+def build(ctx: click.Context, project: Path, dialects: str, out: Path, impala_version: str, into: str | None,
+          as_of: str | None) -> None:
+    """Write every named query as OUT/<dialect>/<query>.sql, and OUT/<dialect>/jobs.json (all or nothing).
+
+    jobs.json lists each query, its file, the table it writes (with --into) and the tables it reads,
+    so that a scheduler can run the files and wire their dependencies.
 
     \b
     Example:  metricdsl build specs --dialect duckdb,postgres,impala --out build/sql
+              metricdsl build specs --dialect impala,spark --into kpi --as-of '{{ ds }}' --out build/jobs
     """
     from metricdsl.sql.target import DIALECTS
 
@@ -205,17 +170,51 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
     unknown = [d for d in chosen if d not in DIALECTS]
     if unknown:
         fail(f"unknown dialect(s) {', '.join(unknown)}; choose from {', '.join(DIALECTS)}", 2)
+    if "impala" not in chosen:
+        refuse(ctx, ["impala_version"], "without impala among the dialects")
+    check_as_of(as_of)
+    check_schema(into)
+    partitioned = [d for d in chosen if d in ("impala", "spark")]
+    if into is not None and as_of is None and partitioned:
+        fail(f"on {' and '.join(partitioned)} a job overwrites the partition of its as-of date: with --into, give "
+             "--as-of DATE or a scheduler placeholder such as --as-of '{{ ds }}'", 2)
     model = load_or_exit(project)
     if not model.queries:
         fail(f"{project} declares no `query` blocks to build")
-    from metricdsl.pipeline.request import QueryRequest
+    from metricdsl.runtime.jobs import ManifestEntry, manifest
+    from metricdsl.runtime.output import OutputFailed, staged_folder
 
-    files = {out / d / f"{name}.sql": compile_or_exit(model, QueryRequest(query=name), d, impala_version)
-             for d in chosen for name in sorted(model.queries)}
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    files = {}
+    for dialect in chosen:
+        entries = []
+        for name in sorted(model.queries):
+            output = output_or_exit(model, name, dialect, impala_version, into, as_of)
+            files[Path(dialect) / f"{name}.sql"] = output.text
+            entries.append(ManifestEntry(name, f"{name}.sql", output.table, output.reads))
+        files[Path(dialect) / "jobs.json"] = manifest(dialect, into, as_of, entries)
+    try:
+        with staged_folder(out) as stage:  # all or nothing: written beside OUT, then renamed into it
+            for path, text in files.items():
+                (stage / path).parent.mkdir(parents=True, exist_ok=True)
+                (stage / path).write_text(text, encoding="utf-8")
+    except OutputFailed as error:
+        fail(str(error))
     click.echo(f"wrote {len(files)} file(s) to {out}")
+
+
+def output_or_exit(model: m.Project, name: str, dialect: str, impala_version: str, into: str | None,
+                   as_of: str | None) -> Any:
+    from metricdsl.errors import CheckFailed
+    from metricdsl.pipeline.compile import compile_output
+    from metricdsl.pipeline.request import QueryRequest
+    from metricdsl.sql.job import JobError
+
+    try:
+        return compile_output(model, QueryRequest(query=name, as_of=as_of), dialect, impala_version, into)
+    except CheckFailed as failure:
+        exit_on_check_failure(failure)
+    except JobError as error:
+        fail(str(error))
 
 
 @main.command()
@@ -224,52 +223,100 @@ def build(project: Path, dialects: str, out: Path, impala_version: str) -> None:
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://user@host:port/db (default: in-memory DuckDB).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first (default for in-memory "
               "DuckDB: PROJECT/data).")
+@replace_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--show-sql", is_flag=True, help="Print the SQL before the result.")
-def run(project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...], where: str | None,
-        period: str | None, order: tuple[str, ...], limit: int | None, db: str | None, data: Path | None,
-        fmt: str, show_sql: bool) -> None:
-    """Compile a query, execute it and print the result.
+@click.option("--show-sql", is_flag=True, help="Print the SQL (with --into: the job) before the result.")
+@click.option("--into", metavar="SCHEMA", help="Write the query's rows into SCHEMA.<query> for the as-of date, "
+              "replacing that date's rows (created if missing; first column as_of).")
+@click.pass_context
+def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
+        where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
+        db: str | None, data: Path | None, replace: bool, fmt: str, show_sql: bool, into: str | None) -> None:
+    """Compile a query, execute it and print the result (or write it into a table with --into).
 
     \b
     Example:  metricdsl run specs --query monthly_kpi
               metricdsl run specs --metrics revenue --by product --format csv
               metricdsl run specs --query monthly_kpi --db postgresql://postgres@127.0.0.1:5432/postgres
+              metricdsl run specs --query monthly_kpi --as-of 2026-12-01 --into kpi --db duckdb:///kpi.duckdb
     """
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import connect
 
-    request = request_from(query, metrics, by, where, period, order, limit)
+    check_as_of(as_of, placeholder_allowed=False)
+    check_schema(into)
+    if into is not None:
+        refuse(ctx, ["fmt"], "with --into: the rows go to the table, nothing is printed but a summary")
+        if not query:
+            fail("--into writes a named query's rows into SCHEMA.<query>: give --query NAME", 2)
+    request = request_from(query, metrics, by, where, period, order, limit, as_of)
+    replace_needs_data(replace, data)
     model = load_or_exit(project)
     try:
         warehouse = connect(db)
     except WarehouseError as error:
         fail(str(error))
     with warehouse:
+        if into is not None:
+            written = run_job_or_exit(warehouse, model, project, data, db, request, into, show_sql, replace)
+            click.echo(f"wrote {written} row(s) to {into}.{query} for as_of {as_of or 'CURRENT_DATE'}")
+            return
         statement = compile_or_exit(model, request, warehouse.dialect)
         if show_sql:
             click.echo(statement, err=True)
-        result = execute_or_exit(warehouse, model, project, data, db, statement)
+        result = execute_or_exit(warehouse, model, project, data, db, statement, replace)
     from metricdsl.ir.formats import declared_formats
     from metricdsl.runtime.output import render_result
 
     click.echo(render_result(result, fmt, title=request.title, formats=declared_formats(model)), nl=False)
 
 
+def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
+                    request: QueryRequest, into: str, show_sql: bool, replace: bool) -> int:
+    """Compile the query's job, load the data `run` reads, run the job; returns the rows written."""
+    from metricdsl.errors import CheckFailed, WarehouseError
+    from metricdsl.pipeline.compile import compile_job
+    from metricdsl.runtime.jobs import run_job
+    from metricdsl.runtime.output import status
+    from metricdsl.runtime.warehouse import load_for
+    from metricdsl.sql.job import JobError
+    from metricdsl.sql.render import sql_text
+
+    try:
+        job, target = compile_job(model, request, warehouse.dialect, into)
+    except CheckFailed as failure:
+        exit_on_check_failure(failure)
+    except JobError as error:
+        fail(str(error))
+    if show_sql:
+        click.echo("".join(sql_text(s, target) + ";\n" for s in job.statements), err=True)
+    try:
+        with status("loading data…"):
+            load_for(warehouse, model, project, db, data, replace)
+    except WarehouseError as error:
+        warehouse_failure(error)
+    try:
+        with status(f"running the job on {warehouse.dialect}…"):
+            return run_job(warehouse, job, target)
+    except WarehouseError as error:
+        fail(f"the database said: {error}; the rows of earlier runs are unchanged")
+
+
 def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str) -> QueryResult:
+                    statement: str, replace: bool = False) -> QueryResult:
     """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.output import status
-    from metricdsl.runtime.warehouse import DataFolderMissing, load_for
+    from metricdsl.runtime.warehouse import load_for
 
     try:
         with status("loading data…"):
-            load_for(warehouse, model, project, db, data)
+            load_for(warehouse, model, project, db, data, replace)
+    except WarehouseError as error:
+        warehouse_failure(error)
+    try:
         with status(f"running the query on {warehouse.dialect}…"):
             return warehouse.execute(statement)
-    except DataFolderMissing as error:
-        fail(str(error))
     except WarehouseError as error:
         fail(f"the database said: {error}")
 
@@ -278,11 +325,17 @@ def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
 @project_argument
 @click.option("--db", required=True, help="duckdb:///path.duckdb or postgresql://user@host:port/db")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder (default: PROJECT/data).")
-def seed(project: Path, db: str, data: Path | None) -> None:
+@replace_option
+def seed(project: Path, db: str, data: Path | None, replace: bool) -> None:
     """Create the sources' tables in a database and load the project's sample CSVs.
+
+    Each DATA/<schema.table>.csv replaces its table (dropped and created from the source's declared
+    columns), all in one transaction: a bad file changes nothing. Tables that already hold rows are
+    replaced only with --replace. Columns are matched by header name; an empty field is NULL.
 
     \b
     Example:  metricdsl seed specs --db postgresql://postgres@127.0.0.1:5432/postgres
+              metricdsl seed specs --db duckdb:///warehouse.duckdb --replace
     """
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import connect
@@ -293,9 +346,9 @@ def seed(project: Path, db: str, data: Path | None) -> None:
         fail(f"data folder {folder} does not exist")
     try:
         with connect(db) as warehouse:
-            tables = warehouse.load_data(model, folder)
+            tables = warehouse.load_data(model, folder, replace=replace)
     except WarehouseError as error:
-        fail(str(error))
+        warehouse_failure(error)
     click.echo(f"loaded {len(tables)} table(s): {', '.join(tables)}")
 
 
@@ -352,7 +405,13 @@ def docs_command(project: Path, out: Path) -> None:
     if loaded.model is None:
         print_diagnostics(loaded.diagnostics, loaded.files)
         fail(f"{len(loaded.errors)} error(s) in {project}")
-    written = write_catalog(loaded.model, loaded.files, out)
+    from metricdsl.runtime.output import OutputFailed, staged_folder
+
+    try:
+        with staged_folder(out) as stage:
+            written = write_catalog(loaded.model, loaded.files, stage)
+    except OutputFailed as error:
+        fail(str(error))
     click.echo(f"wrote {len(written)} file(s) to {out}")
 
 
@@ -368,27 +427,36 @@ def lsp_command() -> None:
     serve()
 
 
-def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None) -> Warehouse:
+def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None,
+                 replace: bool = False) -> Warehouse:
     """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` reads them."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import open_for
 
     try:
-        return open_for(model, project, db, data)
+        return open_for(model, project, db, data, replace)
     except WarehouseError as error:
-        fail(str(error))
+        warehouse_failure(error)
 
 
 @main.command()
 @project_argument
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@replace_option
 @click.option("--by", "by", help="Measure residuals per group of this dimension (default: overall).")
 @click.option("--period", help="Only rows of this period: 2026 or 2026-01-01 .. 2026-06-30.")
-@click.option("--tolerance", type=float, default=1e-9, show_default=True, help="Largest relative residual allowed.")
-def verify(project: Path, db: str | None, data: Path | None, by: str | None, period: str | None,
-           tolerance: float) -> None:
-    """Measure every empirical decomposition on data (exit 1 when a residual exceeds --tolerance).
+@click.option("--tolerance", type=float, default=1e-9, show_default=True, callback=tolerance_value,
+              help="Largest relative residual allowed.")
+@click.option("--keys", "keys_only", is_flag=True, help="Only check that join and `key:` keys are unique.")
+@click.pass_context
+def verify(ctx: click.Context, project: Path, db: str | None, data: Path | None, replace: bool, by: str | None,
+           period: str | None, tolerance: float, keys_only: bool) -> None:
+    """Check the data: join keys are unique, and every empirical decomposition holds (exit 1 if not).
+
+    Keys: for every `join` (many-to-one) the joined table's key, and every source's `key:`, must not
+    occur twice; a duplicated key double counts every row joined to it. The duplicated keys are
+    counted and a few shown. --keys runs only this check.
 
     Exact decompositions (proven from the definitions by `check`) are listed as "exact (proven)".
     For the others, the metric and its drivers are queried per group of --by, the formula is
@@ -396,26 +464,38 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 
     \b
     Example:  metricdsl verify specs --by product
+              metricdsl verify specs --keys --db postgresql://postgres@127.0.0.1:5432/postgres
               metricdsl verify specs --db postgresql://postgres@127.0.0.1:5432/postgres --tolerance 0.01
     """
     from rich.console import Console
 
+    from metricdsl.ir.printing import equation
+    from metricdsl.runtime.keys import check_keys, key_table
+    from metricdsl.runtime.output import status
     from metricdsl.runtime.verify import measure
 
+    explicit = [f"--{name}" for name in ("by", "period", "tolerance")
+                if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+    if keys_only and explicit:
+        fail(f"{', '.join(explicit)} measure(s) decompositions and does not apply with --keys", 2)
+    replace_needs_data(replace, data)
     model = load_or_exit(project, prove=True)
-    if not model.decompositions:
+    with open_or_exit(model, project, db, data, replace) as warehouse:
+        keys = check_keys(model, warehouse)
+        results = [] if keys_only else measure(model, warehouse, by=by, period=period,
+                                                step=lambda d: status(f"measuring {equation(d)}…"))
+    console = Console(width=140)
+    console.print(key_table(keys))
+    if not keys_only and not model.decompositions:
         click.echo(f"{project} declares no decompositions")
-        return
-    from metricdsl.ir.printing import equation
-    from metricdsl.runtime.output import status
-
-    with open_or_exit(model, project, db, data) as warehouse:
-        results = measure(model, warehouse, by=by, period=period,
-                          step=lambda d: status(f"measuring {equation(d)}…"))
-    Console(width=140).print(residual_table(results, tolerance, by))
-    failed = [r for r in results if r.exceeds(tolerance)]
-    if failed:
-        fail(f"{len(failed)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured")
+    elif not keys_only:
+        console.print(residual_table(results, tolerance, by))
+    problems = [f"{len(bad)} key(s) are not unique or could not be checked" for bad in
+                [[k for k in keys if k.failed]] if bad]
+    problems += [f"{len(bad)} decomposition(s) exceed the tolerance {tolerance:g} or could not be measured"
+                 for bad in [[r for r in results if r.exceeds(tolerance)]] if bad]
+    if problems:
+        fail("; ".join(problems))
 
 
 @main.command()
@@ -423,6 +503,7 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--target", "-t", "target_name", required=True, help="A `target` of the project.")
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
 @click.option("--data", type=click.Path(path_type=Path), help="CSV folder to load first.")
+@replace_option
 @click.option("--baseline", "baseline_files", multiple=True, type=click.Path(path_type=Path),
               help="Baseline CSV (kind,member,month,metric,value) instead of a database; may repeat.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
@@ -430,14 +511,16 @@ def verify(project: Path, db: str | None, data: Path | None, by: str | None, per
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="Write the plan here (required for xlsx).")
 @click.option("--mermaid", type=click.Path(path_type=Path), help="Also write the driver tree as Mermaid.")
 @click.option("--emit-sql", is_flag=True, help="Print the baseline SQL (its result is a --baseline CSV) and stop.")
-@click.option("--dialect", "-d", type=click.Choice(["duckdb", "postgres", "impala", "spark"]), default="duckdb",
+@click.option("--dialect", "-d", type=click.Choice(DIALECT_CHOICES), default="duckdb",
               show_default=True, help="Dialect of --emit-sql / --emit-save-sql.")
-@click.option("--impala-version", default="3.4", show_default=True)
+@click.option("--impala-version", default="3.4", show_default=True, callback=impala_version_value,
+              help="With --emit-sql/--emit-save-sql --dialect impala.")
 @click.option("--save", is_flag=True, help="Write the plan into the target's `store:` table of --db.")
 @click.option("--emit-save-sql", is_flag=True, help="Print the statements that save the plan (--dialect) and stop.")
-def plan(project: Path, target_name: str, db: str | None, data: Path | None, baseline_files: tuple[Path, ...],
-         fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool, dialect: str, impala_version: str,
-         save: bool = False, emit_save_sql: bool = False) -> None:
+@click.pass_context
+def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, data: Path | None, replace: bool,
+         baseline_files: tuple[Path, ...], fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool,
+         dialect: str, impala_version: str, save: bool, emit_save_sql: bool) -> None:
     """Allocate a target: drivers, split and spread over months and weeks (LANGUAGE.md §9).
 
     \b
@@ -448,6 +531,13 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
     """
     from metricdsl.allocate.outputs import plan_files, render_text, write_all
 
+    if emit_sql:
+        refuse(ctx, ["db", "data", "replace", "baseline_files", "fmt", "out", "mermaid"], "with --emit-sql (it prints the SQL and stops)")
+    elif not emit_save_sql:
+        refuse(ctx, ["dialect"], "without --emit-sql or --emit-save-sql")
+    if not (emit_sql or emit_save_sql) or dialect != "impala":
+        refuse(ctx, ["impala_version"], "without --emit-sql/--emit-save-sql --dialect impala")
+    replace_needs_data(replace, data)
     model = load_or_exit(project)
     spec = target_or_exit(model, target_name)
     save_flags_or_exit(spec, save, emit_save_sql, emit_sql, db, fmt, out)
@@ -455,20 +545,22 @@ def plan(project: Path, target_name: str, db: str | None, data: Path | None, bas
         click.echo(baseline_sql_or_exit(model, spec, dialect, impala_version), nl=False)
         return
     if emit_save_sql:
-        click.echo(save_sql_or_exit(model, spec, project, db, data, baseline_files, dialect, impala_version), nl=False)
+        result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files, replace))
+        for warning in result.diagnostics:
+            click.echo(warning_line(warning), err=True)
+        click.echo(save_sql_text(spec, result, dialect, impala_version), nl=False)
         return
     if fmt == "xlsx" and out is None:
         fail("--format xlsx writes a workbook: add --out FILE.xlsx", 2)
     if baseline_files and (db or data):
         fail("give either a database (--db/--data) or --baseline files, not both", 2)
+    from metricdsl.ir.formats import unit_formats
     from metricdsl.runtime.output import status
 
     with status(f"querying the baseline of {spec.name}…"):
-        baseline = baseline_or_exit(model, spec, project, db, data, baseline_files)
+        baseline = baseline_or_exit(model, spec, project, db, data, baseline_files, replace)
     with status(f"allocating {spec.name}…"):
         result = allocate_or_exit(spec, baseline)
-    from metricdsl.ir.formats import unit_formats
-
     files = plan_files(result, spec, fmt, out, mermaid, unit_formats(model))
     if out is None:
         click.echo(render_text(result, fmt, unit_formats(model)), nl=False)
@@ -512,14 +604,14 @@ def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_versi
 
 
 def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
-                     files: tuple[Path, ...]) -> Any:
+                     files: tuple[Path, ...], replace: bool = False) -> Any:
     from metricdsl.errors import BaselineError, CheckFailed, WarehouseError
     from metricdsl.runtime.baseline import fetch_baseline, read_baseline_csv
 
     try:
         if files:
             return read_baseline_csv(files, spec)
-        with open_or_exit(model, project, db, data) as warehouse:
+        with open_or_exit(model, project, db, data, replace) as warehouse:
             return fetch_baseline(model, spec, warehouse)
     except CheckFailed as failure:
         print_diagnostics(failure.diagnostics, failure.sources)
@@ -566,48 +658,3 @@ def _cells(result: Residual, tolerance: float) -> tuple[str, str, str, str, str]
 
 if __name__ == "__main__":
     main()
-
-
-def save_flags_or_exit(spec: Any, save: bool, emit_save_sql: bool, emit_sql: bool, db: str | None, fmt: str,
-                       out: Path | None) -> None:
-    """`--save` / `--emit-save-sql`: never silently ignored, never half applicable."""
-    if not (save or emit_save_sql):
-        return
-    flag = "--save" if save else "--emit-save-sql"
-    if save and emit_save_sql:
-        fail("give either --save or --emit-save-sql, not both", 2)
-    if emit_sql:
-        fail(f"--emit-sql prints the baseline SQL; it does not go with {flag}", 2)
-    if spec.store is None:
-        fail(f"target {spec.name} has no `store:` table to save its plan in (add e.g. `store: kpi.plan_{spec.name}`)", 2)
-    if save and db is None:
-        fail("--save writes into a database: add --db URL (the in-memory DuckDB is gone when plan ends)", 2)
-    if emit_save_sql and (fmt != "table" or out is not None):
-        fail("--emit-save-sql prints SQL; it does not go with --format or --out", 2)
-
-
-def save_sql_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
-                     files: tuple[Path, ...], dialect: str, impala_version: str) -> str:
-    from datetime import datetime
-
-    from metricdsl.runtime.plan_store import render_statements, save_statements
-
-    result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, files))
-    for warning in result.diagnostics:
-        click.echo(warning_line(warning), err=True)
-    return render_statements(save_statements(spec, result, dialect, datetime.now()), dialect, impala_version)
-
-
-def save_or_exit(spec: Any, result: Any, db: str | None) -> None:
-    from datetime import datetime
-
-    from metricdsl.errors import WarehouseError
-    from metricdsl.runtime import warehouse
-    from metricdsl.runtime.plan_store import save_plan
-
-    try:
-        with warehouse.connect(db) as connection:
-            count = save_plan(connection, spec, result, datetime.now())
-    except WarehouseError as error:
-        fail(f"saving the plan of {spec.name} into {'.'.join(spec.store)}: {error}")
-    click.echo(f"saved {count} rows of {spec.name} into {'.'.join(spec.store)}", err=True)

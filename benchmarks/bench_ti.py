@@ -1,0 +1,198 @@
+"""Time-intelligence SQL against hand-written window SQL, on DuckDB and PostgreSQL, in the same run.
+
+    python -m benchmarks.bench_ti [--rows 5000000] [--pg-rows 2000000] [--repeat 3] [--no-postgres]
+
+The table (benchmarks/ti_data.py) holds two years of orders. For each query the compiled SQL and a
+hand-written query that aggregates once and then uses window functions are first checked to return
+the same rows (numbers to 1e-9 relative), then run alternately `--repeat` times; the report is the
+ratio of the medians (target: at most 1.5x). PostgreSQL is 127.0.0.1:5432 (user postgres) unless
+`METRICDSL_BENCH_PG` gives another URL; a database `metricdsl_bench_ti` is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from benchmarks.ti_data import load_duckdb, load_postgres
+
+SPEC = """
+source orders {
+  table: bench.ti_orders
+  time: order_date
+  columns { order_id: bigint, order_date: date, customer_id: bigint, status: string, amount: decimal(18, 2) }
+}
+metric revenue = sum(orders.amount) where orders.status = 'paid'
+metric buyers = count_distinct(orders.customer_id) where orders.status = 'paid'
+metric revenue_ly = lag(revenue, 1 year)
+metric revenue_yoy = growth(revenue, 1 year)
+metric revenue_ytd = cumulative(revenue, year)
+metric buyers_ytd = cumulative(buyers, year)
+metric revenue_28d = cumulative(revenue, 28 days)
+metric revenue_qtd = cumulative(revenue, quarter)
+metric buyers_7d = cumulative(buyers, 7 days)
+
+query monthly_yoy_ytd { metrics: revenue, revenue_ly, revenue_yoy, revenue_ytd, buyers_ytd
+  by: time.month  period: 2026 }
+query daily_rolling_28d { metrics: revenue, revenue_28d  by: time.day  period: 2026-01-01 .. 2026-06-30 }
+query daily_rolling_buyers { metrics: buyers, buyers_7d  by: time.day  period: 2026-01-01 .. 2026-03-31 }
+query daily_qtd { metrics: revenue, revenue_qtd  by: time.day  period: 2026-01-01 .. 2026-06-30 }
+"""
+
+
+def series(first: str, last: str, step: str) -> str:
+    return (f"SELECT CAST(g AS DATE) AS d FROM generate_series(CAST('{first}' AS TIMESTAMP), "
+            f"CAST('{last}' AS TIMESTAMP), INTERVAL '{step}') AS s(g)")
+
+
+PAID = "status = 'paid'"
+HAND_WRITTEN = {
+    "monthly_yoy_ytd": f"""
+WITH m AS (SELECT CAST(DATE_TRUNC('month', order_date) AS DATE) AS d, SUM(amount) AS revenue FROM bench.ti_orders
+           WHERE {PAID} AND order_date >= DATE '2025-01-01' AND order_date < DATE '2027-01-01' GROUP BY 1),
+firsts AS (SELECT customer_id, MIN(CAST(DATE_TRUNC('month', order_date) AS DATE)) AS d FROM bench.ti_orders
+           WHERE {PAID} AND customer_id IS NOT NULL AND order_date >= DATE '2026-01-01'
+             AND order_date < DATE '2027-01-01' GROUP BY customer_id),
+news AS (SELECT d, COUNT(*) AS n FROM firsts GROUP BY d),
+cal AS ({series('2026-01-01', '2026-12-01', '1 month')}),
+s AS (SELECT cal.d, COALESCE(m.revenue, 0) AS revenue, COALESCE(ly.revenue, 0) AS revenue_ly,
+             SUM(COALESCE(m.revenue, 0)) OVER (ORDER BY cal.d ROWS UNBOUNDED PRECEDING) AS revenue_ytd,
+             SUM(COALESCE(news.n, 0)) OVER (ORDER BY cal.d ROWS UNBOUNDED PRECEDING) AS buyers_ytd
+      FROM cal LEFT JOIN m ON m.d = cal.d LEFT JOIN m AS ly ON ly.d = CAST(cal.d - INTERVAL '1 year' AS DATE)
+      LEFT JOIN news ON news.d = cal.d)
+SELECT d, revenue, revenue_ly, CAST(revenue AS DOUBLE PRECISION) / NULLIF(revenue_ly, 0) - 1, revenue_ytd, buyers_ytd
+FROM s ORDER BY d""",
+    "daily_rolling_28d": f"""
+WITH days AS (SELECT order_date AS d, SUM(amount) AS revenue FROM bench.ti_orders
+              WHERE {PAID} AND order_date >= DATE '2025-12-04' AND order_date < DATE '2026-07-01' GROUP BY 1),
+cal AS ({series('2025-12-04', '2026-06-30', '1 day')}),
+s AS (SELECT cal.d, COALESCE(days.revenue, 0) AS revenue,
+             SUM(COALESCE(days.revenue, 0)) OVER (ORDER BY cal.d ROWS BETWEEN 27 PRECEDING AND CURRENT ROW) AS r28
+      FROM cal LEFT JOIN days ON days.d = cal.d)
+SELECT d, revenue, r28 FROM s WHERE d >= DATE '2026-01-01' ORDER BY d""",
+    "daily_rolling_buyers": f"""
+WITH pairs AS (SELECT DISTINCT order_date AS d, customer_id FROM bench.ti_orders
+               WHERE {PAID} AND order_date >= DATE '2025-12-26' AND order_date < DATE '2026-04-01'),
+cal AS ({series('2026-01-01', '2026-03-31', '1 day')})
+SELECT cal.d, COUNT(DISTINCT p.customer_id) FILTER (WHERE p.d = cal.d), COUNT(DISTINCT p.customer_id)
+FROM cal LEFT JOIN pairs AS p ON p.d > CAST(cal.d - INTERVAL '7 days' AS DATE) AND p.d <= cal.d
+GROUP BY cal.d ORDER BY cal.d""",
+    "daily_qtd": f"""
+WITH days AS (SELECT order_date AS d, SUM(amount) AS revenue FROM bench.ti_orders
+              WHERE {PAID} AND order_date >= DATE '2026-01-01' AND order_date < DATE '2026-07-01' GROUP BY 1),
+cal AS ({series('2026-01-01', '2026-06-30', '1 day')})
+SELECT cal.d, COALESCE(days.revenue, 0),
+       SUM(COALESCE(days.revenue, 0)) OVER (PARTITION BY DATE_TRUNC('quarter', cal.d) ORDER BY cal.d
+                                            ROWS UNBOUNDED PRECEDING)
+FROM cal LEFT JOIN days ON days.d = cal.d ORDER BY cal.d""",
+}
+
+
+def compiled(dialect: str) -> dict[str, str]:
+    from metricdsl.api import compile_sql, load_project
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "bench.metric").write_text(SPEC, encoding="utf-8")
+        project = load_project(Path(folder))
+        return {name: compile_sql(project, query=name, dialect=dialect) for name in HAND_WRITTEN}
+
+
+def same(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x is None or y is None:
+            if x is not y:
+                return False
+        elif isinstance(x, datetime.date) or isinstance(y, datetime.date):
+            if x != y:
+                return False
+        else:
+            dx, dy = Decimal(str(x)), Decimal(str(y))
+            if abs(dx - dy) > Decimal("1e-9") * max(abs(dx), abs(dy), Decimal(1)):
+                return False
+    return True
+
+
+def timed(run: Callable[[str], list[Any]], sql: str) -> float:
+    start = time.perf_counter()
+    run(sql)
+    return time.perf_counter() - start
+
+
+def compare(engine: str, run: Callable[[str], list[Any]], dialect: str, repeat: int) -> list[tuple[str, float]]:
+    ratios = []
+    for name, generated in compiled(dialect).items():
+        ours, theirs = run(generated), run(HAND_WRITTEN[name])
+        if len(ours) != len(theirs) or not all(same(a, b) for a, b in zip(ours, theirs, strict=True)):
+            raise SystemExit(f"{engine} {name}: the compiled SQL and the hand-written SQL differ\n"
+                             f"{ours[:5]}\n{theirs[:5]}")
+        mine, hand = [], []
+        for _ in range(repeat):
+            mine.append(timed(run, generated))
+            hand.append(timed(run, HAND_WRITTEN[name]))
+        ratio = statistics.median(mine) / statistics.median(hand)
+        print(f"{engine:9} {name:22} metricdsl {statistics.median(mine):7.3f} s   hand-written "
+              f"{statistics.median(hand):7.3f} s   ratio {ratio:5.2f}x   ({len(ours)} rows, same)", flush=True)
+        ratios.append((name, ratio))
+    return ratios
+
+
+def run_duckdb(rows: int, repeat: int) -> list[tuple[str, float]]:
+    import duckdb
+
+    connection = duckdb.connect()
+    load_duckdb(connection, rows)
+    return compare(f"DuckDB {rows // 1_000_000}M" if rows >= 1_000_000 else f"DuckDB {rows}",
+                   lambda sql: connection.execute(sql).fetchall(), "duckdb", repeat)
+
+
+def run_postgres(rows: int, repeat: int) -> list[tuple[str, float]]:
+    import psycopg
+
+    admin = os.environ.get("METRICDSL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+    database = "metricdsl_bench_ti"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {database}")
+        connection.execute(f"CREATE DATABASE {database}")
+    try:
+        url = admin.rsplit("/", 1)[0] + "/" + database
+        with psycopg.connect(url) as connection:
+            load_postgres(connection, rows)
+
+            def run(sql: str) -> list[Any]:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql.encode())
+                    return cursor.fetchall()
+
+            label = f"PG {rows // 1_000_000}M" if rows >= 1_000_000 else f"PG {rows}"
+            return compare(label, run, "postgres", repeat)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {database}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=5_000_000, help="DuckDB rows (default 5M)")
+    parser.add_argument("--pg-rows", type=int, default=2_000_000, help="PostgreSQL rows (default 2M)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    ratios = run_duckdb(args.rows, args.repeat)
+    if not args.no_postgres:
+        ratios += run_postgres(args.pg_rows, args.repeat)
+    worst = max(r for _, r in ratios)
+    print(f"worst ratio {worst:.2f}x (target 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

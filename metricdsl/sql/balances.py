@@ -1,0 +1,65 @@
+"""SQL of balances (LANGUAGE.md §5; planned in metricdsl.plan.balances): closing(m) and opening(m).
+
+A balance scan aggregates its rows (after the period, the query's `where` and m's filters) to one row
+per day and group, then a window over those aggregated rows finds each time bucket's latest (for
+`opening`, earliest) day with rows — partitioned by the bucket only, so the day is the same for
+every group of the bucket (without a time dimension: one day for the whole period) — and sums the
+day's values per group. A group with rows in the bucket but none on that day gets 0 (it closed
+before the bucket ended), never a join of raw rows.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlglot import exp
+
+from metricdsl.ir import model as m
+from metricdsl.plan.nodes import BALANCE_DAYS as DAILY
+from metricdsl.plan.nodes import BALANCE_EDGES as EDGES
+from metricdsl.plan.nodes import Measure, QueryPlan, Scan, fresh_name
+from metricdsl.sql.rows import RowCompiler, aliased, col, ident, truncate
+
+
+class ScanBuilder(Protocol):
+    """What the statement builder offers a scan (metricdsl.sql.statement.StatementBuilder)."""
+
+    plan: QueryPlan
+
+    def rows(self, scan: Scan) -> RowCompiler: ...
+
+    def scan_dims(self, scan: Scan, rows: RowCompiler) -> list[exp.Expr]: ...
+
+    def scan_where(self, scan: Scan, rows: RowCompiler, conditions: list[m.RowExpr | None]) -> exp.Expr | None: ...
+
+    def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler,
+                        scan: Scan | None = None) -> exp.Select: ...
+
+    def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr: ...
+
+
+def balance_scan(builder: ScanBuilder, scan: Scan) -> exp.Select:
+    rows = builder.rows(scan)
+    dims = builder.scan_dims(scan, rows)
+    dim_columns = [d.column for d in builder.plan.dims]
+    taken = set(dim_columns) | {mz.column for mz in scan.measures}
+    day_column, edge_column = fresh_name("balance_day", taken), fresh_name("balance_edge", taken)
+    day = truncate("day", rows.time())
+    daily = exp.select(*[exp.alias_(e, ident(c)) for e, c in zip(dims, dim_columns)], exp.alias_(day, ident(day_column)),
+                       *[exp.alias_(builder.measure_sql(rows, mz), ident(mz.column)) for mz in scan.measures])
+    daily = builder.from_with_joins(daily, scan.source, rows, scan)
+    where = builder.scan_where(scan, rows, scan.conditions)
+    if where is not None:
+        daily = daily.where(where)
+    daily = daily.group_by(*[e.copy() for e in dims], day.copy())
+    time_dim = builder.plan.time_dim
+    edge_func = exp.Max if scan.balance == "closing" else exp.Min
+    edge = exp.Window(this=edge_func(this=col(day_column)),
+                      partition_by=[col(time_dim.column)] if time_dim is not None else [])
+    marked = exp.select(*[col(c) for c in dim_columns], col(day_column), *[col(mz.column) for mz in scan.measures],
+                        exp.alias_(edge, ident(edge_column))).from_(aliased(daily, DAILY))
+    on_edge = exp.EQ(this=col(day_column), expression=col(edge_column))
+    values = [exp.alias_(exp.Sum(this=exp.Case(ifs=[exp.If(this=on_edge.copy(), true=col(mz.column))])),
+                         ident(mz.column)) for mz in scan.measures]
+    outer = exp.select(*[col(c) for c in dim_columns], *values).from_(aliased(marked, EDGES))
+    return outer.group_by(*[col(c) for c in dim_columns]) if dim_columns else outer

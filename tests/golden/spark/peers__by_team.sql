@@ -1,0 +1,56 @@
+-- metricdsl query: by_team (spark)
+-- from: tests/corpus/peers/spec.metric
+WITH `scan_sales` AS (
+  SELECT
+    `sales`.`team` AS `team`,
+    SUM(`sales`.`amount`) AS `revenue`,
+    COUNT(DISTINCT `sales`.`customer_id`) AS `buyers`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    (
+      `sales`.`amount` > 5
+    )
+  GROUP BY
+    `sales`.`team`
+), `total_revenue_share_scan_sales` AS (
+  SELECT
+    SUM(`sales`.`amount`) AS `revenue`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    (
+      `sales`.`amount` > 5
+    )
+), `total_revenue_share` AS (
+  SELECT
+    COALESCE(`revenue`, 0) AS `total_revenue_share`
+  FROM `total_revenue_share_scan_sales`
+), `total_buyer_share_scan_sales` AS (
+  SELECT
+    COUNT(DISTINCT `sales`.`customer_id`) AS `buyers`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    (
+      `sales`.`amount` > 5
+    )
+), `total_buyer_share` AS (
+  SELECT
+    COALESCE(`buyers`, 0) AS `total_buyer_share`
+  FROM `total_buyer_share_scan_sales`
+), `with_totals` AS (
+  SELECT
+    `scan_sales`.*,
+    `total_revenue_share`.`total_revenue_share` AS `total_revenue_share`,
+    `total_buyer_share`.`total_buyer_share` AS `total_buyer_share`
+  FROM `scan_sales`
+  CROSS JOIN `total_revenue_share`
+  CROSS JOIN `total_buyer_share`
+)
+SELECT
+  `team` AS `team`,
+  COALESCE(`revenue`, 0) AS `revenue`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`total_revenue_share`, 0) AS `revenue_share`,
+  COALESCE(`buyers`, 0) AS `buyers`,
+  CAST(COALESCE(`buyers`, 0) AS DOUBLE) / NULLIF(`total_buyer_share`, 0) AS `buyer_share`
+FROM `with_totals`
+ORDER BY
+  `team` ASC NULLS LAST;

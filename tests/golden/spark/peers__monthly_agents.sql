@@ -1,0 +1,330 @@
+-- metricdsl query: monthly_agents (spark)
+-- from: tests/corpus/peers/spec.metric
+WITH `scan_sales` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
+    `sales`.`team` AS `team`,
+    `sales`.`agent` AS `agent`,
+    SUM(`sales`.`amount`) AS `revenue`,
+    COUNT(DISTINCT `sales`.`customer_id`) AS `buyers`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
+    AND `sales`.`sold_on` < CAST('2026-03-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE),
+    `sales`.`team`,
+    `sales`.`agent`
+), `calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-02-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-02-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `filled` AS (
+  SELECT
+    `time_month`,
+    `team`,
+    `agent`,
+    `revenue`,
+    `buyers`
+  FROM `scan_sales`
+  UNION ALL
+  SELECT
+    `calendar`.`time_month`,
+    `present`.`team`,
+    `present`.`agent`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`,
+    CAST(NULL AS BIGINT) AS `buyers`
+  FROM `calendar`
+  CROSS JOIN (
+    SELECT DISTINCT
+      `team`,
+      `agent`
+    FROM `scan_sales`
+  ) AS `present`
+), `grouped` AS (
+  SELECT
+    `time_month`,
+    `team`,
+    `agent`,
+    MAX(`revenue`) AS `revenue`,
+    MAX(`buyers`) AS `buyers`
+  FROM `filled`
+  GROUP BY
+    `time_month`,
+    `team`,
+    `agent`
+), `total_revenue_share_scan_sales` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
+    SUM(`sales`.`amount`) AS `revenue`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
+    AND `sales`.`sold_on` < CAST('2026-03-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE)
+), `total_revenue_share_calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-02-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-02-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `total_revenue_share_filled` AS (
+  SELECT
+    `time_month`,
+    `revenue`
+  FROM `total_revenue_share_scan_sales`
+  UNION ALL
+  SELECT
+    `total_revenue_share_calendar`.`time_month`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`
+  FROM `total_revenue_share_calendar`
+), `total_revenue_share_grouped` AS (
+  SELECT
+    `time_month`,
+    MAX(`revenue`) AS `revenue`
+  FROM `total_revenue_share_filled`
+  GROUP BY
+    `time_month`
+), `total_revenue_share` AS (
+  SELECT
+    `time_month` AS `time_month`,
+    COALESCE(`revenue`, 0) AS `total_revenue_share`
+  FROM `total_revenue_share_grouped`
+), `total_team_share_scan_sales` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
+    `sales`.`team` AS `team`,
+    SUM(`sales`.`amount`) AS `revenue`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
+    AND `sales`.`sold_on` < CAST('2026-03-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE),
+    `sales`.`team`
+), `total_team_share_calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-02-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-02-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `total_team_share_filled` AS (
+  SELECT
+    `time_month`,
+    `team`,
+    `revenue`
+  FROM `total_team_share_scan_sales`
+  UNION ALL
+  SELECT
+    `total_team_share_calendar`.`time_month`,
+    `present`.`team`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`
+  FROM `total_team_share_calendar`
+  CROSS JOIN (
+    SELECT DISTINCT
+      `team`
+    FROM `total_team_share_scan_sales`
+  ) AS `present`
+), `total_team_share_grouped` AS (
+  SELECT
+    `time_month`,
+    `team`,
+    MAX(`revenue`) AS `revenue`
+  FROM `total_team_share_filled`
+  GROUP BY
+    `time_month`,
+    `team`
+), `total_team_share` AS (
+  SELECT
+    `time_month` AS `time_month`,
+    `team` AS `team`,
+    COALESCE(`revenue`, 0) AS `total_team_share`
+  FROM `total_team_share_grouped`
+), `total_buyer_share_scan_sales` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
+    COUNT(DISTINCT `sales`.`customer_id`) AS `buyers`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
+    AND `sales`.`sold_on` < CAST('2026-03-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE)
+), `total_buyer_share_calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-02-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-02-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `total_buyer_share_filled` AS (
+  SELECT
+    `time_month`,
+    `buyers`
+  FROM `total_buyer_share_scan_sales`
+  UNION ALL
+  SELECT
+    `total_buyer_share_calendar`.`time_month`,
+    CAST(NULL AS BIGINT) AS `buyers`
+  FROM `total_buyer_share_calendar`
+), `total_buyer_share_grouped` AS (
+  SELECT
+    `time_month`,
+    MAX(`buyers`) AS `buyers`
+  FROM `total_buyer_share_filled`
+  GROUP BY
+    `time_month`
+), `total_buyer_share` AS (
+  SELECT
+    `time_month` AS `time_month`,
+    COALESCE(`buyers`, 0) AS `total_buyer_share`
+  FROM `total_buyer_share_grouped`
+), `total_all_buyers_scan_sales` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
+    COUNT(DISTINCT `sales`.`customer_id`) AS `buyers`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
+    AND `sales`.`sold_on` < CAST('2026-03-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE)
+), `total_all_buyers_calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-02-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-02-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `total_all_buyers_filled` AS (
+  SELECT
+    `time_month`,
+    `buyers`
+  FROM `total_all_buyers_scan_sales`
+  UNION ALL
+  SELECT
+    `total_all_buyers_calendar`.`time_month`,
+    CAST(NULL AS BIGINT) AS `buyers`
+  FROM `total_all_buyers_calendar`
+), `total_all_buyers_grouped` AS (
+  SELECT
+    `time_month`,
+    MAX(`buyers`) AS `buyers`
+  FROM `total_all_buyers_filled`
+  GROUP BY
+    `time_month`
+), `total_all_buyers` AS (
+  SELECT
+    `time_month` AS `time_month`,
+    COALESCE(`buyers`, 0) AS `total_all_buyers`
+  FROM `total_all_buyers_grouped`
+), `total_team_buyers_scan_sales` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
+    `sales`.`team` AS `team`,
+    COUNT(DISTINCT `sales`.`customer_id`) AS `buyers`
+  FROM `pe_sales` AS `sales`
+  WHERE
+    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
+    AND `sales`.`sold_on` < CAST('2026-03-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE),
+    `sales`.`team`
+), `total_team_buyers_calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-02-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-02-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `total_team_buyers_filled` AS (
+  SELECT
+    `time_month`,
+    `team`,
+    `buyers`
+  FROM `total_team_buyers_scan_sales`
+  UNION ALL
+  SELECT
+    `total_team_buyers_calendar`.`time_month`,
+    `present`.`team`,
+    CAST(NULL AS BIGINT) AS `buyers`
+  FROM `total_team_buyers_calendar`
+  CROSS JOIN (
+    SELECT DISTINCT
+      `team`
+    FROM `total_team_buyers_scan_sales`
+  ) AS `present`
+), `total_team_buyers_grouped` AS (
+  SELECT
+    `time_month`,
+    `team`,
+    MAX(`buyers`) AS `buyers`
+  FROM `total_team_buyers_filled`
+  GROUP BY
+    `time_month`,
+    `team`
+), `total_team_buyers` AS (
+  SELECT
+    `time_month` AS `time_month`,
+    `team` AS `team`,
+    COALESCE(`buyers`, 0) AS `total_team_buyers`
+  FROM `total_team_buyers_grouped`
+), `with_totals` AS (
+  SELECT
+    `grouped`.*,
+    `total_revenue_share`.`total_revenue_share` AS `total_revenue_share`,
+    `total_team_share`.`total_team_share` AS `total_team_share`,
+    `total_buyer_share`.`total_buyer_share` AS `total_buyer_share`,
+    `total_all_buyers`.`total_all_buyers` AS `total_all_buyers`,
+    `total_team_buyers`.`total_team_buyers` AS `total_team_buyers`
+  FROM `grouped`
+  LEFT JOIN `total_revenue_share`
+    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_revenue_share`.`time_month`
+  LEFT JOIN `total_team_share`
+    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_team_share`.`time_month`
+    AND `grouped`.`team` IS NOT DISTINCT FROM `total_team_share`.`team`
+  LEFT JOIN `total_buyer_share`
+    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_buyer_share`.`time_month`
+  LEFT JOIN `total_all_buyers`
+    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_all_buyers`.`time_month`
+  LEFT JOIN `total_team_buyers`
+    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_team_buyers`.`time_month`
+    AND `grouped`.`team` IS NOT DISTINCT FROM `total_team_buyers`.`team`
+)
+SELECT
+  `time_month` AS `time_month`,
+  `team` AS `team`,
+  `agent` AS `agent`,
+  COALESCE(`revenue`, 0) AS `revenue`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`total_revenue_share`, 0) AS `revenue_share`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`total_team_share`, 0) AS `team_share`,
+  COALESCE(`buyers`, 0) AS `buyers`,
+  CAST(COALESCE(`buyers`, 0) AS DOUBLE) / NULLIF(`total_buyer_share`, 0) AS `buyer_share`,
+  `total_all_buyers` AS `all_buyers`,
+  `total_team_buyers` AS `team_buyers`,
+  RANK() OVER (PARTITION BY `time_month`, `team` ORDER BY COALESCE(`revenue`, 0) DESC) AS `revenue_rank`,
+  RANK() OVER (PARTITION BY `time_month` ORDER BY COALESCE(`revenue`, 0) DESC) AS `overall_rank`,
+  RANK() OVER (PARTITION BY `time_month`, `team` ORDER BY COALESCE(`revenue`, 0) ASC NULLS LAST) AS `low_rank`
+FROM `with_totals`
+ORDER BY
+  `time_month` ASC NULLS LAST,
+  `team` ASC NULLS LAST,
+  `agent` ASC NULLS LAST;

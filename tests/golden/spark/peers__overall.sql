@@ -1,0 +1,36 @@
+-- metricdsl query: overall (spark)
+-- from: tests/corpus/peers/spec.metric
+WITH `scan_sales` AS (
+  SELECT
+    SUM(`sales`.`amount`) AS `revenue`
+  FROM `pe_sales` AS `sales`
+), `total_revenue_share_scan_sales` AS (
+  SELECT
+    SUM(`sales`.`amount`) AS `revenue`
+  FROM `pe_sales` AS `sales`
+), `total_revenue_share` AS (
+  SELECT
+    COALESCE(`revenue`, 0) AS `total_revenue_share`
+  FROM `total_revenue_share_scan_sales`
+), `total_all_buyers_scan_sales` AS (
+  SELECT
+    COUNT(DISTINCT `sales`.`customer_id`) AS `buyers`
+  FROM `pe_sales` AS `sales`
+), `total_all_buyers` AS (
+  SELECT
+    COALESCE(`buyers`, 0) AS `total_all_buyers`
+  FROM `total_all_buyers_scan_sales`
+), `with_totals` AS (
+  SELECT
+    `scan_sales`.*,
+    `total_revenue_share`.`total_revenue_share` AS `total_revenue_share`,
+    `total_all_buyers`.`total_all_buyers` AS `total_all_buyers`
+  FROM `scan_sales`
+  CROSS JOIN `total_revenue_share`
+  CROSS JOIN `total_all_buyers`
+)
+SELECT
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`total_revenue_share`, 0) AS `revenue_share`,
+  `total_all_buyers` AS `all_buyers`,
+  RANK() OVER (ORDER BY COALESCE(`revenue`, 0) DESC) AS `overall_rank`
+FROM `with_totals`;

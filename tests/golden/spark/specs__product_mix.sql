@@ -1,0 +1,126 @@
+-- metricdsl query: product_mix (spark)
+-- from: specs/dimensions.metric
+-- from: specs/metrics.metric
+-- from: specs/sources.metric
+WITH `scan_orders` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+    `products`.`name` AS `product`,
+    SUM(`orders`.`amount`) FILTER(WHERE
+      `orders`.`status` = 'paid') AS `revenue`,
+    PERCENTILE(CAST(`orders`.`amount` AS DOUBLE), 0.5) FILTER(WHERE
+      `orders`.`status` = 'paid') AS `median_order_value`
+  FROM `dw`.`fact_orders` AS `orders`
+  LEFT JOIN `dw`.`dim_product` AS `products`
+    ON `orders`.`product_id` = `products`.`product_id`
+  WHERE
+    `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
+    AND `orders`.`order_date` < CAST('2026-04-01' AS DATE)
+    AND (
+      `orders`.`status` = 'paid'
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE),
+    `products`.`name`
+), `calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-03-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-03-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `filled` AS (
+  SELECT
+    `time_month`,
+    `product`,
+    `revenue`,
+    `median_order_value`
+  FROM `scan_orders`
+  UNION ALL
+  SELECT
+    `calendar`.`time_month`,
+    `present`.`product`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`,
+    CAST(NULL AS DOUBLE) AS `median_order_value`
+  FROM `calendar`
+  CROSS JOIN (
+    SELECT DISTINCT
+      `product`
+    FROM `scan_orders`
+  ) AS `present`
+), `grouped` AS (
+  SELECT
+    `time_month`,
+    `product`,
+    MAX(`revenue`) AS `revenue`,
+    MAX(`median_order_value`) AS `median_order_value`
+  FROM `filled`
+  GROUP BY
+    `time_month`,
+    `product`
+), `total_product_share_scan_orders` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+    SUM(`orders`.`amount`) FILTER(WHERE
+      `orders`.`status` = 'paid') AS `revenue`
+  FROM `dw`.`fact_orders` AS `orders`
+  WHERE
+    `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
+    AND `orders`.`order_date` < CAST('2026-04-01' AS DATE)
+    AND (
+      `orders`.`status` = 'paid'
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)
+), `total_product_share_calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-03-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-03-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `total_product_share_filled` AS (
+  SELECT
+    `time_month`,
+    `revenue`
+  FROM `total_product_share_scan_orders`
+  UNION ALL
+  SELECT
+    `total_product_share_calendar`.`time_month`,
+    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`
+  FROM `total_product_share_calendar`
+), `total_product_share_grouped` AS (
+  SELECT
+    `time_month`,
+    MAX(`revenue`) AS `revenue`
+  FROM `total_product_share_filled`
+  GROUP BY
+    `time_month`
+), `total_product_share` AS (
+  SELECT
+    `time_month` AS `time_month`,
+    COALESCE(`revenue`, 0) AS `total_product_share`
+  FROM `total_product_share_grouped`
+), `with_totals` AS (
+  SELECT
+    `grouped`.*,
+    `total_product_share`.`total_product_share` AS `total_product_share`
+  FROM `grouped`
+  LEFT JOIN `total_product_share`
+    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_product_share`.`time_month`
+)
+SELECT
+  `time_month` AS `time_month`,
+  `product` AS `product`,
+  COALESCE(`revenue`, 0) AS `revenue`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`total_product_share`, 0) AS `product_share`,
+  `median_order_value` AS `median_order_value`
+FROM `with_totals`
+ORDER BY
+  `time_month` ASC NULLS LAST,
+  `revenue` DESC,
+  `product` ASC NULLS LAST;
