@@ -278,7 +278,6 @@ def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
     from metricdsl.pipeline.compile import compile_job
     from metricdsl.runtime.jobs import run_job
     from metricdsl.runtime.output import status
-    from metricdsl.runtime.warehouse import load_for
     from metricdsl.sql.job import JobError
     from metricdsl.sql.render import sql_text
 
@@ -290,11 +289,7 @@ def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
         fail(str(error))
     if show_sql:
         click.echo("".join(sql_text(s, target) + ";\n" for s in job.statements), err=True)
-    try:
-        with status("loading data…"):
-            load_for(warehouse, model, project, db, data, replace)
-    except WarehouseError as error:
-        warehouse_failure(error)
+    load_or_fail(warehouse, model, project, db, data, replace)
     try:
         with status(f"running the job on {warehouse.dialect}…"):
             return run_job(warehouse, job, target)
@@ -302,9 +297,9 @@ def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
         fail(f"the database said: {error}; the rows of earlier runs are unchanged")
 
 
-def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str, replace: bool = False) -> QueryResult:
-    """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
+def load_or_fail(warehouse: Warehouse, model: m.Project, project: Path, db: str | None, data: Path | None,
+                 replace: bool) -> None:
+    """Load the data a `run` reads, with a spinner; a loading error ends the command."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.output import status
     from metricdsl.runtime.warehouse import load_for
@@ -314,6 +309,15 @@ def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
             load_for(warehouse, model, project, db, data, replace)
     except WarehouseError as error:
         warehouse_failure(error)
+
+
+def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
+                    statement: str, replace: bool = False) -> QueryResult:
+    """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.output import status
+
+    load_or_fail(warehouse, model, project, db, data, replace)
     try:
         with status(f"running the query on {warehouse.dialect}…"):
             return warehouse.execute(statement)

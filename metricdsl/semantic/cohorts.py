@@ -5,13 +5,15 @@ can use it (a time dimension, an offset of whole buckets) is checked per query (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from metricdsl.grains import is_grain, parse_time_name, whole_buckets
 from metricdsl.ir import model as m
 from metricdsl.ir.walk import walk_metric
 from metricdsl.semantic.context import Scope
+from metricdsl.semantic.metric_reads import calls as calls_in
+from metricdsl.semantic.metric_reads import reads
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
@@ -73,7 +75,7 @@ def cohort_function(scope: Scope, expr: ast.Call, resolve: Resolve) -> m.MetricE
 def check_cohorts(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> bool:
     """Each function written in this metric takes key metrics (E417) whose keys have one type (E418);
     and none is read through a lag, window or balance of this metric (E417)."""
-    calls = [c for c in _calls(decl.expr) if c.name in COHORT_FUNCTIONS]
+    calls = [c for c in calls_in(decl.expr) if c.name in COHORT_FUNCTIONS]
     nodes = [n for n in walk_metric(expr) if isinstance(n, m.Cohort)]
     ok = True
     for node, call in zip(nodes, calls):
@@ -95,7 +97,7 @@ def check_cohorts(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> boo
                                "both metrics must count the same key, e.g. the customer id of each source")
             ok = False
     for outer in walk_metric(expr):
-        if isinstance(outer, (m.Lag, m.Cumulative, m.Balance)) and _reads_cohort(scope, outer.expr):
+        if isinstance(outer, (m.Lag, m.Cumulative, m.Balance)) and reads(scope, outer.expr, (m.Cohort,)):
             scope.report.error("E417", "retained, churned, new and converted compare buckets themselves; they "
                                "cannot be lagged, accumulated or taken as a balance", decl.expr.span,
                                "shift the key metric instead: retained(buyers, 1 year) / lag(buyers, 1 year)")
@@ -127,25 +129,3 @@ def _key_type(scope: Scope, key: KeyMetric | None) -> str:
         return "unknown"
     columns = scope.sources[key.key.source].columns if key.key.source in scope.sources else None
     return (columns or {}).get(key.key.column, "unknown")
-
-
-def _reads_cohort(scope: Scope, expr: m.MetricExpr, seen: frozenset[str] = frozenset()) -> bool:
-    for node in walk_metric(expr):
-        if isinstance(node, m.Cohort):
-            return True
-        if isinstance(node, m.MetricRef) and node.metric in scope.metric_exprs and node.metric not in seen \
-                and _reads_cohort(scope, scope.metric_exprs[node.metric], seen | {node.metric}):
-            return True
-    return False
-
-
-def _calls(expr: ast.Expr) -> Iterable[ast.Call]:
-    if isinstance(expr, ast.Call):
-        yield expr
-        for arg in expr.args:
-            yield from _calls(arg)
-    elif isinstance(expr, ast.Binary):
-        yield from _calls(expr.left)
-        yield from _calls(expr.right)
-    elif isinstance(expr, ast.Unary):
-        yield from _calls(expr.operand)
