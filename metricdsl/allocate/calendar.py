@@ -63,8 +63,8 @@ class WorkCalendar:
 
     def is_published(self, year: int) -> bool:
         """Whether the package holds the official schedule (holidays and 调休) for `year`."""
-        if self.country is None:
-            return True
+        if self.country not in YEARLY_SCHEDULES:
+            return True  # rule-based holidays (DE, US, GB …): every year is as known as it will be
         published = self._published_years
         return not published or min(published) <= year <= max(published)
 
@@ -94,6 +94,11 @@ class WorkCalendar:
         if year not in self._by_year:
             self._by_year[year] = _country_holidays(str(self.country), year)
         return self._by_year[year]
+
+
+YEARLY_SCHEDULES = frozenset({"CN"})
+"""Countries whose holidays and make-up workdays are announced year by year (China's State Council);
+only for these can a year be "not published yet" (W003)."""
 
 
 def _country_holidays(country: str, year: int) -> holidays.HolidayBase:
