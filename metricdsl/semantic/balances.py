@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from metricdsl.ir import model as m
-from metricdsl.ir.walk import additive, walk_metric
+from metricdsl.ir.walk import additive, reads, walk_metric
 from metricdsl.semantic.context import Scope
 from metricdsl.syntax import ast
 
@@ -40,12 +40,12 @@ def check_balances(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> bo
             scope.report.error("E415", f"{name}(…) needs an additive metric (sums and counts), and {what} is not",
                                call.span, NOT_ADDITIVE_HELP)
             ok = False
-        elif _reads(scope, node.expr, (m.Balance,)):
+        elif reads(node.expr, scope.metric_exprs, (m.Balance,)):
             scope.report.error("E415", f"{name}(…) of a metric that already is a closing or opening balance",
                                call.span, "a balance is taken once: closing(aum), not closing(closing(aum))")
             ok = False
     for window in walk_metric(expr):
-        if isinstance(window, m.Cumulative) and _reads(scope, window.expr, (m.Balance,)):
+        if isinstance(window, m.Cumulative) and reads(window.expr, scope.metric_exprs, (m.Balance,)):
             scope.report.error("E415", "cumulative(…) of a closing or opening balance: a balance is a level, "
                                "not a flow, so it does not add up over time", decl.expr.span,
                                "take the balance of the whole window instead: closing(aum) at a coarser grain")
@@ -53,24 +53,7 @@ def check_balances(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> bo
     return ok
 
 
-def _reads(scope: Scope, expr: m.MetricExpr, kinds: tuple[type, ...], seen: frozenset[str] = frozenset()) -> bool:
-    for node in walk_metric(expr):
-        if isinstance(node, kinds):
-            return True
-        if isinstance(node, m.MetricRef) and node.metric in scope.metric_exprs and node.metric not in seen \
-                and _reads(scope, scope.metric_exprs[node.metric], kinds, seen | {node.metric}):
-            return True
-    return False
-
-
 def _calls(expr: ast.Expr) -> Iterable[ast.Call]:
-    """The calls of a metric expression, depth first in source order (as `walk_metric` visits the IR)."""
-    if isinstance(expr, ast.Call):
-        yield expr
-        for arg in expr.args:
-            yield from _calls(arg)
-    elif isinstance(expr, ast.Binary):
-        yield from _calls(expr.left)
-        yield from _calls(expr.right)
-    elif isinstance(expr, ast.Unary):
-        yield from _calls(expr.operand)
+    """The calls of a metric expression, depth first in source order (as `walk_metric` visits the IR;
+    iterative: a chain may be a thousand terms deep)."""
+    return (node for node in ast.walk(expr) if isinstance(node, ast.Call))

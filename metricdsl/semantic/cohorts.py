@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from metricdsl.grains import is_grain, parse_time_name, whole_buckets
 from metricdsl.ir import model as m
-from metricdsl.ir.walk import walk_metric
+from metricdsl.ir.walk import reads, walk_metric
 from metricdsl.semantic.context import Scope
 from metricdsl.source import Span
 from metricdsl.syntax import ast
@@ -95,7 +95,7 @@ def check_cohorts(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> boo
                                "both metrics must count the same key, e.g. the customer id of each source")
             ok = False
     for outer in walk_metric(expr):
-        if isinstance(outer, (m.Lag, m.Cumulative, m.Balance)) and _reads_cohort(scope, outer.expr):
+        if isinstance(outer, (m.Lag, m.Cumulative, m.Balance)) and reads(outer.expr, scope.metric_exprs, (m.Cohort,)):
             scope.report.error("E417", "retained, churned, new and converted compare buckets themselves; they "
                                "cannot be lagged, accumulated or taken as a balance", decl.expr.span,
                                "shift the key metric instead: retained(buyers, 1 year) / lag(buyers, 1 year)")
@@ -129,23 +129,7 @@ def _key_type(scope: Scope, key: KeyMetric | None) -> str:
     return (columns or {}).get(key.key.column, "unknown")
 
 
-def _reads_cohort(scope: Scope, expr: m.MetricExpr, seen: frozenset[str] = frozenset()) -> bool:
-    for node in walk_metric(expr):
-        if isinstance(node, m.Cohort):
-            return True
-        if isinstance(node, m.MetricRef) and node.metric in scope.metric_exprs and node.metric not in seen \
-                and _reads_cohort(scope, scope.metric_exprs[node.metric], seen | {node.metric}):
-            return True
-    return False
-
-
 def _calls(expr: ast.Expr) -> Iterable[ast.Call]:
-    if isinstance(expr, ast.Call):
-        yield expr
-        for arg in expr.args:
-            yield from _calls(arg)
-    elif isinstance(expr, ast.Binary):
-        yield from _calls(expr.left)
-        yield from _calls(expr.right)
-    elif isinstance(expr, ast.Unary):
-        yield from _calls(expr.operand)
+    """The calls of a metric expression, depth first in source order (as `walk_metric` visits the IR;
+    iterative: a chain may be a thousand terms deep)."""
+    return (node for node in ast.walk(expr) if isinstance(node, ast.Call))
