@@ -114,4 +114,4 @@ def test_unique_keys_pass() -> None:
 
     result = CliRunner().invoke(main, ["verify", str(SPECS_DIR), "--keys"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count(" ok ") == 5
+    assert result.stdout.count(" ok ") == 6  # specs/customers.metric: balances → products and its key
