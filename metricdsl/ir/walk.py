@@ -100,20 +100,25 @@ def additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: set[str],
     return False
 
 
-def semi_additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: frozenset[str] = frozenset(),
-                  memo: dict[str, bool] | None = None) -> bool:
-    """Reads a closing/opening balance (through the metrics it references, each decided once per call):
-    it may be split, not spread over time."""
+def reads(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], kinds: tuple[type, ...],
+          seen: frozenset[str] = frozenset(), memo: dict[str, bool] | None = None) -> bool:
+    """Whether a node of one of `kinds` is under `expr`, through the metrics it references (each
+    referenced metric decided once per call, so a metric used twice per level stays linear)."""
     memo = {} if memo is None else memo
     for node in walk_metric(expr):
-        if isinstance(node, m.Balance):
+        if isinstance(node, kinds):
             return True
         if isinstance(node, m.MetricRef) and node.metric in exprs and node.metric not in seen:
             if node.metric not in memo:
-                memo[node.metric] = semi_additive(exprs[node.metric], exprs, seen | {node.metric}, memo)
+                memo[node.metric] = reads(exprs[node.metric], exprs, kinds, seen | {node.metric}, memo)
             if memo[node.metric]:
                 return True
     return False
+
+
+def semi_additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr]) -> bool:
+    """Reads a closing/opening balance (through the metrics it references): it may be split, not spread over time."""
+    return reads(expr, exprs, (m.Balance,))
 
 
 def _additive_arith(expr: m.Arith, exprs: dict[str, m.MetricExpr], seen: set[str], memo: dict[str, bool]) -> bool:

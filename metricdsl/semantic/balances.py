@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from metricdsl.ir import model as m
-from metricdsl.ir.walk import additive, walk_metric
+from metricdsl.ir.walk import additive, reads, walk_metric
 from metricdsl.semantic.context import Scope
-from metricdsl.semantic.metric_reads import calls as calls_in
-from metricdsl.semantic.metric_reads import reads
 from metricdsl.syntax import ast
 
 BALANCE_FUNCTIONS = ("closing", "opening")
@@ -32,7 +30,7 @@ def balance_function(scope: Scope, expr: ast.Call, resolve: Resolve) -> m.Metric
 def check_balances(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> bool:
     """Each closing/opening written in this metric takes an additive metric that is not a balance already,
     and no cumulative window of this metric reads a balance (E415)."""
-    calls = [c for c in calls_in(decl.expr) if c.name in BALANCE_FUNCTIONS]
+    calls = [c for c in ast.calls(decl.expr) if c.name in BALANCE_FUNCTIONS]
     nodes = [n for n in walk_metric(expr) if isinstance(n, m.Balance)]
     ok = True
     for node, call in zip(nodes, calls):
@@ -42,12 +40,12 @@ def check_balances(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> bo
             scope.report.error("E415", f"{name}(…) needs an additive metric (sums and counts), and {what} is not",
                                call.span, NOT_ADDITIVE_HELP)
             ok = False
-        elif reads(scope, node.expr, (m.Balance,)):
+        elif reads(node.expr, scope.metric_exprs, (m.Balance,)):
             scope.report.error("E415", f"{name}(…) of a metric that already is a closing or opening balance",
                                call.span, "a balance is taken once: closing(aum), not closing(closing(aum))")
             ok = False
     for window in walk_metric(expr):
-        if isinstance(window, m.Cumulative) and reads(scope, window.expr, (m.Balance,)):
+        if isinstance(window, m.Cumulative) and reads(window.expr, scope.metric_exprs, (m.Balance,)):
             scope.report.error("E415", "cumulative(…) of a closing or opening balance: a balance is a level, "
                                "not a flow, so it does not add up over time", decl.expr.span,
                                "take the balance of the whole window instead: closing(aum) at a coarser grain")

@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 from metricdsl.grains import is_grain, parse_time_name, whole_buckets
 from metricdsl.ir import model as m
-from metricdsl.ir.walk import walk_metric
+from metricdsl.ir.walk import reads, walk_metric
 from metricdsl.semantic.context import Scope
-from metricdsl.semantic.metric_reads import calls as calls_in
-from metricdsl.semantic.metric_reads import reads
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
@@ -75,7 +73,7 @@ def cohort_function(scope: Scope, expr: ast.Call, resolve: Resolve) -> m.MetricE
 def check_cohorts(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> bool:
     """Each function written in this metric takes key metrics (E417) whose keys have one type (E418);
     and none is read through a lag, window or balance of this metric (E417)."""
-    calls = [c for c in calls_in(decl.expr) if c.name in COHORT_FUNCTIONS]
+    calls = [c for c in ast.calls(decl.expr) if c.name in COHORT_FUNCTIONS]
     nodes = [n for n in walk_metric(expr) if isinstance(n, m.Cohort)]
     ok = True
     for node, call in zip(nodes, calls):
@@ -97,7 +95,7 @@ def check_cohorts(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> boo
                                "both metrics must count the same key, e.g. the customer id of each source")
             ok = False
     for outer in walk_metric(expr):
-        if isinstance(outer, (m.Lag, m.Cumulative, m.Balance)) and reads(scope, outer.expr, (m.Cohort,)):
+        if isinstance(outer, (m.Lag, m.Cumulative, m.Balance)) and reads(outer.expr, scope.metric_exprs, (m.Cohort,)):
             scope.report.error("E417", "retained, churned, new and converted compare buckets themselves; they "
                                "cannot be lagged, accumulated or taken as a balance", decl.expr.span,
                                "shift the key metric instead: retained(buyers, 1 year) / lag(buyers, 1 year)")

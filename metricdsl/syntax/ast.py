@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -303,7 +304,7 @@ class FileAST:
     broken_names: tuple[str, ...] = ()  # declared in a declaration that did not parse
 
 
-def walk(expr: Expr | None):  # type: ignore[no-untyped-def]
+def walk(expr: Expr | None) -> Iterator[Expr]:
     """Every node of an expression, parents first (iterative: chains may be thousands deep)."""
     pending = [] if expr is None else [expr]
     while pending:
@@ -345,3 +346,9 @@ def children(expr: Expr) -> tuple[Expr, ...]:
         flat = [part for pair in expr.whens for part in pair]
         return (*flat, expr.otherwise) if expr.otherwise is not None else tuple(flat)
     return ()
+
+
+def calls(expr: Expr) -> Iterator[Call]:
+    """The calls of an expression, depth first in source order (as `walk_metric` visits the IR;
+    iterative: a chain may be a thousand terms deep)."""
+    return (node for node in walk(expr) if isinstance(node, Call))
