@@ -1,0 +1,288 @@
+-- metricdsl query: monthly (spark)
+-- from: tests/corpus/cohorts/spec.metric
+WITH `scan_orders` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+    COUNT(DISTINCT `orders`.`customer_id`) FILTER(WHERE
+      `orders`.`status` = 'paid') AS `buyers`
+  FROM `co_orders` AS `orders`
+  WHERE
+    `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
+    AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+    AND (
+      `orders`.`status` = 'paid'
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)
+), `new_orders` AS (
+  SELECT
+    `time_month`,
+    SUM(CASE WHEN `time_month` = `first_bucket` THEN 1 ELSE 0 END) AS `new_buyers`
+  FROM (
+    SELECT
+      `orders`.`customer_id` AS `cohort_key`,
+      MIN(CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)) AS `first_bucket`,
+      MIN(
+        CASE
+          WHEN `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
+          THEN CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)
+        END
+      ) AS `time_month`
+    FROM `co_orders` AS `orders`
+    WHERE
+      NOT `orders`.`customer_id` IS NULL
+      AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+      AND (
+        `orders`.`status` = 'paid'
+      )
+    GROUP BY
+      `orders`.`customer_id`
+  ) AS `cohort_flags`
+  WHERE
+    NOT `time_month` IS NULL
+  GROUP BY
+    `time_month`
+), `scan_calls` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `calls`.`called_on`) AS DATE) AS `time_month`,
+    COUNT(DISTINCT `calls`.`customer_id`) AS `callers`
+  FROM `co_calls` AS `calls`
+  WHERE
+    `calls`.`called_on` >= CAST('2026-01-01' AS DATE)
+    AND `calls`.`called_on` < CAST('2027-01-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `calls`.`called_on`) AS DATE)
+), `converted_calls` AS (
+  SELECT
+    `time_month`,
+    SUM(CASE WHEN `counted_now` = 1 THEN 1 ELSE 0 END) AS `call_to_order_7d`
+  FROM (
+    SELECT
+      `time_month`,
+      `cohort_key`,
+      MAX(CASE WHEN `next_b` <= DATE_ADD(`cohort_time`, 7) THEN 1 ELSE 0 END) AS `counted_now`
+    FROM (
+      SELECT
+        `time_month`,
+        `cohort_key`,
+        `cohort_time`,
+        `is_a`,
+        MIN(CASE WHEN `is_a` = 0 THEN `cohort_time` END) OVER (
+          PARTITION BY `cohort_key`
+          ORDER BY `cohort_time` DESC, `is_a` ASC NULLS LAST
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS `next_b`
+      FROM (
+        SELECT DISTINCT
+          `calls`.`called_on` AS `cohort_time`,
+          CAST(DATE_TRUNC('MONTH', `calls`.`called_on`) AS DATE) AS `time_month`,
+          `calls`.`customer_id` AS `cohort_key`,
+          1 AS `is_a`
+        FROM `co_calls` AS `calls`
+        WHERE
+          NOT `calls`.`customer_id` IS NULL
+          AND `calls`.`called_on` >= CAST('2026-01-01' AS DATE)
+          AND `calls`.`called_on` < CAST('2027-01-01' AS DATE)
+        UNION ALL
+        SELECT DISTINCT
+          `orders`.`order_date` AS `cohort_time`,
+          CAST(NULL AS DATE) AS `time_month`,
+          `orders`.`customer_id` AS `cohort_key`,
+          0 AS `is_a`
+        FROM `co_orders` AS `orders`
+        WHERE
+          NOT `orders`.`customer_id` IS NULL
+          AND `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
+          AND `orders`.`order_date` < DATE_ADD(CAST('2027-01-01' AS DATE), 7)
+          AND (
+            `orders`.`status` = 'paid'
+          )
+      ) AS `conversions`
+    ) AS `conversions`
+    WHERE
+      `is_a` = 1
+    GROUP BY
+      `time_month`,
+      `cohort_key`
+  ) AS `cohort_flags`
+  GROUP BY
+    `time_month`
+), `churned_orders` AS (
+  SELECT
+    `time_month`,
+    SUM(CASE WHEN `counted_now` = 0 AND `counted_before` = 1 THEN 1 ELSE 0 END) AS `churned_last_month`
+  FROM (
+    SELECT
+      `time_month`,
+      `cohort_key`,
+      MAX(`counted_now`) AS `counted_now`,
+      MAX(`counted_before`) AS `counted_before`
+    FROM (
+      SELECT
+        `time_month`,
+        `cohort_key`,
+        1 AS `counted_now`,
+        0 AS `counted_before`
+      FROM (
+        SELECT
+          CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+          `orders`.`customer_id` AS `cohort_key`,
+          MAX(CASE WHEN `orders`.`order_date` >= CAST('2026-01-01' AS DATE) THEN 1 ELSE 0 END) AS `counted_now`,
+          MAX(
+            CASE
+              WHEN CAST(ADD_MONTHS(`orders`.`order_date`, 1) AS DATE) >= CAST('2026-01-01' AS DATE)
+              AND CAST(ADD_MONTHS(`orders`.`order_date`, 1) AS DATE) < CAST('2027-01-01' AS DATE)
+              THEN 1
+              ELSE 0
+            END
+          ) AS `counted_before`
+        FROM `co_orders` AS `orders`
+        WHERE
+          NOT `orders`.`customer_id` IS NULL
+          AND `orders`.`order_date` >= CAST('2025-12-01' AS DATE)
+          AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+          AND (
+            `orders`.`status` = 'paid'
+          )
+        GROUP BY
+          CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE),
+          `orders`.`customer_id`
+      ) AS `cohort_keys`
+      WHERE
+        `counted_now` = 1
+      UNION ALL
+      SELECT
+        CAST(ADD_MONTHS(`time_month`, 1) AS DATE) AS `time_month`,
+        `cohort_key`,
+        0 AS `counted_now`,
+        1 AS `counted_before`
+      FROM (
+        SELECT
+          CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
+          `orders`.`customer_id` AS `cohort_key`,
+          MAX(CASE WHEN `orders`.`order_date` >= CAST('2026-01-01' AS DATE) THEN 1 ELSE 0 END) AS `counted_now`,
+          MAX(
+            CASE
+              WHEN CAST(ADD_MONTHS(`orders`.`order_date`, 1) AS DATE) >= CAST('2026-01-01' AS DATE)
+              AND CAST(ADD_MONTHS(`orders`.`order_date`, 1) AS DATE) < CAST('2027-01-01' AS DATE)
+              THEN 1
+              ELSE 0
+            END
+          ) AS `counted_before`
+        FROM `co_orders` AS `orders`
+        WHERE
+          NOT `orders`.`customer_id` IS NULL
+          AND `orders`.`order_date` >= CAST('2025-12-01' AS DATE)
+          AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+          AND (
+            `orders`.`status` = 'paid'
+          )
+        GROUP BY
+          CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE),
+          `orders`.`customer_id`
+      ) AS `cohort_keys`
+      WHERE
+        `counted_before` = 1
+    ) AS `cohort_keys`
+    GROUP BY
+      `time_month`,
+      `cohort_key`
+  ) AS `cohort_flags`
+  GROUP BY
+    `time_month`
+), `calendar` AS (
+  SELECT
+    CAST(`series`.`bucket` AS DATE) AS `time_month`
+  FROM EXPLODE(
+    CASE
+      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-12-01' AS DATE)
+      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-12-01' AS DATE), INTERVAL '1' MONTH)
+    END
+  ) AS `series`(`bucket`)
+), `combined` AS (
+  SELECT
+    `time_month`,
+    `buyers`,
+    CAST(NULL AS BIGINT) AS `new_buyers`,
+    CAST(NULL AS BIGINT) AS `callers`,
+    CAST(NULL AS BIGINT) AS `call_to_order_7d`,
+    CAST(NULL AS BIGINT) AS `churned_last_month`
+  FROM `scan_orders`
+  UNION ALL
+  SELECT
+    `time_month`,
+    CAST(NULL AS BIGINT) AS `buyers`,
+    `new_buyers`,
+    CAST(NULL AS BIGINT) AS `callers`,
+    CAST(NULL AS BIGINT) AS `call_to_order_7d`,
+    CAST(NULL AS BIGINT) AS `churned_last_month`
+  FROM `new_orders`
+  UNION ALL
+  SELECT
+    `time_month`,
+    CAST(NULL AS BIGINT) AS `buyers`,
+    CAST(NULL AS BIGINT) AS `new_buyers`,
+    `callers`,
+    CAST(NULL AS BIGINT) AS `call_to_order_7d`,
+    CAST(NULL AS BIGINT) AS `churned_last_month`
+  FROM `scan_calls`
+  UNION ALL
+  SELECT
+    `time_month`,
+    CAST(NULL AS BIGINT) AS `buyers`,
+    CAST(NULL AS BIGINT) AS `new_buyers`,
+    CAST(NULL AS BIGINT) AS `callers`,
+    `call_to_order_7d`,
+    CAST(NULL AS BIGINT) AS `churned_last_month`
+  FROM `converted_calls`
+  UNION ALL
+  SELECT
+    `time_month`,
+    CAST(NULL AS BIGINT) AS `buyers`,
+    CAST(NULL AS BIGINT) AS `new_buyers`,
+    CAST(NULL AS BIGINT) AS `callers`,
+    CAST(NULL AS BIGINT) AS `call_to_order_7d`,
+    `churned_last_month`
+  FROM `churned_orders`
+), `filled` AS (
+  SELECT
+    `time_month`,
+    `buyers`,
+    `new_buyers`,
+    `callers`,
+    `call_to_order_7d`,
+    `churned_last_month`
+  FROM `combined`
+  UNION ALL
+  SELECT
+    `calendar`.`time_month`,
+    CAST(NULL AS BIGINT) AS `buyers`,
+    CAST(NULL AS BIGINT) AS `new_buyers`,
+    CAST(NULL AS BIGINT) AS `callers`,
+    CAST(NULL AS BIGINT) AS `call_to_order_7d`,
+    CAST(NULL AS BIGINT) AS `churned_last_month`
+  FROM `calendar`
+), `grouped` AS (
+  SELECT
+    `time_month`,
+    MAX(`buyers`) AS `buyers`,
+    MAX(`new_buyers`) AS `new_buyers`,
+    MAX(`callers`) AS `callers`,
+    MAX(`call_to_order_7d`) AS `call_to_order_7d`,
+    MAX(`churned_last_month`) AS `churned_last_month`
+  FROM `filled`
+  GROUP BY
+    `time_month`
+)
+SELECT
+  `time_month` AS `time_month`,
+  COALESCE(`buyers`, 0) AS `buyers`,
+  COALESCE(`new_buyers`, 0) AS `new_buyers`,
+  COALESCE(`buyers`, 0) - COALESCE(`new_buyers`, 0) AS `returning_buyers`,
+  COALESCE(`callers`, 0) AS `callers`,
+  COALESCE(`call_to_order_7d`, 0) AS `call_to_order_7d`,
+  CAST(COALESCE(`call_to_order_7d`, 0) AS DOUBLE) / NULLIF(COALESCE(`callers`, 0), 0) AS `call_conversion`,
+  COALESCE(`churned_last_month`, 0) AS `churned_last_month`
+FROM `grouped`
+ORDER BY
+  `time_month` ASC NULLS LAST;
