@@ -14,26 +14,15 @@ from typing import Protocol
 
 from sqlglot import exp
 
-from metricdsl.ir import model as m
 from metricdsl.plan.nodes import BALANCE_DAYS as DAILY
 from metricdsl.plan.nodes import BALANCE_EDGES as EDGES
-from metricdsl.plan.nodes import Measure, QueryPlan, Scan, fresh_name
+from metricdsl.plan.nodes import Measure, Scan, fresh_name
+from metricdsl.sql.percentiles import ScanBuilder as RowScanBuilder
 from metricdsl.sql.rows import RowCompiler, aliased, col, ident, truncate
 
 
-class ScanBuilder(Protocol):
-    """What the statement builder offers a scan (metricdsl.sql.statement.StatementBuilder)."""
-
-    plan: QueryPlan
-
-    def rows(self, scan: Scan) -> RowCompiler: ...
-
-    def scan_dims(self, scan: Scan, rows: RowCompiler) -> list[exp.Expr]: ...
-
-    def scan_where(self, scan: Scan, rows: RowCompiler, conditions: list[m.RowExpr | None]) -> exp.Expr | None: ...
-
-    def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler,
-                        scan: Scan | None = None) -> exp.Select: ...
+class ScanBuilder(RowScanBuilder, Protocol):
+    """What the statement builder offers a scan (metricdsl.sql.statement.StatementBuilder), with measures."""
 
     def measure_sql(self, rows: RowCompiler, measure: Measure) -> exp.Expr: ...
 
