@@ -39,12 +39,14 @@ metric buyers_ytd = cumulative(buyers, year)
 metric revenue_28d = cumulative(revenue, 28 days)
 metric revenue_qtd = cumulative(revenue, quarter)
 metric buyers_7d = cumulative(buyers, 7 days)
+dimension region = floor(orders.customer_id / 100)
 
 query monthly_yoy_ytd { metrics: revenue, revenue_ly, revenue_yoy, revenue_ytd, buyers_ytd
   by: time.month  period: 2026 }
 query daily_rolling_28d { metrics: revenue, revenue_28d  by: time.day  period: 2026-01-01 .. 2026-06-30 }
 query daily_rolling_buyers { metrics: buyers, buyers_7d  by: time.day  period: 2026-01-01 .. 2026-03-31 }
 query daily_qtd { metrics: revenue, revenue_qtd  by: time.day  period: 2026-01-01 .. 2026-06-30 }
+query rolling_by_region { metrics: revenue, revenue_28d  by: time.day, region  period: 2026-01-01 .. 2026-03-31 }
 """
 
 
@@ -93,6 +95,17 @@ SELECT cal.d, COALESCE(days.revenue, 0),
        SUM(COALESCE(days.revenue, 0)) OVER (PARTITION BY DATE_TRUNC('quarter', cal.d) ORDER BY cal.d
                                             ROWS UNBOUNDED PRECEDING)
 FROM cal LEFT JOIN days ON days.d = cal.d ORDER BY cal.d""",
+    "rolling_by_region": f"""
+WITH days AS (SELECT FLOOR(CAST(customer_id AS DOUBLE PRECISION) / 100) AS region, order_date AS d, SUM(amount) AS revenue
+              FROM bench.ti_orders WHERE {PAID} AND order_date >= DATE '2025-12-05' AND order_date < DATE '2026-04-01'
+              GROUP BY 1, 2),
+regions AS (SELECT DISTINCT region FROM days),
+cal AS ({series('2025-12-05', '2026-03-31', '1 day')}),
+s AS (SELECT cal.d, r.region, COALESCE(days.revenue, 0) AS revenue,
+             SUM(COALESCE(days.revenue, 0)) OVER (PARTITION BY r.region ORDER BY cal.d
+                                                  ROWS BETWEEN 27 PRECEDING AND CURRENT ROW) AS r28
+      FROM cal CROSS JOIN regions AS r LEFT JOIN days ON days.d = cal.d AND days.region = r.region)
+SELECT d, region, revenue, r28 FROM s WHERE d >= DATE '2026-01-01' ORDER BY d, region""",
 }
 
 

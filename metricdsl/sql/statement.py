@@ -74,6 +74,7 @@ class StatementBuilder:
         self.project = project
         self.plan = plan
         self.target = target
+        self.as_of = as_of
         self.bounds = bounds.query_bounds(plan.period, as_of)
         self.ctes: list[tuple[str, exp.Expr]] = []
         self.shared_columns: dict[int, str] = {}  # id of a shared Compute → its column
@@ -83,6 +84,15 @@ class StatementBuilder:
                                    for scan in plan.scans if scan.having is None for mz in scan.measures})
         self.relations: list[tuple[str, list[str]]] = []  # the CTEs to combine, with their measure columns
         self.joined: set[str] = set()  # CTEs of bucketed windows joined to the calendar
+
+    @property
+    def generate_series(self) -> bool:
+        return self.target.capabilities.generate_series
+
+    @property
+    def period_known(self) -> bool:
+        """Are the period's buckets known when compiling (a literal period, not cut by an as-of date)?"""
+        return isinstance(self.plan.period, m.Period) and self.as_of is None
 
     # ---- whole statement ----------------------------------------------------------------
     def build(self) -> exp.Select:
@@ -189,7 +199,7 @@ class StatementBuilder:
     def calendar_cte(self, time_dim: OutputDim, direct: list[Scan], windowed: list[Scan]) -> exp.Query:
         """Every bucket of the period; without a period, from the first to the last bucket with data."""
         grain, column = time_dim.grain or "day", time_dim.column
-        generate_series = self.target.capabilities.generate_series
+        generate_series = self.generate_series
         if self.bounds is not None and self.has_period():
             return bounds.calendar(self.bounds, grain, column, generate_series)
         unshifted = [scan for scan in direct if scan.shift is None]

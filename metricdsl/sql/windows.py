@@ -16,6 +16,11 @@ A bucketed cumulative scan (`Scan.bucketed`) becomes these CTEs:
                     minima and maxima; AVG as the sum of sums over the sum of counts); a rolling
                     `count_distinct` counts the distinct keys of its triples inside the window.
 
+With a literal period and windows of a fixed number of buckets (rolling) or since a unit boundary
+(to date, not lagged), `<scan>` is window functions over a gap-free grid of the parts instead of a
+join of the calendar's windows to them (frames.py): one row per bucket and group, not one per
+bucket its window covers.
+
 Windows are unions of whole buckets (rolling windows are whole buckets, to-date windows start at a
 unit boundary), so the result equals the row-level window. With a literal `period`, the source
 rows are bounded on the raw time column (partition pruning) by the first window's start and the
@@ -35,6 +40,7 @@ from metricdsl import grains
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import CALENDAR, COUNTS, FIRSTS, Measure, QueryPlan, Scan, Shift, Window, fresh_name
 from metricdsl.sql import calendar
+from metricdsl.sql.frames import FramedWindow, can_frame
 from metricdsl.sql.rows import (
     RowCompiler,
     aggregate,
@@ -47,6 +53,7 @@ from metricdsl.sql.rows import (
     truncate,
     with_filter,
 )
+from metricdsl.sql.types import aggregate_type, sql_type
 
 BIGINT = "BIGINT"
 WINDOW_START, WINDOW_END = "window_start", "window_end"  # each calendar bucket's window: [start, end)
@@ -57,6 +64,11 @@ class Host(Protocol):
 
     project: m.Project
     plan: QueryPlan
+    @property
+    def generate_series(self) -> bool: ...
+
+    @property
+    def period_known(self) -> bool: ...
 
     def rows(self, scan: Scan) -> RowCompiler: ...
 
@@ -181,7 +193,10 @@ class WindowedScan:
         measures = [exp.alias_(layout.windowed[mz.column](), ident(mz.column)) for mz in self.scan.measures
                     if mz.column in layout.windowed]
         rolling = [] if to_date else layout.distinct
-        if measures or not rolling:
+        framing = self.framing()
+        if framing is not None and (layout.partials or firsts):
+            self.add_framed(framing, parts, layout, firsts, measures)
+        elif measures or not rolling:
             self.add_window(self.scan.name, parts, measures)
         for measure in rolling:
             name = self.fresh(f"{self.scan.name}_{measure.column}")
@@ -215,6 +230,31 @@ class WindowedScan:
         self.ctes.append((name, select))
         self.relations.append((name, [a.alias for a in measures]))
         self.joined.add(relation)
+
+    def framing(self) -> FramedWindow | None:
+        """Window functions over a gap-free grid, when the period is literal and each window a frame."""
+        period = literal_period(self.host.plan)
+        if period is None or not self.host.period_known or not can_frame(self.window, self.grain):
+            return None
+        first, last = grains.bucket_start(period.start, self.grain), grains.bucket_start(period.end, self.grain)
+        return FramedWindow(self.window, self.grain, self.time, self.other_columns(),
+                            window_start(self.window, self.grain, first), first, last,
+                            self.host.generate_series, self.fresh)
+
+    def add_framed(self, framing: FramedWindow, parts: str, layout: Layout, firsts: list[tuple[Measure, str]],
+                   measures: list[exp.Expr]) -> None:
+        partials = {p.column: (p.combine, self.partial_type(p)) for p in layout.partials.values()
+                    if p.column in layout.window_partials}
+        partials.update({column: (exp.Sum, BIGINT) for _, column in firsts})
+        self.ctes.extend(framing.ctes(self.scan.name, parts, partials, measures))
+        if framing.others:  # the grid reads the groups from the parts too
+            self.joined.add(parts)
+        self.relations.append((self.scan.name, [a.alias for a in measures]))
+
+    def partial_type(self, partial: Partial) -> str:
+        measure = partial.measure  # an avg's sum partial has the argument's type, not the avg's
+        declared = measure.type if measure.func == partial.func else "unknown"
+        return sql_type(aggregate_type(partial.func, measure.arg, declared, self.host.project))
 
     # ---- partial aggregates ------------------------------------------------------------------
     def layout(self) -> Layout:

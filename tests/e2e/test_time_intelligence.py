@@ -195,6 +195,13 @@ CASES = [
     case("by-product", "month", "to-date", "revenue, revenue_ytd, buyers_ytd, aov_ytd", "2026", others=("product",)),
     case("by-product", "month", "rolling", "revenue_3m, buyers_3m", "2026-01-01 .. 2026-06-30",
          others=("product",)),
+    # Window functions over a gap-free grid per product (NULL product included), every partial kind.
+    case("by-product", "day", "rolling", "revenue, revenue_7d, avg_amount_7d, min_amount_7d, net_2w, revenue_1m",
+         "2026-02-20 .. 2026-03-20", others=("product",)),
+    case("by-product", "day", "to-date", "revenue_mtd, revenue_wtd, avg_amount_ytd, max_amount_ytd",
+         "2025-12-20 .. 2026-01-15", others=("product",)),
+    case("by-product", "week", "rolling", "revenue_2w, avg_amount_2w, net_2w", "2025-12-01 .. 2026-02-01",
+         others=("product",)),
     case("phone", "month", "growth", "revenue, revenue_ly, revenue_yoy, revenue_ytd, revenue_3m", "2026",
          where="channel = 'phone'"),
     case("no-period", "month", "growth", "revenue, revenue_ly, revenue_yoy, revenue_3m, revenue_ytd", None),

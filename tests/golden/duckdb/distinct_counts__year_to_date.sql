@@ -22,7 +22,7 @@ WITH "scan_sales" AS (
     CAST(CAST('2026-06-01' AS DATE) AS TIMESTAMP),
     INTERVAL '1' MONTH
   ) AS "series"("bucket")
-), "scan_sales_cumyear_parts" AS MATERIALIZED (
+), "scan_sales_cumyear_parts" AS (
   SELECT
     "time_month",
     "buyers_first" AS "buyers_first",
@@ -71,23 +71,67 @@ WITH "scan_sales" AS (
     GROUP BY
       "time_month"
   ) AS "counts"
-), "scan_sales_cumyear_windows" AS MATERIALIZED (
+), "scan_sales_cumyear_grid" AS (
   SELECT
-    "calendar"."time_month",
-    CAST(DATE_TRUNC('YEAR', "calendar"."time_month") AS DATE) AS "window_start",
-    CAST("calendar"."time_month" + INTERVAL 1 MONTH AS DATE) AS "window_end"
-  FROM "calendar"
+    "time_month",
+    SUM("buyers_first") AS "buyers_first",
+    SUM("products_sold_first") AS "products_sold_first",
+    SUM("rows_in_window") AS "rows_in_window"
+  FROM (
+    SELECT
+      "time_month",
+      "buyers_first",
+      "products_sold_first",
+      1 AS "rows_in_window"
+    FROM "scan_sales_cumyear_parts"
+    WHERE
+      "time_month" >= CAST('2026-01-01' AS DATE)
+      AND "time_month" <= CAST('2026-06-01' AS DATE)
+    UNION ALL
+    SELECT
+      "grid_buckets"."time_month",
+      CAST(NULL AS BIGINT) AS "buyers_first",
+      CAST(NULL AS BIGINT) AS "products_sold_first",
+      0 AS "rows_in_window"
+    FROM (
+      SELECT
+        CAST("series"."bucket" AS DATE) AS "time_month"
+      FROM GENERATE_SERIES(
+        CAST(CAST('2026-01-01' AS DATE) AS TIMESTAMP),
+        CAST(CAST('2026-06-01' AS DATE) AS TIMESTAMP),
+        INTERVAL '1' MONTH
+      ) AS "series"("bucket")
+    ) AS "grid_buckets"
+  ) AS "framed"
+  GROUP BY
+    "time_month"
 ), "scan_sales_cumyear" AS (
   SELECT
-    "scan_sales_cumyear_windows"."time_month" AS "time_month",
-    CAST(SUM("buyers_first") AS BIGINT) AS "buyers",
-    CAST(SUM("products_sold_first") AS BIGINT) AS "products_sold"
-  FROM "scan_sales_cumyear_windows"
-  INNER JOIN "scan_sales_cumyear_parts"
-    ON "scan_sales_cumyear_parts"."time_month" >= "scan_sales_cumyear_windows"."window_start"
-    AND "scan_sales_cumyear_parts"."time_month" < "scan_sales_cumyear_windows"."window_end"
-  GROUP BY
-    "scan_sales_cumyear_windows"."time_month"
+    "time_month",
+    "buyers",
+    "products_sold"
+  FROM (
+    SELECT
+      "time_month",
+      CAST(SUM("buyers_first") OVER (
+        PARTITION BY CAST(DATE_TRUNC('YEAR', "time_month") AS DATE)
+        ORDER BY "time_month"
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS BIGINT) AS "buyers",
+      CAST(SUM("products_sold_first") OVER (
+        PARTITION BY CAST(DATE_TRUNC('YEAR', "time_month") AS DATE)
+        ORDER BY "time_month"
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS BIGINT) AS "products_sold",
+      SUM("rows_in_window") OVER (
+        PARTITION BY CAST(DATE_TRUNC('YEAR', "time_month") AS DATE)
+        ORDER BY "time_month"
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS "rows_in_window"
+    FROM "scan_sales_cumyear_grid"
+  ) AS "framed"
+  WHERE
+    "rows_in_window" > 0 AND "time_month" >= CAST('2026-01-01' AS DATE)
 ), "combined" AS MATERIALIZED (
   SELECT
     "time_month",

@@ -135,23 +135,95 @@ WITH `scan_orders` AS (
     GROUP BY
       `time_month`
   ) AS `counts`
-), `scan_orders_cumyear_windows` AS (
+), `scan_orders_cumyear_grid` AS (
   SELECT
-    `calendar`.`time_month`,
-    CAST(DATE_TRUNC('YEAR', `calendar`.`time_month`) AS DATE) AS `window_start`,
-    CAST(`calendar`.`time_month` + INTERVAL 1 MONTH AS DATE) AS `window_end`
-  FROM `calendar`
+    `time_month`,
+    SUM(`revenue_4_sum`) AS `revenue_4_sum`,
+    SUM(`buyers_2_first`) AS `buyers_2_first`,
+    SUM(`rows_in_window`) AS `rows_in_window`
+  FROM (
+    SELECT
+      `time_month`,
+      `revenue_4_sum`,
+      `buyers_2_first`,
+      1 AS `rows_in_window`
+    FROM `scan_orders_cumyear_parts`
+    WHERE
+      `time_month` >= CAST('2026-01-01' AS DATE)
+      AND `time_month` <= CAST('2026-12-01' AS DATE)
+    UNION ALL
+    SELECT
+      `grid_buckets`.`time_month`,
+      CAST(NULL AS DECIMAL(38, 2)) AS `revenue_4_sum`,
+      CAST(NULL AS BIGINT) AS `buyers_2_first`,
+      0 AS `rows_in_window`
+    FROM (
+      SELECT
+        CAST('2026-01-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-02-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-03-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-04-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-05-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-06-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-07-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-08-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-09-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-10-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-11-01' AS DATE) AS `time_month`
+      UNION ALL
+      SELECT
+        CAST('2026-12-01' AS DATE) AS `time_month`
+    ) AS `grid_buckets`
+  ) AS `framed`
+  GROUP BY
+    `time_month`
 ), `scan_orders_cumyear` AS (
   SELECT
-    `scan_orders_cumyear_windows`.`time_month` AS `time_month`,
-    SUM(`revenue_4_sum`) AS `revenue_4`,
-    CAST(SUM(`buyers_2_first`) AS BIGINT) AS `buyers_2`
-  FROM `scan_orders_cumyear_windows`
-  INNER JOIN `scan_orders_cumyear_parts`
-    ON `scan_orders_cumyear_parts`.`time_month` >= `scan_orders_cumyear_windows`.`window_start`
-    AND `scan_orders_cumyear_parts`.`time_month` < `scan_orders_cumyear_windows`.`window_end`
-  GROUP BY
-    `scan_orders_cumyear_windows`.`time_month`
+    `time_month`,
+    `revenue_4`,
+    `buyers_2`
+  FROM (
+    SELECT
+      `time_month`,
+      SUM(`revenue_4_sum`) OVER (
+        PARTITION BY CAST(DATE_TRUNC('YEAR', `time_month`) AS DATE)
+        ORDER BY `time_month`
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS `revenue_4`,
+      CAST(SUM(`buyers_2_first`) OVER (
+        PARTITION BY CAST(DATE_TRUNC('YEAR', `time_month`) AS DATE)
+        ORDER BY `time_month`
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS BIGINT) AS `buyers_2`,
+      SUM(`rows_in_window`) OVER (
+        PARTITION BY CAST(DATE_TRUNC('YEAR', `time_month`) AS DATE)
+        ORDER BY `time_month`
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS `rows_in_window`
+    FROM `scan_orders_cumyear_grid`
+  ) AS `framed`
+  WHERE
+    `rows_in_window` > 0 AND `time_month` >= CAST('2026-01-01' AS DATE)
 ), `combined` AS (
   SELECT
     `time_month`,
