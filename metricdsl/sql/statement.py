@@ -69,6 +69,16 @@ from metricdsl.sql.types import aggregate_type, expression_type, sql_type, table
 from metricdsl.sql.windows import WindowedScan, bucket_aligned, can_ride
 
 
+def covers(unshifted: Scan, lagged: Scan) -> bool:
+    """Does the unshifted scan read every row the lagged one reads (so its buckets span them)?"""
+    if unshifted.source != lagged.source or unshifted.having or unshifted.cohort or unshifted.balance:
+        return False
+    def key(condition: m.RowExpr | None) -> str:
+        return "" if condition is None else condition.model_dump_json()
+    reads = {key(c) for c in unshifted.conditions}
+    return "" in reads or {key(c) for c in lagged.conditions} <= reads
+
+
 class StatementBuilder:
     def __init__(self, project: m.Project, plan: QueryPlan, target: Target, as_of: m.AsOf | None = None) -> None:
         self.project = project
@@ -159,9 +169,11 @@ class StatementBuilder:
             source = COMBINED
         if time_dim is not None:
             data = self.padded(source, self.measure_columns)
+            in_calendar = None
             if not self.has_period() and any(s.shift for s in self.plan.scans):
-                data = data.where(calendar.within_calendar(time_dim.column))
-            self.ctes.append((FILLED, stacked([data, self.grid(source)])))
+                in_calendar = calendar.within_calendar(time_dim.column)
+                data = data.where(in_calendar)
+            self.ctes.append((FILLED, stacked([data, self.grid(source, in_calendar)])))
             source = FILLED
         grouped = exp.select(*[col(c) for c in self.dim_columns()],
                              *[exp.alias_(exp.Max(this=col(c)), ident(c)) for c in self.measure_columns]
@@ -184,14 +196,17 @@ class StatementBuilder:
             return exp.Null()
         return exp.Cast(this=exp.Null(), to=data_type(sql_type(type_name)))
 
-    def grid(self, combined: str) -> exp.Select:
-        """Every bucket of the calendar for each combination of the other dimensions present."""
+    def grid(self, combined: str, in_calendar: exp.Expr | None) -> exp.Select:
+        """Every bucket of the calendar for each combination of the other dimensions present (in
+        rows of the calendar's buckets: lagged rows labelled past the data's last bucket do not count)."""
         others = [d.column for d in self.plan.dims if d.grain is None]
         columns: list[exp.Expr] = [col(d.column, CALENDAR if d.grain else PRESENT) for d in self.plan.dims]
         columns += [exp.alias_(self.typed_null(c), ident(c)) for c in self.measure_columns]
         select = exp.select(*columns).from_(exp.Table(this=ident(CALENDAR)))
         if others:
             present = exp.select(*[col(c) for c in others]).distinct().from_(ident(combined))
+            if in_calendar is not None:
+                present = present.where(in_calendar.copy())
             select = select.join(aliased(present, PRESENT), join_type="CROSS")
         return select
 
@@ -204,7 +219,8 @@ class StatementBuilder:
             return bounds.calendar(self.bounds, grain, column, generate_series)
         unshifted = [scan for scan in direct if scan.shift is None]
         ranges = [calendar.bucket_range(exp.select().from_(ident(scan.name)), col(column)) for scan in unshifted]
-        raw = windowed + ([] if unshifted else direct)  # buckets of the rows as they happened
+        lagged = [scan for scan in direct if scan.shift is not None and not any(covers(u, scan) for u in unshifted)]
+        raw = windowed + lagged  # buckets of the rows as they happened
         ranges += [self.source_range(scan, grain) for scan in raw]
         return calendar.data_calendar(grain, column, ranges, generate_series)
 
