@@ -10,11 +10,14 @@ and the `within` dimensions.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Protocol
 
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import (
+    Compute,
     MeasureRef,
+    Number,
     OutputDim,
     OutputMetric,
     QueryPlan,
@@ -63,7 +66,36 @@ def plan_total(planner: PlannerLike, expr: m.Total, filters: tuple[m.RowExpr, ..
                      where=query.where, period=query.period, order=[], limit=None, files=[], peers=sub.peers)
     planner.files |= sub.files
     planner.peers.append(TotalPlan(column, [d.column for d in dims], plan))
-    return MeasureRef(column, zero_when_empty=False)
+    return MeasureRef(column, zero_when_empty=over_no_rows(value) == 0)
+
+
+def over_no_rows(value: Value) -> Decimal | None:
+    """The value of a metric over no rows (a bucket that only other sources have: §8, a sum is 0)."""
+    if isinstance(value, MeasureRef):
+        return Decimal(0) if value.zero_when_empty else None
+    if isinstance(value, Number):
+        return Decimal(value.value)
+    if not isinstance(value, Compute):
+        return None
+    args = [over_no_rows(arg) for arg in value.args]
+    if value.op == "coalesce":
+        return next((a for a in args if a is not None), None)
+    if any(a is None for a in args):
+        return None
+    known = [a for a in args if a is not None]
+    return _computed(value.op, known)
+
+
+def _computed(op: str, args: list[Decimal]) -> Decimal | None:
+    if op in ("/", "growth"):
+        if args[1] == 0:
+            return None
+        return args[0] / args[1] - (1 if op == "growth" else 0)
+    simple = {"+": lambda: args[0] + args[1], "-": lambda: args[0] - args[1], "*": lambda: args[0] * args[1],
+              "neg": lambda: -args[0], "abs": lambda: abs(args[0])}
+    if op in simple:
+        return simple[op]()
+    return Decimal(0) if op in ("round", "floor", "ceil") and args[0] == 0 else None  # only 0 matters here
 
 
 def plan_rank(planner: PlannerLike, expr: m.Rank, filters: tuple[m.RowExpr, ...], shift: Shift | None,

@@ -12,11 +12,13 @@ from support.reference import (
     Group,
     Source,
     avg,
+    count,
     count_distinct,
     dim,
     div,
     gt,
     metric,
+    num,
     period,
     rank,
     sum_,
@@ -29,7 +31,8 @@ SOURCES = [
         "pe_sales",
         "sale_id:int sold_on:date customer_id:int agent:string team:string amount:decimal(10,2) rating:int",
         time="sold_on",
-    )
+    ),
+    Source("visits", "pe_visits", "visit_id:int visited_on:date agent:string", time="visited_on"),
 ]
 
 AGENT = dim("agent", "sales.agent")
@@ -76,6 +79,26 @@ def team_buyers(g: Group) -> Any:
     return total(g, buyers, ("team",))
 
 
+@metric
+def visit_count(g: Group) -> Any:
+    return count(g.rows("visits"), lambda r: r["visits.visit_id"])
+
+
+@metric
+def all_revenue(g: Group) -> Any:
+    return total(g, revenue)
+
+
+def _revenue_plus(g: Group) -> Any:
+    rating = avg_rating(g)
+    return None if rating is None else num(revenue(g)) + 0 * rating
+
+
+@metric
+def all_revenue_plus(g: Group) -> Any:
+    return total(g, metric(_revenue_plus))
+
+
 revenue_rank = rank("revenue_rank", revenue, ("team",))
 overall_rank = rank("overall_rank", revenue)
 rating_rank = rank("rating_rank", avg_rating)
@@ -90,6 +113,8 @@ QUERIES = {
     "by_team": lambda ds: ds.query(metrics=[revenue, revenue_share, buyers, buyer_share], by=[TEAM],
                                    where=lambda r: gt(r["sales.amount"], 5)),
     "overall": lambda ds: ds.query(metrics=[revenue_share, all_buyers, overall_rank]),
+    "with_visits": lambda ds: ds.query(metrics=[revenue, revenue_share, all_revenue, all_revenue_plus, all_buyers,
+                                                visit_count], by=[TIME_MONTH]),
 }
 
 JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
@@ -113,4 +138,13 @@ HAND_CHECKED = {
         ],
     ),
     "overall": (["revenue_share", "all_buyers", "overall_rank"], [(D(1), 8, 1)]),
+    "with_visits": (
+        ["time_month", "revenue", "revenue_share", "all_revenue", "all_revenue_plus", "all_buyers", "visit_count"],
+        [
+            (JAN, D(350), D(1), D(350), D(350), 4, 1),
+            (FEB, D(224), D(1), D(224), D(224), 3, 0),
+            (dt.date(2026, 3, 1), D(50), D(1), D(50), None, 1, 0),
+            (dt.date(2026, 4, 1), 0, None, 0, None, 0, 2),
+        ],
+    ),
 }

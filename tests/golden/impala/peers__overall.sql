@@ -30,7 +30,7 @@ WITH `scan_sales` AS (
   CROSS JOIN `total_all_buyers`
 )
 SELECT
-  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`total_revenue_share`, 0) AS `revenue_share`,
-  `total_all_buyers` AS `all_buyers`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(COALESCE(`total_revenue_share`, 0), 0) AS `revenue_share`,
+  COALESCE(`total_all_buyers`, 0) AS `all_buyers`,
   RANK() OVER (ORDER BY COALESCE(`revenue`, 0) DESC NULLS LAST) AS `overall_rank`
 FROM `with_totals`;

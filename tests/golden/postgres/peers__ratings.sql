@@ -27,7 +27,7 @@ SELECT
   "agent" AS "agent",
   "avg_rating" AS "avg_rating",
   RANK() OVER (ORDER BY "avg_rating" DESC NULLS LAST) AS "rating_rank",
-  CAST(COALESCE("revenue", 0) AS DOUBLE PRECISION) / NULLIF("total_revenue_share", 0) AS "revenue_share"
+  CAST(COALESCE("revenue", 0) AS DOUBLE PRECISION) / NULLIF(COALESCE("total_revenue_share", 0), 0) AS "revenue_share"
 FROM "with_totals"
 ORDER BY
   "agent" COLLATE "C" ASC;

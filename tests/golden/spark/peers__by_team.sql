@@ -48,9 +48,9 @@ WITH `scan_sales` AS (
 SELECT
   `team` AS `team`,
   COALESCE(`revenue`, 0) AS `revenue`,
-  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`total_revenue_share`, 0) AS `revenue_share`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(COALESCE(`total_revenue_share`, 0), 0) AS `revenue_share`,
   COALESCE(`buyers`, 0) AS `buyers`,
-  CAST(COALESCE(`buyers`, 0) AS DOUBLE) / NULLIF(`total_buyer_share`, 0) AS `buyer_share`
+  CAST(COALESCE(`buyers`, 0) AS DOUBLE) / NULLIF(COALESCE(`total_buyer_share`, 0), 0) AS `buyer_share`
 FROM `with_totals`
 ORDER BY
   `team` ASC NULLS LAST;

@@ -117,7 +117,7 @@ SELECT
   `time_month` AS `time_month`,
   `product` AS `product`,
   COALESCE(`revenue`, 0) AS `revenue`,
-  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`total_product_share`, 0) AS `product_share`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(COALESCE(`total_product_share`, 0), 0) AS `product_share`,
   `median_order_value` AS `median_order_value`
 FROM `with_totals`
 ORDER BY
