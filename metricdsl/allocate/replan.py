@@ -226,6 +226,8 @@ def _month_row(spec: TargetSpec, part: Part, units: int, quota: Fraction) -> Spr
 
 
 def _week_rows(spec: TargetSpec, part: Part, month_units: int) -> list[SpreadRow]:
+    if not part.weeks:
+        return []
     open_weeks = [week for week, done in zip(part.weeks, part.locked_weeks, strict=True) if not done]
     units, quotas = apportion(month_units, [float(week.workdays) for week in open_weeks])
     share = {week.start: (count, quota) for week, count, quota in zip(open_weeks, units, quotas, strict=True)}
