@@ -37,13 +37,13 @@ def replan_flags_or_exit(project: Path, spec: TargetSpec, through: datetime.date
     problem = replan_problem(spec, through)
     if problem is None:
         return
-    span, files = target_period_span(project, spec.name)
+    span, files = target_period_span(project, spec.name, at_period=bool(spec.spread_grains))
     print_diagnostics([Diagnostic("E606", problem[0], span, problem[1])], files)
     fail(f"target {spec.name} was not re-planned")
 
 
-def target_period_span(project: Path, name: str) -> tuple[Span | None, dict[str, SourceFile]]:
-    """Where target `name` writes `period:` (its value), and the file that holds it."""
+def target_period_span(project: Path, name: str, at_period: bool = True) -> tuple[Span | None, dict[str, SourceFile]]:
+    """Where target `name` writes `period:` (its value; or its name), and the file that holds it."""
     from metricdsl.pipeline.load import parse_cached
     from metricdsl.source import find_files, read_source
     from metricdsl.syntax import ast
@@ -53,7 +53,7 @@ def target_period_span(project: Path, name: str) -> tuple[Span | None, dict[str,
         for decl in parse_cached(source)[0].declarations:
             if isinstance(decl, ast.BlockDecl) and decl.kind == "target" and decl.name == name:
                 period = next((p for p in decl.block.properties() if p.key == "period"), None)
-                span = period.items[0].span if period is not None and period.items else decl.name_span
+                span = period.items[0].span if at_period and period is not None and period.items else decl.name_span
                 return span, {source.path: source}
     return None, {}
 
