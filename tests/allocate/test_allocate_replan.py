@@ -276,3 +276,18 @@ def test_editing_an_actual_recomputes_the_respread(
                    if row.member == first.member)
     assert respread == pytest.approx(number(values[("SPLIT", "N2")]), abs=1e-6)
     assert number(values[("PLAN", "B17")]) == 0.0  # Σ months − parent still holds
+
+
+def test_a_replan_without_split_or_weeks_recalculates(tmp_path: Path) -> None:
+    through = date(2026, 4, 30)
+    days = daily_actuals(through, {None: 1.4})
+    target = spec(["month"], split=False, unit=100)
+    plan = replan(target, baseline(split=False), Actuals(through=through, member_days=days))
+    path = tmp_path / "plain.xlsx"
+    write_replan_workbook(plan, target, path)
+    values = recalculate(path)
+    assert plan.replan is not None
+    for n, row in enumerate(plan.spread, start=2):
+        assert number(values[("MONTHS", f"S{n}")]) == pytest.approx(row.target, abs=1e-6), (n, row)
+    assert number(values[("PLAN", "E6")]) == pytest.approx(plan.replan.remaining, abs=1e-6)
+    assert number(values[("PLAN", "E8")]) == pytest.approx(plan.replan.difference, abs=1e-6)
