@@ -529,7 +529,7 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
 
     through = through_date(actuals_through)
     if emit_sql:
-        refuse(ctx, ["db", "data", "replace", "baseline_files", "fmt", "out", "mermaid", "actuals_through"],
+        refuse(ctx, ["db", "data", "replace", "baseline_files", "fmt", "out", "mermaid"],
                "with --emit-sql (it prints the SQL and stops)")
     elif not emit_save_sql:
         refuse(ctx, ["dialect"], "without --emit-sql or --emit-save-sql")
@@ -540,12 +540,12 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
     spec = target_or_exit(model, target_name)
     save_flags_or_exit(spec, save, emit_save_sql, emit_sql, db, fmt, out)
     if through is not None:
-        replan_flags_or_exit(project, spec, through, baseline_files)
+        replan_flags_or_exit(project, spec, through)
     if emit_sql:
-        click.echo(baseline_sql_or_exit(model, spec, dialect, impala_version), nl=False)
+        click.echo(baseline_sql_or_exit(model, spec, dialect, impala_version, through), nl=False)
         return
     if emit_save_sql:
-        result = (replan_or_exit(model, spec, project, db, data, replace, through) if through is not None else
+        result = (replan_or_exit(model, spec, project, db, data, replace, through, baseline_files) if through is not None else
                   allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files, replace)))
         for warning in result.diagnostics:
             click.echo(warning_line(warning), err=True)
@@ -559,7 +559,7 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
     from metricdsl.runtime.output import status
 
     if through is not None:
-        result = replan_or_exit(model, spec, project, db, data, replace, through)
+        result = replan_or_exit(model, spec, project, db, data, replace, through, baseline_files)
     else:
         with status(f"querying the baseline of {spec.name}…"):
             baseline = baseline_or_exit(model, spec, project, db, data, baseline_files, replace)
@@ -596,12 +596,12 @@ def target_or_exit(model: m.Project, name: str) -> Any:
     return model.targets[name]
 
 
-def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_version: str) -> str:
+def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_version: str, through: Any = None) -> str:
     from metricdsl.errors import CheckFailed
     from metricdsl.runtime.baseline import baseline_sql
 
     try:
-        return baseline_sql(model, spec, dialect, impala_version)
+        return baseline_sql(model, spec, dialect, impala_version, through)
     except CheckFailed as failure:
         print_diagnostics(failure.diagnostics, failure.sources)
         fail(f"the baseline queries of target {spec.name} have errors")

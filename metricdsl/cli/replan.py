@@ -25,15 +25,11 @@ def through_date(value: datetime.datetime | None) -> datetime.date | None:
     return None if value is None else value.date()
 
 
-def replan_flags_or_exit(project: Path, spec: TargetSpec, through: datetime.date,
-                         baseline_files: tuple[Path, ...]) -> None:
-    """Exit 2 when --baseline files are given, exit 1 with E606 when the date cannot re-plan the target."""
+def replan_flags_or_exit(project: Path, spec: TargetSpec, through: datetime.date) -> None:
+    """Exit 1 with E606 when the date cannot re-plan the target."""
     from metricdsl.allocate.replan import replan_problem
     from metricdsl.diagnostics import Diagnostic
 
-    if baseline_files:
-        fail("--actuals-through reads the period's actuals from a database (--db, or the project's data in the "
-             "in-memory DuckDB); it does not go with --baseline files", 2)
     problem = replan_problem(spec, through)
     if problem is None:
         return
@@ -59,20 +55,24 @@ def target_period_span(project: Path, name: str, at_period: bool = True) -> tupl
 
 
 def replan_or_exit(model: m.Project, spec: TargetSpec, project: Path, db: str | None, data: Path | None,
-                   replace: bool, through: datetime.date) -> PlanResult:
-    """Baseline and actuals from one database, then the re-plan."""
+                   replace: bool, through: datetime.date, files: tuple[Path, ...] = ()) -> PlanResult:
+    """Baseline and actuals from one database (or from the --baseline files), then the re-plan."""
     from metricdsl.allocate import CalendarError, PlanError, WorkCalendar
     from metricdsl.allocate.replan import replan
     from metricdsl.errors import BaselineError, CheckFailed, WarehouseError
-    from metricdsl.runtime.actuals import fetch_actuals
-    from metricdsl.runtime.baseline import fetch_baseline
+    from metricdsl.runtime.actuals import actuals_from_rows, fetch_actuals
+    from metricdsl.runtime.baseline import baseline_from_rows, fetch_baseline, read_baseline_rows
     from metricdsl.runtime.output import status
 
     try:
-        with status(f"querying the baseline and the actuals through {through} of {spec.name}…"), \
-                open_or_exit(model, project, db, data, replace) as warehouse:
-            baseline = fetch_baseline(model, spec, warehouse)
-            actuals = fetch_actuals(model, spec, warehouse, through)
+        if files:
+            rows = read_baseline_rows(files)
+            baseline, actuals = baseline_from_rows(spec, rows), actuals_from_rows(spec, rows, through, required=True)
+        else:
+            with status(f"querying the baseline and the actuals through {through} of {spec.name}…"), \
+                    open_or_exit(model, project, db, data, replace) as warehouse:
+                baseline = fetch_baseline(model, spec, warehouse)
+                actuals = fetch_actuals(model, spec, warehouse, through)
     except CheckFailed as failure:
         print_diagnostics(failure.diagnostics, failure.sources)
         fail(f"the baseline or actuals queries of target {spec.name} have errors")

@@ -167,10 +167,6 @@ def test_xlsx_is_written(tmp_path: Path) -> None:
 
 def test_usage_errors_and_e606(tmp_path: Path) -> None:
     base = ("plan", str(SPECS_DIR), "--target", TARGET)
-    result = run(*base, "--actuals-through", "2026-06-30", "--baseline", str(tmp_path / "b.csv"))
-    assert result.exit_code == 2 and "does not go with --baseline" in result.output
-    result = run(*base, "--actuals-through", "2026-06-30", "--emit-sql")
-    assert result.exit_code == 2 and "--actuals-through" in result.output
     result = run(*base, "--actuals-through", "30/06/2026")
     assert result.exit_code == 2
     for through, words in (("2027-01-31", "outside the period"), ("2026-12-31", "nothing is left to re-spread")):
@@ -178,3 +174,37 @@ def test_usage_errors_and_e606(tmp_path: Path) -> None:
         assert result.exit_code == 1 and "error[E606]" in result.output and words in result.output
         assert "period:   2026" in result.output and "^^^^" in result.output
         assert not (tmp_path / "x.json").exists()
+
+
+def test_emitted_sql_returns_the_actual_rows_and_the_file_replans_like_the_database(
+        engine: Any, load: Any, dialect: str, tmp_path: Path) -> None:
+    from metricdsl.runtime.baseline import baseline_sql
+
+    project = load(SPECS_DIR)
+    result = engine.execute(baseline_sql(project, project.targets[TARGET], dialect, actuals_through=date(2026, 6, 17)))
+    file = tmp_path / "baseline.csv"
+    file.write_text("kind,member,month,metric,value\n" + "".join(
+        ",".join("" if v is None else f'"{v}"' for v in row) + "\n" for row in result.rows), encoding="utf-8")
+    sold = {(m, date.fromisoformat(d)): Decimal(str(v)) for k, m, d, _, v in result.rows if k == "actual" and v}
+    assert sold == {key: value for key, value in REFERENCE.items() if key[1] <= date(2026, 6, 14)}
+    from_file = replan_json("2026-06-17", "--baseline", str(file))
+    assert from_file == replan_json("2026-06-17")
+    assert_replan(from_file, date(2026, 6, 17))
+    stale = run("plan", str(SPECS_DIR), "--target", TARGET, "--baseline", str(file), "--actuals-through", "2026-09-30")
+    assert stale.exit_code == 1 and "end on 2026-06-14" in stale.output and "--emit-sql --actuals-through" in stale.output
+
+
+def test_emit_sql_with_actuals_for_impala_parses_and_lints() -> None:
+    import sqlglot
+    from support.impala_lint import lint_impala
+
+    from metricdsl.sql.dialects.impala import impala_dialect
+
+    result = run("plan", str(SPECS_DIR), "--target", TARGET, "--emit-sql", "--dialect", "impala",
+                 "--actuals-through", "2026-06-30")
+    assert result.exit_code == 0, result.output
+    assert "--actuals-through 2026-06-30" in result.output.splitlines()[1]
+    tree = sqlglot.parse_one(result.output, dialect=impala_dialect("3.4"))
+    assert [e.alias_or_name for e in tree.selects] == ["kind", "member", "month", "metric", "value"]
+    assert "'actual' AS `kind`" in result.output
+    assert lint_impala(result.output) == []
