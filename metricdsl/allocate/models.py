@@ -77,6 +77,14 @@ def _member_month_entry(row: Any) -> tuple[MemberMonth, float]:
     return (member, date.fromisoformat(str(month))), float(value)
 
 
+class Actuals(_Frozen):
+    """Actuals of the target period for a re-plan: the metric per split member (None without a split,
+    or the NULL member) and day, from the period's first day through `through`."""
+
+    through: date
+    member_days: dict[tuple[str | None, date], float] = Field(default_factory=dict)
+
+
 class Period(_Frozen):
     start: date
     end: date
@@ -104,6 +112,8 @@ class SplitRow(_Frozen):
     weight: float = Field(description="share basis: baseline, 1 (equal) or the given weight")
     unrounded: float = Field(description="target × weight / Σ weights, before rounding")
     target: float
+    actual: float | None = Field(default=None, description="re-plan: actuals of the member's locked buckets")
+    remaining: float | None = Field(default=None, description="re-plan: what is re-spread over the open buckets")
 
 
 class SpreadRow(_Frozen):
@@ -124,6 +134,22 @@ class SpreadRow(_Frozen):
     weight: float
     unrounded: float
     target: float
+    locked: bool = Field(default=False, description="re-plan: the bucket ended by --actuals-through; target = actual")
+    actual: float | None = Field(
+        default=None, description="re-plan: actuals of the bucket's locked part (all of it when locked)"
+    )
+
+
+class Replan(_Frozen):
+    """What `plan --actuals-through DATE` did (LANGUAGE.md §9 "Re-planning"; docs/planning.md)."""
+
+    locked_through: date | None = Field(description="last day of the last locked bucket; None if none ended")
+    actual: float = Field(description="Σ actuals of the locked buckets, all members")
+    remaining_target: float = Field(description="target_value − actual (what is left to reach)")
+    remaining: float = Field(description="Σ re-spread over the open buckets (each member's rounded to the unit)")
+    planned: float = Field(description="actual + remaining: the re-planned period's total")
+    difference: float = Field(description="planned − target_value (rounding, or actuals already past the target)")
+    over_target: list[str | None] = Field(description="members whose actuals already passed their target")
 
 
 class PlanResult(_Frozen):
@@ -145,6 +171,8 @@ class PlanResult(_Frozen):
     drivers: list[DriverRow]
     split: list[SplitRow]
     spread: list[SpreadRow]
+    actuals_through: date | None = None
+    replan: Replan | None = None
     diagnostics: list[Diagnostic] = Field(default_factory=list, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]

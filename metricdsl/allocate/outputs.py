@@ -18,6 +18,7 @@ from rich.console import Console
 
 from metricdsl.allocate.mermaid import driver_tree_mermaid
 from metricdsl.allocate.models import PlanResult, TargetSpec
+from metricdsl.allocate.replan_workbook import write_replan_workbook
 from metricdsl.allocate.report import plan_report, to_csv
 from metricdsl.allocate.workbook import write_workbook
 from metricdsl.ir.formats import NumberFormat
@@ -46,7 +47,8 @@ def plan_files(result: PlanResult, spec: TargetSpec, fmt: str, out: Path | None,
     """What to write where: the report (with --out) and the Mermaid tree (with --mermaid)."""
     files: dict[Path, Writer] = {}
     if out is not None and fmt == "xlsx":
-        files[out] = lambda path: write_workbook(result, spec, path, formats)
+        writer = write_replan_workbook if result.replan is not None else write_workbook
+        files[out] = lambda path: writer(result, spec, path, formats)
     elif out is not None:
         files[out] = _text_writer(render_text(result, fmt, formats))
     if mermaid is not None:

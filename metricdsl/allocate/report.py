@@ -14,12 +14,14 @@ from rich.text import Text
 
 from metricdsl.allocate.formatting import multiplier_text, shown_number
 from metricdsl.allocate.models import PlanResult
+from metricdsl.allocate.replan_report import replan_parts
 from metricdsl.ir.formats import NumberFormat, spreadsheet_text
 
 Formats = Mapping[str, NumberFormat] | None
 
 BAR_WIDTH = 24
 CSV_COLUMNS = ("section", "grain", "start", "member", "baseline", "target")
+REPLAN_COLUMNS = ("locked", "actual")
 
 
 def print_report(result: PlanResult, console: Console | None = None, formats: Formats = None) -> None:
@@ -34,9 +36,11 @@ def plan_report(result: PlanResult, formats: Formats = None) -> RenderableType:
     parts: list[RenderableType] = [_header(result, money)]
     if result.drivers:
         parts.append(driver_table(result, formats))
-    if result.split:
+    if result.replan is not None:
+        parts += replan_parts(result, result.replan, money)
+    elif result.split:
         parts.append(split_table(result, money))
-    if any(row.grain == "month" for row in result.spread):
+    if result.replan is None and any(row.grain == "month" for row in result.spread):
         parts.append(month_table(result, money))
     parts += [Text(f"warning: {warning}", style="yellow") for warning in result.warnings]
     return Group(*parts)
@@ -125,30 +129,27 @@ def _bar(value: float, scale: float) -> int:
 
 
 def to_csv(result: PlanResult) -> str:
-    """One long table: the total, drivers (member = driver name), split rows and spread rows."""
+    """One long table: the total, drivers (member = driver name), split rows and spread rows.
+
+    A re-plan adds the columns `locked` and `actual` (actuals of the locked buckets) and, after the
+    total, a `planned` row (actual + re-spread) and a `difference` row (planned − target)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    replan = result.replan
+    writer.writerow(CSV_COLUMNS + (REPLAN_COLUMNS if replan else ()))
     start = result.period.start.isoformat()
-    writer.writerow(["total", "period", start, "", _number(result.baseline_value), _number(result.target_value)])
-    for driver in result.drivers:
-        writer.writerow(["driver", "period", start, driver.metric, _number(driver.baseline), _number(driver.target)])
-    for split in result.split:
-        writer.writerow(
-            ["split", "period", start, spreadsheet_text(_member(split.member)), _number(split.baseline),
-             _number(split.target)]
-        )
-    for row in result.spread:
-        writer.writerow(
-            [
-                "spread",
-                row.grain,
-                row.start.isoformat(),
-                spreadsheet_text(_member(row.member)),
-                _number(row.baseline),
-                _number(row.target),
-            ]
-        )
+    rows: list[list[str]] = [["total", "period", start, "", _number(result.baseline_value),
+                              _number(result.target_value), "", _number(replan.actual) if replan else ""]]
+    if replan is not None:
+        rows.append(["planned", "period", start, "", "", _number(replan.planned), "", _number(replan.actual)])
+        rows.append(["difference", "period", start, "", "", _number(replan.difference), "", ""])
+    rows += [["driver", "period", start, driver.metric, _number(driver.baseline), _number(driver.target), "", ""]
+             for driver in result.drivers]
+    rows += [["split", "period", start, spreadsheet_text(_member(split.member)), _number(split.baseline),
+              _number(split.target), "", _number(split.actual)] for split in result.split]
+    rows += [["spread", row.grain, row.start.isoformat(), spreadsheet_text(_member(row.member)), _number(row.baseline),
+              _number(row.target), "true" if row.locked else "false", _number(row.actual)] for row in result.spread]
+    writer.writerows(row if replan else row[: len(CSV_COLUMNS)] for row in rows)
     return buffer.getvalue()
 
 

@@ -33,7 +33,7 @@ never as a formula, whatever its first character.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -165,30 +165,53 @@ class _Sheets:
                 cell.number_format = number_format
         return row
 
+    def put(self, sheet: Worksheet, address: str, value: object, number_format: str | None = None) -> None:
+        """One cell at a fixed address, as `append` writes it."""
+        cell = sheet[address]
+        cell.value = value.formula if isinstance(value, F) else value
+        if isinstance(value, F):
+            self.cached[(sheet.title, address)] = value.value
+        elif isinstance(value, str):
+            cell.data_type = "s"
+        elif isinstance(value, date):
+            cell.number_format = DATE
+        if number_format is not None:
+            cell.number_format = number_format
+
     def save(self, path: str | Path) -> None:
         self.book.save(str(path))
         add_cached_values(Path(path), [sheet.title for sheet in self.book.worksheets], self.cached)
 
 
+SpreadWriter = Callable[["_Sheets", PlanResult, dict[str | None, "Ref"], "PlanCells"], tuple[list[float], list[float]]]
+"""Writes the Months and Weeks sheets under the split's targets; returns their check values (one per row)."""
+
+
 def write_workbook(result: PlanResult, spec: TargetSpec, path: str | Path,
-                   formats: Mapping[str, NumberFormat] | None = None) -> None:
+                   formats: Mapping[str, NumberFormat] | None = None, spread: SpreadWriter | None = None) -> None:
     """Write the plan to `path` (.xlsx) with live formulas, their cached values and Check cells.
 
-    `formats` maps metric names to their number formats (`metricdsl.ir.formats.unit_formats`)."""
+    `formats` maps metric names to their number formats (`metricdsl.ir.formats.unit_formats`);
+    `spread` replaces the plain Months and Weeks sheets (a re-plan's, see `replan_workbook`)."""
     formats = formats or {}
     book = _Sheets(formats.get(result.metric), formats)
     plan = book.sheet("Plan")
     drivers = _write_drivers(book, book.sheet("Drivers"), result)
     cells = _plan_cells(result, drivers)
     split_targets = _write_split(book, book.sheet("Split"), result, spec, cells) if result.split else {}
+    _write_plan(book, plan, result, drivers, cells)
+    month_checks, week_checks = (spread or _write_spread)(book, result, split_targets, cells)
+    _write_checks(book, plan, result, drivers, cells, split_targets, month_checks, week_checks)
+    book.save(path)
+
+
+def _write_spread(book: _Sheets, result: PlanResult, split_targets: dict[str | None, Ref],
+                  cells: PlanCells) -> tuple[list[float], list[float]]:
     months = [row for row in result.spread if row.grain == "month"]
     weeks = [row for row in result.spread if row.grain == "week"]
     month_cells = _write_months(book, book.sheet("Months"), months, split_targets, cells) if months else {}
     week_checks = _write_weeks(book, book.sheet("Weeks"), weeks, month_cells, cells) if weeks else []
-    _write_plan(book, plan, result, drivers, cells)
-    _write_checks(book, plan, result, drivers, cells, split_targets, [c for c, _ in month_cells.values()],
-                  week_checks)
-    book.save(path)
+    return [check for check, _ in month_cells.values()], week_checks
 
 
 # --- Plan ------------------------------------------------------------------------------------

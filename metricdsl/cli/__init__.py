@@ -28,6 +28,7 @@ from metricdsl.cli.options import (
     fail,
     impala_version_value,
     load_or_exit,
+    open_or_exit,
     print_diagnostics,
     project_argument,
     query_options,
@@ -42,6 +43,7 @@ from metricdsl.cli.options import (
     tolerance_value,
     warehouse_failure,
 )
+from metricdsl.cli.replan import actuals_through_option, replan_flags_or_exit, replan_or_exit, through_date
 
 
 class SafeGroup(click.Group):
@@ -431,18 +433,6 @@ def lsp_command() -> None:
     serve()
 
 
-def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None,
-                 replace: bool = False) -> Warehouse:
-    """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` reads them."""
-    from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.warehouse import open_for
-
-    try:
-        return open_for(model, project, db, data, replace)
-    except WarehouseError as error:
-        warehouse_failure(error)
-
-
 @main.command()
 @project_argument
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
@@ -521,10 +511,11 @@ def verify(ctx: click.Context, project: Path, db: str | None, data: Path | None,
               help="With --emit-sql/--emit-save-sql --dialect impala.")
 @click.option("--save", is_flag=True, help="Write the plan into the target's `store:` table of --db.")
 @click.option("--emit-save-sql", is_flag=True, help="Print the statements that save the plan (--dialect) and stop.")
+@actuals_through_option
 @click.pass_context
 def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, data: Path | None, replace: bool,
          baseline_files: tuple[Path, ...], fmt: str, out: Path | None, mermaid: Path | None, emit_sql: bool,
-         dialect: str, impala_version: str, save: bool, emit_save_sql: bool) -> None:
+         dialect: str, impala_version: str, save: bool, emit_save_sql: bool, actuals_through: Any) -> None:
     """Allocate a target: drivers, split and spread over months and weeks (LANGUAGE.md §9).
 
     \b
@@ -532,11 +523,14 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
               metricdsl plan specs --target revenue_2027 --format xlsx --out plan.xlsx --mermaid tree.mmd
               metricdsl plan specs --target revenue_2027 --emit-sql --dialect impala > baseline.sql
               metricdsl plan specs --target revenue_2027 --baseline baseline.csv --format json
+              metricdsl plan specs --target revenue_2026 --actuals-through 2026-06-30
     """
     from metricdsl.allocate.outputs import plan_files, render_text, write_all
 
+    through = through_date(actuals_through)
     if emit_sql:
-        refuse(ctx, ["db", "data", "replace", "baseline_files", "fmt", "out", "mermaid"], "with --emit-sql (it prints the SQL and stops)")
+        refuse(ctx, ["db", "data", "replace", "baseline_files", "fmt", "out", "mermaid"],
+               "with --emit-sql (it prints the SQL and stops)")
     elif not emit_save_sql:
         refuse(ctx, ["dialect"], "without --emit-sql or --emit-save-sql")
     if not (emit_sql or emit_save_sql) or dialect != "impala":
@@ -545,11 +539,14 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
     model = load_or_exit(project)
     spec = target_or_exit(model, target_name)
     save_flags_or_exit(spec, save, emit_save_sql, emit_sql, db, fmt, out)
+    if through is not None:
+        replan_flags_or_exit(project, spec, through)
     if emit_sql:
-        click.echo(baseline_sql_or_exit(model, spec, dialect, impala_version), nl=False)
+        click.echo(baseline_sql_or_exit(model, spec, dialect, impala_version, through), nl=False)
         return
     if emit_save_sql:
-        result = allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files, replace))
+        result = (replan_or_exit(model, spec, project, db, data, replace, through, baseline_files) if through is not None else
+                  allocate_or_exit(spec, baseline_or_exit(model, spec, project, db, data, baseline_files, replace)))
         for warning in result.diagnostics:
             click.echo(warning_line(warning), err=True)
         click.echo(save_sql_text(spec, result, dialect, impala_version), nl=False)
@@ -561,10 +558,13 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
     from metricdsl.ir.formats import unit_formats
     from metricdsl.runtime.output import status
 
-    with status(f"querying the baseline of {spec.name}…"):
-        baseline = baseline_or_exit(model, spec, project, db, data, baseline_files, replace)
-    with status(f"allocating {spec.name}…"):
-        result = allocate_or_exit(spec, baseline)
+    if through is not None:
+        result = replan_or_exit(model, spec, project, db, data, replace, through, baseline_files)
+    else:
+        with status(f"querying the baseline of {spec.name}…"):
+            baseline = baseline_or_exit(model, spec, project, db, data, baseline_files, replace)
+        with status(f"allocating {spec.name}…"):
+            result = allocate_or_exit(spec, baseline)
     files = plan_files(result, spec, fmt, out, mermaid, unit_formats(model))
     if out is None:
         click.echo(render_text(result, fmt, unit_formats(model)), nl=False)
@@ -596,12 +596,12 @@ def target_or_exit(model: m.Project, name: str) -> Any:
     return model.targets[name]
 
 
-def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_version: str) -> str:
+def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_version: str, through: Any = None) -> str:
     from metricdsl.errors import CheckFailed
     from metricdsl.runtime.baseline import baseline_sql
 
     try:
-        return baseline_sql(model, spec, dialect, impala_version)
+        return baseline_sql(model, spec, dialect, impala_version, through)
     except CheckFailed as failure:
         print_diagnostics(failure.diagnostics, failure.sources)
         fail(f"the baseline queries of target {spec.name} have errors")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from metricdsl.errors import CheckFailed
     from metricdsl.ir import model as m
     from metricdsl.pipeline.request import QueryRequest
+    from metricdsl.runtime.warehouse import Warehouse
     from metricdsl.source import SourceFile
 
 DEFAULT_PROJECT = "specs"
@@ -115,6 +116,18 @@ def warehouse_failure(error: Exception) -> NoReturn:
     if isinstance(error, DataLoadFailed):
         print_diagnostics(error.diagnostics, error.files)
     fail(str(error))
+
+
+def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None,
+                 replace: bool = False) -> Warehouse:
+    """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` reads them."""
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.warehouse import open_for
+
+    try:
+        return open_for(model, project, db, data, replace)
+    except WarehouseError as error:
+        warehouse_failure(error)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

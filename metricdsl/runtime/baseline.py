@@ -15,8 +15,11 @@ a long table with the header `kind,member,month,metric,value`, one value per row
     split,稳健理财A,,revenue,901234.00   # one row per member of the split dimension
     month,稳健理财A,2026-01,revenue,6780.00  # one row per member and month (month: YYYY-MM or YYYY-MM-DD)
 
+    actual,稳健理财A,2026-03-02,revenue,4200.00  # re-planning only: per member and day (YYYY-MM-DD)
+
 An empty `member` is the NULL member (and the only member when the target has no split).
-`plan --emit-sql --dialect impala` prints one statement whose result is exactly this table.
+`plan --emit-sql --dialect impala` prints one statement whose result is exactly this table (with the
+`actual` rows when `--actuals-through DATE` is given; see `runtime.actuals`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from metricdsl.allocate.models import Baseline, TargetSpec
+from metricdsl.allocate.replan import lock_horizon
 from metricdsl.errors import BaselineError
 from metricdsl.ir import model as m
 from metricdsl.pipeline.compile import compile_sql, compile_statement
@@ -42,9 +46,10 @@ if TYPE_CHECKING:
 
     from metricdsl.runtime.warehouse import QueryResult, Warehouse
 
-Kind = Literal["total", "split", "month"]
+Kind = Literal["total", "split", "month", "actual"]
 CSV_HEADER = ("kind", "member", "month", "metric", "value")
-KINDS: tuple[Kind, ...] = ("total", "split", "month")
+KINDS: tuple[Kind, ...] = ("total", "split", "month", "actual")
+DAY = "time.day"
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,15 @@ def tree_nodes(spec: TargetSpec) -> list[str]:
     return nodes
 
 
+def actuals_query(spec: TargetSpec, through: datetime.date) -> BaselineQuery | None:
+    """Re-planning: the metric by split member and day through the last locked day (None if none ended)."""
+    horizon = lock_horizon(spec, through)
+    if horizon is None:
+        return None
+    split = (spec.split_dimension,) if spec.split_dimension else ()
+    return BaselineQuery("actual", (spec.metric,), (*split, DAY), f"{spec.period_start} .. {horizon}")
+
+
 def baseline_queries(spec: TargetSpec) -> list[BaselineQuery]:
     period = f"{spec.baseline_start.isoformat()} .. {spec.baseline_end.isoformat()}"
     split = (spec.split_dimension,) if spec.split_dimension else ()
@@ -100,16 +114,21 @@ def fetch_baseline(project: m.Project, spec: TargetSpec, warehouse: Warehouse) -
 
 def rows_of(query: BaselineQuery, result: QueryResult) -> list[BaselineRow]:
     index = {name: position for position, name in enumerate(result.columns)}
-    split_column = query.by[0].replace(".", "_") if query.by and query.by[0] != "time.month" else None
+    split_column = _split_column(query)
     rows = []
     for row in result.rows:
-        member = _member_text(row[index[split_column]]) if split_column else None
-        month = _month_of(row[index["time_month"]]) if "time.month" in query.by else None
-        rows += [BaselineRow(query.kind, member, month, metric, _float(row[index[metric]])) for metric in query.metrics]
+        member = member_text(row[index[split_column]]) if split_column else None
+        month = (_month_of(row[index["time_month"]]) if "time.month" in query.by
+                 else _day_of(row[index["time_day"]]) if DAY in query.by else None)
+        rows += [BaselineRow(query.kind, member, month, metric, number_or_none(row[index[metric]])) for metric in query.metrics]
     return rows
 
 
-def _member_text(value: object) -> str | None:
+def _split_column(query: BaselineQuery) -> str | None:
+    return query.by[0].replace(".", "_") if query.by and not query.by[0].startswith("time.") else None
+
+
+def member_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -117,7 +136,7 @@ def _member_text(value: object) -> str | None:
     return str(value)
 
 
-def _float(value: object) -> float | None:
+def number_or_none(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float, Decimal)):
@@ -133,6 +152,14 @@ def _month_of(value: object) -> datetime.date:
     return datetime.date.fromisoformat(str(value)[:7] + "-01")
 
 
+def _day_of(value: object) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
 # ---- rows → Baseline -------------------------------------------------------------------------
 def baseline_from_rows(spec: TargetSpec, rows: Iterable[BaselineRow]) -> Baseline:
     totals: dict[str, float | None] = {}
@@ -145,7 +172,7 @@ def baseline_from_rows(spec: TargetSpec, rows: Iterable[BaselineRow]) -> Baselin
             raise BaselineError(f"a `{row.kind}` row is for {row.metric}, but target {spec.name} plans {spec.metric}")
         elif row.kind == "split":
             members[row.member] = row.value or 0.0
-        else:
+        elif row.kind == "month":
             assert row.month is not None
             key = (row.member, row.month)
             member_months[key] = member_months.get(key, 0.0) + (row.value or 0.0)
@@ -158,6 +185,10 @@ def baseline_from_rows(spec: TargetSpec, rows: Iterable[BaselineRow]) -> Baselin
 
 # ---- from CSV --------------------------------------------------------------------------------
 def read_baseline_csv(paths: Sequence[Path], spec: TargetSpec) -> Baseline:
+    return baseline_from_rows(spec, read_baseline_rows(paths))
+
+
+def read_baseline_rows(paths: Sequence[Path]) -> list[BaselineRow]:
     rows: list[BaselineRow] = []
     for path in paths:
         try:
@@ -171,7 +202,7 @@ def read_baseline_csv(paths: Sequence[Path], spec: TargetSpec) -> Baseline:
             raise BaselineError(f"{path}:{line}: the file is not valid UTF-8 (byte 0x{data[error.start]:02x}); "
                                 f"save it as UTF-8") from None
         rows.extend(parse_baseline_csv(text, str(path)))
-    return baseline_from_rows(spec, rows)
+    return rows
 
 
 def parse_baseline_csv(text: str, name: str = "<baseline>") -> list[BaselineRow]:
@@ -188,10 +219,11 @@ def _csv_row(cells: list[str], where: str) -> BaselineRow:
     kind, member, month, metric, value = (cell.strip() for cell in cells)
     if kind not in KINDS:
         raise BaselineError(f"{where}: kind `{kind}` is not one of {', '.join(KINDS)}")
-    if kind == "month" and not month:
-        raise BaselineError(f"{where}: a `month` row needs a month (YYYY-MM)")
+    if kind in ("month", "actual") and not month:
+        raise BaselineError(f"{where}: a `{kind}` row needs a {'day (YYYY-MM-DD)' if kind == 'actual' else 'month (YYYY-MM)'}")
     try:
-        parsed_month = _month_of(month) if kind == "month" else None
+        parsed_month = _month_of(month) if kind == "month" else datetime.date.fromisoformat(month) if kind == "actual" \
+            else None
         parsed_value = float(value) if value else None
     except ValueError as error:
         raise BaselineError(f"{where}: {error}") from None
@@ -201,8 +233,10 @@ def _csv_row(cells: list[str], where: str) -> BaselineRow:
 
 
 # ---- SQL that returns the CSV ----------------------------------------------------------------
-def baseline_sql(project: m.Project, spec: TargetSpec, dialect: str, impala_version: str = "3.4") -> str:
-    """One statement whose result is the CSV baseline (`kind,member,month,metric,value`).
+def baseline_sql(project: m.Project, spec: TargetSpec, dialect: str, impala_version: str = "3.4",
+                 actuals_through: datetime.date | None = None) -> str:
+    """One statement whose result is the CSV baseline (`kind,member,month,metric,value`), with the
+    `actual` rows of a re-plan when `actuals_through` is given.
 
     Each baseline query's statement (a tree) becomes CTEs of this one: its own CTEs renamed with a
     prefix, then the query itself as `baseline_<kind>`, read by one SELECT per metric.
@@ -214,7 +248,8 @@ def baseline_sql(project: m.Project, spec: TargetSpec, dialect: str, impala_vers
     flavour = target(dialect, impala_version).sqlglot
     ctes: list[exp.CTE] = []
     selects: list[exp.Select] = []
-    for number, query in enumerate(baseline_queries(spec), start=1):
+    actuals = actuals_query(spec, actuals_through) if actuals_through is not None else None
+    for number, query in enumerate([*baseline_queries(spec), *([actuals] if actuals else [])], start=1):
         statement = compile_statement(project, query.request, dialect, impala_version)
         alias = f"baseline_{query.kind}"
         ctes += _hoisted(statement, f"b{number}_", alias)
@@ -223,8 +258,9 @@ def baseline_sql(project: m.Project, spec: TargetSpec, dialect: str, impala_vers
     for select in selects[1:]:
         union = exp.union(union, select, distinct=False)
     union.set("with_", exp.With(expressions=ctes))
+    replan = f" --actuals-through {actuals_through}" if actuals_through is not None else ""
     header = (f"-- metricdsl plan baseline: target {spec.name} ({dialect}); save the result as CSV with the header "
-              f"{','.join(CSV_HEADER)}\n-- then: metricdsl plan PROJECT --target {spec.name} --baseline FILE.csv\n")
+              f"{','.join(CSV_HEADER)}\n-- then: metricdsl plan PROJECT --target {spec.name} --baseline FILE.csv{replan}\n")
     return header + union.sql(dialect=flavour, pretty=True, identify=True) + ";\n"
 
 
@@ -261,10 +297,11 @@ def _relations_as_tables(statement: exp.Expr) -> None:
 def _long_select(query: BaselineQuery, metric: str, alias: str) -> exp.Select:
     from sqlglot import exp
 
-    split_column = query.by[0].replace(".", "_") if query.by and query.by[0] != "time.month" else None
+    split_column = _split_column(query)
     text = exp.DataType.build("text")
     member = exp.cast(exp.column(split_column), text) if split_column else exp.cast(exp.null(), text)
-    month = exp.cast(exp.column("time_month"), text) if "time.month" in query.by else exp.cast(exp.null(), text)
+    bucket = "time_month" if "time.month" in query.by else "time_day" if DAY in query.by else None
+    month = exp.cast(exp.column(bucket), text) if bucket else exp.cast(exp.null(), text)
     value = exp.cast(exp.column(metric), exp.DataType.build("double"))
     return exp.select(
         exp.alias_(exp.Literal.string(query.kind), "kind"), exp.alias_(member, "member"),

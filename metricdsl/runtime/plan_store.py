@@ -29,9 +29,18 @@ PlanRow = tuple[str, date, str | None, float]
 
 
 def plan_rows(plan: PlanResult) -> list[PlanRow]:
-    """(grain, start, member, target): the year, then months, then weeks; totals (None) first."""
-    rows: list[PlanRow] = [("year", plan.period.start, None, plan.target_value)]
-    rows += [("year", plan.period.start, split.member, split.target) for split in plan.split]
+    """(grain, start, member, target): the year, then months, then weeks; totals (None) first.
+
+    A re-plan (`--actuals-through`) saves its re-planned period totals (actuals + re-spread) as the
+    year rows, so that every grain of the saved plan adds up to the year."""
+    if plan.replan is None:
+        rows: list[PlanRow] = [("year", plan.period.start, None, plan.target_value)]
+        rows += [("year", plan.period.start, split.member, split.target) for split in plan.split]
+    else:
+        rows = [("year", plan.period.start, None, plan.replan.planned)]
+        rows += [("year", plan.period.start, split.member, float(Decimal(repr(split.actual or 0.0))
+                                                                 + Decimal(repr(split.remaining or 0.0))))
+                 for split in plan.split]
     for grain in plan.grains:
         totals: dict[date, Decimal] = defaultdict(Decimal)
         members: list[PlanRow] = []
