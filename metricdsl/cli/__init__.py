@@ -12,7 +12,6 @@ import click
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from metricdsl.diagnostics import Diagnostic
     from metricdsl.ir import model as m
     from metricdsl.pipeline.request import QueryRequest
     from metricdsl.runtime.verify import Residual
@@ -41,6 +40,14 @@ from metricdsl.cli.options import (
     split_list,
     tolerance_value,
     warehouse_failure,
+)
+from metricdsl.cli.targets import (
+    allocate_or_exit,
+    baseline_or_exit,
+    baseline_sql_or_exit,
+    open_or_exit,
+    target_or_exit,
+    warning_line,
 )
 
 
@@ -431,18 +438,6 @@ def lsp_command() -> None:
     serve()
 
 
-def open_or_exit(model: m.Project, project: Path, db: str | None, data: Path | None,
-                 replace: bool = False) -> Warehouse:
-    """`--db`, or an in-memory DuckDB holding PROJECT/data (or --data), as `run` reads them."""
-    from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.warehouse import open_for
-
-    try:
-        return open_for(model, project, db, data, replace)
-    except WarehouseError as error:
-        warehouse_failure(error)
-
-
 @main.command()
 @project_argument
 @click.option("--db", help="duckdb:///path.duckdb or postgresql://… (default: in-memory DuckDB with PROJECT/data).")
@@ -576,61 +571,6 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
         click.echo(f"wrote {path}", err=True)
     if save:
         save_or_exit(spec, result, db)
-
-
-def warning_line(warning: Diagnostic) -> str:
-    """`warning[W003]: …` for a code of the catalogue (docs/errors.md), `warning: …` for the others."""
-    from metricdsl.diagnostics import CODES
-
-    code = f"[{warning.code}]" if warning.code in CODES else ""
-    return f"warning{code}: {warning.message}"
-
-
-def target_or_exit(model: m.Project, name: str) -> Any:
-    from metricdsl.diagnostics import did_you_mean
-
-    if name not in model.targets:
-        known = did_you_mean(name, model.targets) or ("targets: " + ", ".join(sorted(model.targets))
-                                                      if model.targets else "the project declares no `target`")
-        fail(f"unknown target `{name}` ({known})")
-    return model.targets[name]
-
-
-def baseline_sql_or_exit(model: m.Project, spec: Any, dialect: str, impala_version: str) -> str:
-    from metricdsl.errors import CheckFailed
-    from metricdsl.runtime.baseline import baseline_sql
-
-    try:
-        return baseline_sql(model, spec, dialect, impala_version)
-    except CheckFailed as failure:
-        print_diagnostics(failure.diagnostics, failure.sources)
-        fail(f"the baseline queries of target {spec.name} have errors")
-
-
-def baseline_or_exit(model: m.Project, spec: Any, project: Path, db: str | None, data: Path | None,
-                     files: tuple[Path, ...], replace: bool = False) -> Any:
-    from metricdsl.errors import BaselineError, CheckFailed, WarehouseError
-    from metricdsl.runtime.baseline import fetch_baseline, read_baseline_csv
-
-    try:
-        if files:
-            return read_baseline_csv(files, spec)
-        with open_or_exit(model, project, db, data, replace) as warehouse:
-            return fetch_baseline(model, spec, warehouse)
-    except CheckFailed as failure:
-        print_diagnostics(failure.diagnostics, failure.sources)
-        fail(f"the baseline queries of target {spec.name} have errors")
-    except (BaselineError, WarehouseError) as error:
-        fail(f"baseline of target {spec.name}: {error}")
-
-
-def allocate_or_exit(spec: Any, baseline: Any) -> Any:
-    from metricdsl.allocate import CalendarError, PlanError, WorkCalendar, allocate
-
-    try:
-        return allocate(spec, baseline, WorkCalendar(spec.spread_calendar))
-    except (PlanError, CalendarError) as error:
-        fail(f"target {spec.name}: {error}")
 
 
 def residual_table(results: Sequence[Residual], tolerance: float, by: str | None) -> Table:
