@@ -49,6 +49,7 @@ from metricdsl.cli.targets import (
     target_or_exit,
     warning_line,
 )
+from metricdsl.cli.track import track as track_command
 
 
 class SafeGroup(click.Group):
@@ -599,6 +600,8 @@ def _cells(result: Residual, tolerance: float) -> tuple[str, str, str, str, str]
     groups = f"{result.groups}" + (f" (+{result.skipped} null)" if result.skipped else "")
     return "empirical", f"{result.worst:.3e}", result.group or "", groups, verdict
 
+
+main.add_command(track_command)
 
 if __name__ == "__main__":
     main()

@@ -103,13 +103,13 @@ def rows_of(query: BaselineQuery, result: QueryResult) -> list[BaselineRow]:
     split_column = query.by[0].replace(".", "_") if query.by and query.by[0] != "time.month" else None
     rows = []
     for row in result.rows:
-        member = _member_text(row[index[split_column]]) if split_column else None
+        member = member_text(row[index[split_column]]) if split_column else None
         month = _month_of(row[index["time_month"]]) if "time.month" in query.by else None
-        rows += [BaselineRow(query.kind, member, month, metric, _float(row[index[metric]])) for metric in query.metrics]
+        rows += [BaselineRow(query.kind, member, month, metric, float_or_none(row[index[metric]])) for metric in query.metrics]
     return rows
 
 
-def _member_text(value: object) -> str | None:
+def member_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -117,7 +117,7 @@ def _member_text(value: object) -> str | None:
     return str(value)
 
 
-def _float(value: object) -> float | None:
+def float_or_none(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float, Decimal)):
