@@ -8,6 +8,7 @@ import json
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import holidays
 import pytest
 from click.testing import CliRunner
 from support.paths import SPECS_DIR
+from support.projects import load_into
 
 from metricdsl.allocate import WorkCalendar, allocate
 from metricdsl.cli import main
@@ -38,6 +40,7 @@ def csv_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@cache
 def paid_revenue_by_day() -> dict[tuple[str | None, date], Decimal]:
     """revenue = sum(amount) where status = 'paid', by (product name, order date)."""
     names = {row["product_id"]: row["name"] for row in csv_rows("dw.dim_product")}
@@ -96,10 +99,10 @@ def approx_rows(rows: list[tuple[Any, ...]]) -> list[Any]:
     return [tuple(pytest.approx(v, rel=1e-9, abs=1e-6) if isinstance(v, float) else v for v in r) for r in rows]
 
 
-@pytest.fixture
-def saved(engine: Any, load: Any) -> tuple[Any, Any, dict[str, Any]]:
+@pytest.fixture(scope="module")
+def saved(engine: Any) -> tuple[Any, Any, dict[str, Any]]:
     """The project (data loaded), its target spec, and the plan JSON, after `plan --save` on the engine."""
-    project = load(SPECS_DIR)
+    project = load_into(engine, SPECS_DIR)
     spec = project.targets[TARGET]
     engine.execute("DROP SCHEMA IF EXISTS kpi CASCADE")
     plan = allocate(spec, fetch_baseline(project, spec, engine), WorkCalendar(spec.spread_calendar))
