@@ -159,7 +159,7 @@ def html_report(report: TrackReport, money: Any) -> str:
     whole = [row for row in report.rows if row.member is None and row.bucket is not None]
     chart = chart_svg([track_view.bucket_label(report, row.bucket) for row in whole],
                       [row.target for row in whole], [row.actual for row in whole], [row.behind for row in whole],
-                      f"{report.metric}: actual against target by {report.grain}",
+                      f"{report.metric} by {report.grain}: target (pale) and actual (green on schedule, red behind)",
                       lambda value: shown_number(value, money)) if whole else ""
     cells = [track_view.row_cells(report, row, money) for row in report.rows]
     return html_page(track_view.title(report), track_view.subtitle(report), track_view.HEADER, cells,

@@ -2,7 +2,8 @@
 inline SVG chart of actual against target per bucket.
 
 Each bucket gets a pale bar for its target and, over it, a narrower bar for its actual: green when
-on schedule, red when behind its time progress. All text is escaped; the page has its own style.
+on schedule, red when behind its time progress; bucket labels are slanted so that weeks fit. All
+text is escaped; the page has its own style.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ BAR = 30
 INNER = 16
 LEFT = 70
 TOP = 28
-BOTTOM = 40
+BOTTOM = 70
 FONT = 12
 
 STYLE = """
@@ -52,7 +53,9 @@ def chart_svg(labels: Sequence[str], targets: Sequence[float], actuals: Sequence
         parts.append(f'<rect class="actual{status}" x="{x + (BAR - INNER) / 2:.1f}" y="{base - actual_height:.1f}" '
                      f'width="{INNER}" height="{actual_height:.1f}"><title>{e(label)} actual '
                      f'{e(value_text(actual))}</title></rect>')
-        parts.append(f'<text x="{x + BAR / 2:.1f}" y="{base + 16}" text-anchor="middle">{e(label)}</text>')
+        label_x, label_y = x + BAR / 2 + 4, base + 14
+        parts.append(f'<text x="{label_x:.1f}" y="{label_y}" text-anchor="end" '
+                     f'transform="rotate(-45 {label_x:.1f} {label_y})">{e(label)}</text>')
     parts.append(f'<text x="{LEFT}" y="{TOP - 10}">{e(title)}</text></svg>')
     return "".join(parts)
 
