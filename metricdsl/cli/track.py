@@ -122,7 +122,7 @@ def missing_plan(message: str) -> NoReturn:
 
 
 def report_or_exit(model: m.Project, request: TrackRequest, warehouse: Warehouse) -> TrackReport:
-    from metricdsl.errors import CheckFailed, WarehouseError
+    from metricdsl.errors import CalendarError, CheckFailed, WarehouseError
     from metricdsl.runtime.output import status
     from metricdsl.runtime.track import TrackError, track_report
 
@@ -131,7 +131,7 @@ def report_or_exit(model: m.Project, request: TrackRequest, warehouse: Warehouse
             return track_report(model, request, warehouse)
     except CheckFailed as failure:
         exit_on_check_failure(failure)
-    except TrackError as error:
+    except (TrackError, CalendarError) as error:
         fail(str(error))
     except WarehouseError as error:
         fail(f"the database said: {error}")

@@ -235,3 +235,17 @@ def test_by_member_needs_a_split_and_week_needs_weeks(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: --grain week: the plan of target revenue_2026 has no week rows")
     fine = run("track", str(project), "--target", TARGET, "--as-of", "2026-06-30", "--format", "json")
     assert fine.exit_code == 0 and len(json.loads(fine.stdout)["rows"]) == 7
+
+
+def test_a_plan_saved_for_another_period_is_refused(tmp_path: Path) -> None:
+    import duckdb
+
+    db = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    assert run("plan", str(SPECS_DIR), "--target", TARGET, "--db", db, "--data", str(SPECS_DIR / "data"),
+               "--save").exit_code == 0
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
+        connection.execute(f"UPDATE {TABLE} SET start = DATE '2025-01-01' WHERE grain = 'year'")
+    result = run("track", str(SPECS_DIR), "--target", TARGET, "--db", db, "--as-of", "2026-06-30")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: the saved plan of target revenue_2026 is for a period starting 2025-01-01, "
+                                    "but the target's period starts 2026-01-01")
