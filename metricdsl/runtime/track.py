@@ -7,9 +7,9 @@ from the bucket's first day through the as-of date / workdays of the bucket, gap
 and forecast = actual / time progress (the bucket's, or the period's, value at the current pace).
 
 Actuals are the target's metric through the compiler, as `metricdsl run --metrics M --by … --period
-START .. AS_OF` would ask: per day (and split member) for the buckets, summed here into the plan's
-buckets — a week of the plan is an ISO week clipped to its month, which no time grain of a query
-is — and over the whole period to date for the period row. The metric of a spread or split target
+START .. AS_OF` would ask: per month (and split member) for month buckets, per day for week buckets
+— a week of the plan is an ISO week clipped to its month, which no time grain of a query is — summed
+here into the plan's buckets, and over the whole period to date for the period row. The metric of a spread or split target
 is additive, so per-day sums add up to per-bucket values.
 """
 
@@ -35,6 +35,7 @@ from metricdsl.runtime.plan_store import PlanRow
 from metricdsl.runtime.warehouse import Warehouse
 
 DAY = "time.day"
+MONTH = "time.month"
 COLUMNS = ("bucket", "member", "target", "actual", "achievement", "time_progress", "gap", "forecast")
 
 
@@ -175,7 +176,7 @@ class Actuals:
         starts = [bucket.start for bucket in shown]
         sums: dict[tuple[date, str | None], float] = defaultdict(float)
         for (member, day), value in self.days.items():
-            position = bisect_right(starts, day) - 1
+            position = bisect_right(starts, max(day, starts[0])) - 1  # a month may start before the period
             if position >= 0 and day <= shown[position].end:
                 sums[starts[position], None] += value
                 if member is not None:
@@ -188,13 +189,14 @@ class Actuals:
 
 
 def fetch_actuals(project: m.Project, spec: TargetSpec, warehouse: Warehouse, as_of: date, by_member: bool,
-                  per_day: bool) -> Actuals:
-    """Runs the compiled queries on `warehouse` (raises CheckFailed or WarehouseError)."""
+                  time: str | None) -> Actuals:
+    """Runs the compiled queries on `warehouse` (raises CheckFailed or WarehouseError): by `time`
+    (time.month for month buckets, time.day for weeks; None: only the period to date)."""
     split = (spec.split_dimension,) if by_member and spec.split_dimension else ()
     period = f"{spec.period_start.isoformat()} .. {as_of.isoformat()}"
     days: dict[tuple[str | None, date], float] = defaultdict(float)
-    if per_day:
-        for member, day, value in _query(project, spec.metric, (*split, DAY), period, warehouse):
+    if time is not None:
+        for member, day, value in _query(project, spec.metric, (*split, time), period, warehouse):
             assert day is not None
             days[member, day] += value
     totals: dict[str | None, float] = defaultdict(float)
@@ -205,14 +207,15 @@ def fetch_actuals(project: m.Project, spec: TargetSpec, warehouse: Warehouse, as
 
 def _query(project: m.Project, metric: str, by: tuple[str, ...], period: str,
            warehouse: Warehouse) -> Iterable[tuple[str | None, date | None, float]]:
-    """(member, day, value) rows of `metric` by `by` (a split dimension and/or time.day) over `period`."""
+    """(member, first day, value) rows of `metric` by `by` (a split dimension and/or a time grain) over `period`."""
     request = QueryRequest(metrics=(metric,), by=by, period=period)
     result = warehouse.execute(compile_sql(project, request, warehouse.dialect))
     index = {name: position for position, name in enumerate(result.columns)}
-    split = next((name.replace(".", "_") for name in by if name != DAY), None)
+    split = next((name.replace(".", "_") for name in by if name not in (DAY, MONTH)), None)
+    time = next((name.replace(".", "_") for name in by if name in (DAY, MONTH)), None)
     for row in result.rows:
         member = member_text(row[index[split]]) if split else None
-        day = _day(row[index["time_day"]]) if DAY in by else None
+        day = _day(row[index[time]]) if time else None
         yield member, day, float_or_none(row[index[metric]]) or 0.0
 
 
@@ -242,7 +245,8 @@ def track_report(project: m.Project, request: TrackRequest, warehouse: Warehouse
     period = Bucket(spec.period_start, spec.period_end)
     calendar = WorkCalendar(spec.spread_calendar)
     shown = [b for b in buckets(plan, request.grain, period) if b.start <= request.as_of] if request.grain else []
-    actuals = fetch_actuals(project, spec, warehouse, request.as_of, request.by_member, per_day=bool(shown))
+    time = (MONTH if request.grain == "month" else DAY) if shown else None
+    actuals = fetch_actuals(project, spec, warehouse, request.as_of, request.by_member, time)
     targets = {(grain, start, member): target for grain, start, member, target in plan}
     sums = actuals.by_bucket(shown)
     rows: list[TrackRow] = []
