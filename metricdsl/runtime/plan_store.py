@@ -130,14 +130,15 @@ def read_plan(warehouse: Warehouse, spec: TargetSpec) -> list[PlanRow]:
         raise SavedPlanMissing(f"saved plan table {name} of target {spec.name} is missing; {command}")
     columns = [exp.column(column, quoted=True) for column in ("grain", "start", "member", "target")]
     query = exp.select(*columns).from_(table_ref(spec.store))
-    rows = [(str(grain), _date(start), None if member is None else str(member), float(target))
+    rows = [(str(grain), as_date(start), None if member is None else str(member), float(target))
             for grain, start, member, target in warehouse.execute(query.sql(warehouse.dialect)).rows]
     if not any(grain == "year" and member is None for grain, _, member, _ in rows):
         raise SavedPlanMissing(f"saved plan table {name} holds no plan of target {spec.name}; {command}")
     return rows
 
 
-def _date(value: object) -> date:
+def as_date(value: object) -> date:
+    """A DATE column's value as a date, whatever the driver returns (date, datetime or text)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -15,7 +15,6 @@ is additive, so per-day sums add up to per-bucket values.
 
 from __future__ import annotations
 
-import datetime
 import json
 from bisect import bisect_right
 from collections import defaultdict
@@ -31,7 +30,7 @@ from metricdsl.pipeline.compile import compile_sql
 from metricdsl.pipeline.request import QueryRequest
 from metricdsl.runtime.baseline import float_or_none, member_text
 from metricdsl.runtime.output import csv_rows
-from metricdsl.runtime.plan_store import PlanRow
+from metricdsl.runtime.plan_store import PlanRow, as_date
 from metricdsl.runtime.warehouse import Warehouse
 
 DAY = "time.day"
@@ -215,16 +214,8 @@ def _query(project: m.Project, metric: str, by: tuple[str, ...], period: str,
     time = next((name.replace(".", "_") for name in by if name in (DAY, MONTH)), None)
     for row in result.rows:
         member = member_text(row[index[split]]) if split else None
-        day = _day(row[index[time]]) if time else None
+        day = as_date(row[index[time]]) if time else None
         yield member, day, float_or_none(row[index[metric]]) or 0.0
-
-
-def _day(value: object) -> date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 # ---- the report -------------------------------------------------------------------------------
