@@ -70,6 +70,7 @@ CODES: dict[str, str] = {
     "W003": "calendar year not published",
     "E701": "CSV file does not fit its source",
     "E702": "invalid value in a CSV file",
+    "E703": "saved plan is missing",
     "W004": "having compares a date with the period",
 }
 

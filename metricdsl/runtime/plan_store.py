@@ -6,7 +6,8 @@ spreads to weeks); each for the whole (`member` null) and, when the target is sp
 member. `planned(T)` reads the member rows when grouped by the split dimension and the null rows
 otherwise. Saving replaces every earlier row, in one transaction (delete, then insert) on DuckDB and
 PostgreSQL, and with `INSERT OVERWRITE` on Impala and Spark; the schema and table are created where
-missing. Statements are sqlglot trees, printed per dialect.
+missing. Statements are sqlglot trees, printed per dialect. `read_plan` reads the rows back (for
+`track`), and says which command to run when there are none.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ COLUMNS = {"grain": "VARCHAR", "start": "DATE", "member": "VARCHAR", "target": "
 OVERWRITE_DIALECTS = ("impala", "spark")
 
 PlanRow = tuple[str, date, str | None, float]
+
+
+class SavedPlanMissing(WarehouseError):
+    """The target's `store:` table is missing or holds no plan: `plan --save` has not been run (E703)."""
 
 
 def plan_rows(plan: PlanResult) -> list[PlanRow]:
@@ -121,3 +126,30 @@ def save_plan(warehouse: Warehouse, spec: TargetSpec, plan: PlanResult, saved_at
         raise
     warehouse.execute("COMMIT")
     return len(plan_rows(plan))
+
+
+def read_plan(warehouse: Warehouse, spec: TargetSpec) -> list[PlanRow]:
+    """The saved rows of `spec`'s plan as (grain, start, member, target); raises SavedPlanMissing."""
+    command = f"run `metricdsl plan --target {spec.name} --save` first"
+    if spec.store is None:
+        raise SavedPlanMissing(f"target {spec.name} has no `store:` table to read a saved plan from; add "
+                               f"`store: kpi.plan_{spec.name}` to it and {command}")
+    name = ".".join(spec.store)
+    if not warehouse.table_exists(spec.store):
+        raise SavedPlanMissing(f"saved plan table {name} of target {spec.name} is missing; {command}")
+    columns = [exp.column(column, quoted=True) for column in ("grain", "start", "member", "target")]
+    query = exp.select(*columns).from_(table_ref(spec.store))
+    rows = [(str(grain), as_date(start), None if member is None else str(member), float(target))
+            for grain, start, member, target in warehouse.execute(query.sql(warehouse.dialect)).rows]
+    if not any(grain == "year" and member is None for grain, _, member, _ in rows):
+        raise SavedPlanMissing(f"saved plan table {name} holds no plan of target {spec.name}; {command}")
+    return rows
+
+
+def as_date(value: object) -> date:
+    """A DATE column's value as a date, whatever the driver returns (date, datetime or text)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
