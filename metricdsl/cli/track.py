@@ -12,12 +12,13 @@ from metricdsl.cli.options import (
     exit_on_check_failure,
     fail,
     load_or_exit,
+    open_or_exit,
     print_diagnostics,
     project_argument,
     replace_needs_data,
     replace_option,
 )
-from metricdsl.cli.targets import allocate_or_exit, open_or_exit, target_or_exit, warning_line
+from metricdsl.cli.targets import allocate_or_exit, target_or_exit, warning_line
 
 if TYPE_CHECKING:
     from metricdsl.ir import model as m
