@@ -10,6 +10,7 @@ from metricdsl.ir.walk import walk_metric, walk_row
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
 from metricdsl.semantic.kpis import check_query_kpis
+from metricdsl.semantic.progress import check_query_progress
 from metricdsl.semantic.properties import (
     MAX_RELATIVE_COUNT,
     PERIOD_YEARS,
@@ -116,6 +117,8 @@ class QueryChecker:
         if len(time_dimensions) > 1:
             self.report.error("E501", "a query groups by at most one time dimension", by[-1][1])
         grain = parse_time_name(time_dimensions[0]) if time_dimensions else None
+        known = [(self.scope.metrics[n], s) for n, s in metrics if n in self.scope.metrics]
+        check_query_progress(self.scope, known, [n for n, _ in by], bool(time_dimensions), period)
         for name, span in metrics:
             metric = self.scope.metrics.get(name)
             if metric is None:
