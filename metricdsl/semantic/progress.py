@@ -37,12 +37,22 @@ def check_progress(scope: Scope, decl: ast.MetricDecl, expr: m.MetricExpr) -> bo
     """No lag, growth, cumulative, total, rank, balance or cohort function of a time progress (E605)."""
     for node in walk_metric(expr):
         if isinstance(node, NOT_OVER) and reads(node.expr, scope.metric_exprs, (m.TimeProgress,)):
-            scope.report.error("E605", f"metric `{decl.name}` takes {type(node).__name__.lower()}(…) of a "
+            scope.report.error("E605", f"metric `{decl.name}` takes {_function_name(node)}(…) of a "
                                "time_progress", decl.expr.span,
                                "time_progress is each bucket's share of its working days through the as-of date; "
                                "use it as it is, e.g. `achievement / time_progress(cn)`")
             return False
     return True
+
+
+def _function_name(node: m.MetricExpr) -> str:
+    if isinstance(node, m.Cohort):
+        return node.op
+    if isinstance(node, m.Balance):
+        return "closing" if node.closing else "opening"
+    if isinstance(node, m.Lag) and node.growth:
+        return "growth"
+    return type(node).__name__.lower()
 
 
 def check_query_progress(scope: Scope, metrics: list[tuple[m.Metric, Span]], by: list[str],
