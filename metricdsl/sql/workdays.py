@@ -21,6 +21,7 @@ from sqlglot import exp
 from metricdsl import grains
 from metricdsl.allocate.calendar import WorkCalendar, days_between
 from metricdsl.ir.targets import CalendarSpec
+from metricdsl.plan.nodes import CALENDAR_DAYS
 from metricdsl.sql.capabilities import Capabilities
 from metricdsl.sql.rows import col, date_literal, ident, stacked, truncate
 
@@ -29,7 +30,6 @@ WORKDAY = "workday"
 BUCKET = "bucket"
 WORKDAYS = "workdays"
 WORKDAYS_THROUGH = "workdays_through"
-VALUES_ALIAS = "calendar_days"
 
 
 def covering_days(first: datetime.date, last: datetime.date, grain: str) -> tuple[datetime.date, datetime.date]:
@@ -68,8 +68,8 @@ def _row(day: datetime.date, workday: bool) -> tuple[exp.Expr, exp.Expr]:
 
 def _values_rows(days: list[tuple[datetime.date, bool]]) -> exp.Select:
     values = exp.Values(expressions=[exp.Tuple(expressions=list(_row(day, work))) for day, work in days],
-                        alias=exp.TableAlias(this=ident(VALUES_ALIAS), columns=[ident(DAY), ident(WORKDAY)]))
-    return exp.select(col(DAY, VALUES_ALIAS), col(WORKDAY, VALUES_ALIAS)).from_(values)
+                        alias=exp.TableAlias(this=ident(CALENDAR_DAYS), columns=[ident(DAY), ident(WORKDAY)]))
+    return exp.select(col(DAY, CALENDAR_DAYS), col(WORKDAY, CALENDAR_DAYS)).from_(values)
 
 
 def _union_rows(days: list[tuple[datetime.date, bool]]) -> exp.Query:
