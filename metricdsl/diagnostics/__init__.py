@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "E503": "order by a column the query does not return",
     "E601": "invalid calendar",
     "E602": "invalid target",
+    "E605": "invalid time_progress",
     "E606": "date outside what a re-plan can use",
     "W001": "source without declared columns",
     "W002": "deprecated metric used",

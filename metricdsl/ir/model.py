@@ -200,9 +200,16 @@ class Cohort(Frozen):
     unit: str | None = None
 
 
+class TimeProgress(Frozen):
+    """time_progress(cal): the share of each bucket's working days of `calendar` through the as-of date."""
+
+    kind: Literal["progress"] = "progress"
+    calendar: str
+
+
 MetricExpr = Annotated[
     Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank | Balance
-    | Cohort,
+    | Cohort | TimeProgress,
     Field(discriminator="kind"),
 ]
 

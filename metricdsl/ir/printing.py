@@ -23,6 +23,8 @@ def formula_text(expr: m.MetricExpr) -> str:
         return "-" + _operand(expr.args[0], "neg")
     if isinstance(expr, m.Arith):
         return f"{expr.op}({', '.join(formula_text(a) for a in expr.args)})"
+    if isinstance(expr, m.TimeProgress):
+        return f"time_progress({expr.calendar})"
     return expr.kind
 
 

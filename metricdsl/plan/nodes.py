@@ -42,11 +42,13 @@ COMPUTED = "computed"  # computed, computed_2 …: values several metrics share,
 FIRSTS = "firsts"  # each key at its first bucket of the to-date period
 COUNTS = "counts"  # the first appearances counted per group and bucket
 UNMOVED = "unmoved"  # a lagged scan grouped on its own buckets, before they are relabelled
+WITH_PROGRESS = "with_progress"  # the grouped rows with each time_progress column (sql/progress.py)
+CALENDAR_DAYS = "calendar_days"  # a working-day calendar's literal rows (sql/workdays.py)
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
      WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_KEYS, COHORT_FLAGS, CONVERSIONS, COMPUTED, FIRSTS, COUNTS,
-     UNMOVED})
+     UNMOVED, WITH_PROGRESS, CALENDAR_DAYS})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
@@ -257,10 +259,19 @@ class QueryPlan:
     limit: int | None
     files: list[str]
     peers: list[TotalPlan] = field(default_factory=list, metadata={"omit_empty": True})
+    progress: list[ProgressPlan] = field(default_factory=list, metadata={"omit_empty": True})
 
     @property
     def time_dim(self) -> OutputDim | None:
         return next((d for d in self.dims if d.grain is not None), None)
+
+
+@dataclass(frozen=True)
+class ProgressPlan:
+    """time_progress(calendar), read from the output row's time bucket into the measure column `column`."""
+
+    column: str
+    calendar: str
 
 
 @dataclass

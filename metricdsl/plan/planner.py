@@ -21,6 +21,7 @@ from metricdsl.plan.nodes import (
     OrderBy,
     OutputDim,
     OutputMetric,
+    ProgressPlan,
     QueryPlan,
     Scan,
     Shift,
@@ -32,6 +33,7 @@ from metricdsl.plan.nodes import (
 )
 from metricdsl.plan.peers import plan_rank, plan_total
 from metricdsl.plan.percentiles import new_measure
+from metricdsl.plan.progress import plan_progress
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
 
@@ -47,6 +49,7 @@ class Planner:
         self.files: set[str] = set()
         self.grain = query.grain
         self.peers: list[TotalPlan] = []  # total(m): planned at coarser groupings, see plan/peers.py
+        self.progress: list[ProgressPlan] = []  # time_progress(cal): joined on the time bucket, see plan/progress.py
 
     def plan(self) -> QueryPlan:
         outputs = [OutputMetric(name, self.metric_value(name)) for name in self.query.metrics]
@@ -60,7 +63,7 @@ class Planner:
         return QueryPlan(
             name=self.query.name, dims=dims, scans=list(self.scans.values()), metrics=outputs,
             where=self.query.where, period=self.query.period, order=order, limit=self.query.limit,
-            files=sorted(self.files), peers=self.peers)
+            files=sorted(self.files), peers=self.peers, progress=self.progress)
 
     def metric_value(self, name: str) -> Value:
         metric = self.project.metrics[name]
@@ -96,6 +99,8 @@ class Planner:
             return plan_balance(self, expr, filters, shift, window, owner)
         if isinstance(expr, m.Cohort):
             return plan_cohort(self, expr, filters, shift, window, owner)
+        if isinstance(expr, m.TimeProgress):
+            return plan_progress(self, expr)
         raise PlanningBug(f"cannot plan {type(expr).__name__}")
 
     def reference(self, name: str, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,

@@ -10,6 +10,7 @@ from metricdsl.ir.walk import walk_metric, walk_row
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
 from metricdsl.semantic.kpis import check_query_kpis
+from metricdsl.semantic.progress import check_query_progress
 from metricdsl.semantic.properties import (
     MAX_RELATIVE_COUNT,
     PERIOD_YEARS,
@@ -35,6 +36,7 @@ class QueryChecker:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.report = scope.report
+        self.bad_period = False  # a `period:` that is not one was reported: no follow-up errors for its absence
 
     def check(self, decl: ast.BlockDecl) -> m.Query | None:
         report = self.report
@@ -70,6 +72,7 @@ class QueryChecker:
         period = parse_query_period(item) if len(prop.items) == 1 else None
         if period is None and not _has_invalid_date(item):
             self.report.error("E502", *_period_problem(prop))
+        self.bad_period = period is None
         return period
 
     def order(self, prop: ast.Property | None, metrics: Named, by: Named) -> list[m.OrderItem]:
@@ -116,6 +119,9 @@ class QueryChecker:
         if len(time_dimensions) > 1:
             self.report.error("E501", "a query groups by at most one time dimension", by[-1][1])
         grain = parse_time_name(time_dimensions[0]) if time_dimensions else None
+        known = [(self.scope.metrics[n], s) for n, s in metrics if n in self.scope.metrics]
+        if not self.bad_period:
+            check_query_progress(self.scope, known, [n for n, _ in by], bool(time_dimensions), period)
         for name, span in metrics:
             metric = self.scope.metrics.get(name)
             if metric is None:

@@ -45,6 +45,7 @@ from metricdsl.sql.balances import balance_scan
 from metricdsl.sql.cohorts import cohort_scan
 from metricdsl.sql.peers import attach_totals, rank_sql
 from metricdsl.sql.percentiles import exact_percentile_scan
+from metricdsl.sql.progress import attach_progress
 from metricdsl.sql.rows import (
     ARITH,
     SIMPLE_FUNCS,
@@ -125,7 +126,7 @@ class StatementBuilder:
                 self.joined |= windows.joined
             else:
                 self.add_scan(scan)
-        source = self.computed(attach_totals(self, self.combine()))
+        source = self.computed(attach_progress(self, attach_totals(self, self.combine())))
         final = self.final_select(source)
         reused = self.reused_ctes()
         for name, query in self.ctes:
@@ -151,7 +152,7 @@ class StatementBuilder:
 
     def reused_ctes(self) -> set[str]:
         """CTEs read more than once: with a time dimension, the stacked data is read by the grid too."""
-        if self.plan.time_dim is None:
+        if self.plan.time_dim is None or not self.relations:
             return set()
         return self.joined | ({COMBINED} if len(self.relations) > 1 else {self.relations[0][0]})
 
@@ -161,6 +162,8 @@ class StatementBuilder:
     def combine(self) -> str:
         """Name of the relation with one row per group and one column per measure."""
         time_dim = self.plan.time_dim
+        if not self.relations:
+            return self.buckets_only(time_dim)
         if len(self.relations) == 1 and time_dim is None:
             return self.relations[0][0]
         source = self.relations[0][0]
@@ -181,6 +184,14 @@ class StatementBuilder:
         if self.plan.dims:
             grouped = grouped.group_by(*[col(c) for c in self.dim_columns()])
         self.ctes.append((GROUPED, grouped))
+        return GROUPED
+
+    def buckets_only(self, time_dim: OutputDim | None) -> str:
+        """No metric reads rows (time_progress alone): one row per bucket of the period, or one row."""
+        if time_dim is None:
+            self.ctes.append((GROUPED, exp.select(exp.alias_(exp.Literal.number(1), ident("one")))))
+        else:
+            self.ctes.append((GROUPED, exp.select(col(time_dim.column)).from_(ident(CALENDAR))))
         return GROUPED
 
     def padded(self, relation: str, present: list[str]) -> exp.Select:

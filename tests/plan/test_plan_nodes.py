@@ -71,6 +71,8 @@ def statement(case: Case, variant: Variant) -> tuple[exp.Select, set[str]]:
     tree = build_statement(project, plan, chosen)
     totals = [total.column for total in plan.peers]  # total(m): its own statement, hoisted under its name
     own |= {name for name in relation_names(tree) if any(name.startswith(column) for column in totals)}
+    progress = [p.column for p in plan.progress]  # time_progress: its days and counts, named after its column
+    own |= {name for name in relation_names(tree) if any(name.startswith(f"{column}_") for column in progress)}
     derived = {name for name in relation_names(tree) for scan in plan.scans
                if scan.bucketed and name.startswith(f"{scan.name}_")}  # a bucketed scan's own CTEs
     return tree, own | derived

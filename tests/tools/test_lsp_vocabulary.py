@@ -104,3 +104,8 @@ def test_metric_formula_offers_every_metric_function(client: LspClient, project:
                  "lag", "growth", "cumulative"]
     assert [label for label in labels if label in functions] == functions
     assert labels[-2:] == ["where", "having"]
+
+
+def test_time_progress_offers_calendars(client: LspClient, project: Path) -> None:
+    assert complete_at(client, project, "metric p = time_progress(|)") == ["cn", "cn2026"]
+    assert "time_progress" in complete_at(client, project, "metric y = | ")

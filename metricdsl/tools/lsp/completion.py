@@ -30,6 +30,7 @@ from metricdsl.tools.lsp.index import ProjectState
 
 PROPERTY_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?!:)")
 MEMBER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]*)$")
+CALENDAR_ARGUMENT = re.compile(r"\btime_progress\(\s*\w*$")  # the cursor is on time_progress's calendar
 BLOCK_PROPERTIES = {"query": QUERY_PROPERTIES, "calendar": CALENDAR_PROPERTIES, "target": TARGET_PROPERTIES}
 
 
@@ -92,6 +93,8 @@ def in_declaration(state: ProjectState, kind: str, text: str) -> list[Completion
 def metric_completions(state: ProjectState, text: str, in_block: bool) -> list[Completion]:
     if in_block:
         return properties(METRIC_PROPERTIES) + names(state, ast.DimensionDecl, "dimension")
+    if CALENDAR_ARGUMENT.search(text):
+        return calendar_names(state)
     if re.search(r"\b(where|having)\b", text):
         return names(state, ast.DimensionDecl, "dimension") + source_names(state) + functions(AGGREGATES)
     return (names(state, ast.MetricDecl, "metric") + source_names(state) + functions((*AGGREGATES, *METRIC_FUNCTIONS))
@@ -120,6 +123,11 @@ def value_completions(state: ProjectState, kind: str, key: str | None) -> list[C
 
 def names(state: ProjectState, kind: type, label: str) -> list[Completion]:
     return [Completion(name, label, getattr(d.decl, "label", None)) for name, d in sorted(state.of_kind(kind).items())]
+
+
+def calendar_names(state: ProjectState) -> list[Completion]:
+    return [Completion(name, "calendar", d.decl.label) for name, d in sorted(state.of_kind(ast.BlockDecl).items())
+            if isinstance(d.decl, ast.BlockDecl) and d.decl.kind == "calendar"]
 
 
 def source_names(state: ProjectState) -> list[Completion]:

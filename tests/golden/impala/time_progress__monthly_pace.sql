@@ -1,0 +1,1564 @@
+-- metricdsl query: monthly_pace (impala 3.4)
+-- from: tests/golden/projects/time_progress/spec.metric
+WITH `scan_sales` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `sales`.`sale_date`) AS DATE) AS `time_month`,
+    SUM(`sales`.`amount`) AS `revenue`
+  FROM `tp_sales` AS `sales`
+  WHERE
+    `sales`.`sale_date` >= CAST('2026-01-01' AS DATE)
+    AND `sales`.`sale_date` < CAST('2027-01-01' AS DATE)
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `sales`.`sale_date`) AS DATE)
+), `calendar` AS (
+  SELECT
+    CAST('2026-01-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-02-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-03-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-04-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-05-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-06-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-07-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-08-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-09-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-10-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-11-01' AS DATE) AS `time_month`
+  UNION ALL
+  SELECT
+    CAST('2026-12-01' AS DATE) AS `time_month`
+), `filled` AS (
+  SELECT
+    `time_month`,
+    `revenue`
+  FROM `scan_sales`
+  UNION ALL
+  SELECT
+    `calendar`.`time_month`,
+    CAST(NULL AS BIGINT) AS `revenue`
+  FROM `calendar`
+), `grouped` AS (
+  SELECT
+    `time_month`,
+    MAX(`revenue`) AS `revenue`
+  FROM `filled`
+  GROUP BY
+    `time_month`
+), `time_progress_cn2026_days` AS (
+  SELECT
+    CAST('2026-01-01' AS DATE) AS `day`,
+    0 AS `workday`
+  UNION ALL
+  SELECT
+    CAST('2026-01-02' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-01-03' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-01-04' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-05' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-06' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-07' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-08' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-10' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-01-11' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-01-12' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-15' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-17' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-01-18' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-01-19' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-21' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-22' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-24' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-01-25' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-01-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-29' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-01-31' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-01' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-02' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-04' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-05' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-06' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-07' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-08' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-11' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-12' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-15' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-16' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-17' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-18' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-19' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-20' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-21' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-22' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-23' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-02-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-25' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-02-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-01' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-02' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-04' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-05' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-06' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-07' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-08' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-11' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-12' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-14' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-15' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-17' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-18' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-19' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-21' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-22' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-25' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-28' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-29' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-03-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-03-31' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-01' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-02' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-04' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-05' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-06' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-07' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-08' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-11' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-12' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-15' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-17' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-18' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-19' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-21' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-22' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-25' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-26' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-04-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-29' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-04-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-01' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-02' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-03' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-04' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-05' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-06' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-07' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-08' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-10' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-11' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-12' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-15' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-16' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-17' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-18' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-19' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-21' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-22' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-23' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-24' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-25' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-29' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-05-30' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-05-31' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-01' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-02' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-04' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-05' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-06' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-07' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-08' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-11' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-12' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-13' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-14' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-15' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-17' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-18' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-19' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-20' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-21' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-22' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-25' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-27' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-28' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-06-29' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-06-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-01' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-02' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-04' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-07-05' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-07-06' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-07' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-08' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-11' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-07-12' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-07-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-15' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-17' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-18' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-07-19' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-07-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-21' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-22' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-25' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-07-26' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-07-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-29' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-07-31' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-01' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-02' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-04' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-05' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-06' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-07' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-08' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-09' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-11' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-12' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-15' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-16' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-17' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-18' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-19' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-21' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-22' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-23' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-25' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-08-29' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-30' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-08-31' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-01' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-02' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-04' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-05' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-09-06' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-09-07' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-08' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-11' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-12' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-09-13' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-09-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-15' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-17' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-18' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-19' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-09-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-21' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-22' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-25' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-09-26' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-09-27' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-09-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-29' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-09-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-01' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-02' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-03' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-04' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-05' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-06' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-07' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-08' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-11' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-12' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-15' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-17' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-18' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-19' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-21' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-22' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-24' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-25' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-10-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-29' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-10-31' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-01' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-02' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-04' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-05' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-06' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-07' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-08' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-11' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-12' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-13' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-14' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-15' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-17' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-18' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-19' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-20' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-21' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-22' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-25' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-27' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-11-28' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-29' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-11-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-01' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-02' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-03' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-04' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-05' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-12-06' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-12-07' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-08' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-09' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-10' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-11' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-12' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-12-13' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-12-14' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-15' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-16' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-17' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-18' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-19' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-12-20' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-12-21' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-22' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-23' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-24' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-25' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-26' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-27' AS DATE),
+    0
+  UNION ALL
+  SELECT
+    CAST('2026-12-28' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-29' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-30' AS DATE),
+    1
+  UNION ALL
+  SELECT
+    CAST('2026-12-31' AS DATE),
+    0
+), `time_progress_cn2026_counts` AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `time_progress_cn2026_days`.`day`) AS DATE) AS `bucket`,
+    SUM(`time_progress_cn2026_days`.`workday`) AS `workdays`,
+    SUM(
+      CASE
+        WHEN `time_progress_cn2026_days`.`day` <= CAST(CURRENT_DATE AS DATE)
+        THEN `time_progress_cn2026_days`.`workday`
+        ELSE 0
+      END
+    ) AS `workdays_through`
+  FROM `time_progress_cn2026_days`
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `time_progress_cn2026_days`.`day`) AS DATE)
+), `with_progress` AS (
+  SELECT
+    `grouped`.*,
+    CAST(CASE
+      WHEN `grouped`.`time_month` > CAST(CURRENT_DATE AS DATE)
+      THEN 0
+      WHEN CAST(`grouped`.`time_month` + INTERVAL 1 MONTH AS DATE) <= CAST(CAST(CURRENT_DATE AS DATE) + INTERVAL 1 DAY AS DATE)
+      THEN 1
+      WHEN `time_progress_cn2026_counts`.`workdays` > 0
+      THEN CAST(`time_progress_cn2026_counts`.`workdays_through` AS DOUBLE) / NULLIF(`time_progress_cn2026_counts`.`workdays`, 0)
+      WHEN `time_progress_cn2026_counts`.`workdays` = 0
+      THEN 1
+    END AS DOUBLE) AS `time_progress_cn2026`
+  FROM `grouped`
+  LEFT JOIN `time_progress_cn2026_counts`
+    ON `time_progress_cn2026_counts`.`bucket` = `grouped`.`time_month`
+)
+SELECT
+  `time_month` AS `time_month`,
+  COALESCE(`revenue`, 0) AS `revenue`,
+  `time_progress_cn2026` AS `progress`,
+  CAST(COALESCE(`revenue`, 0) AS DOUBLE) / NULLIF(`time_progress_cn2026`, 0) AS `pace`
+FROM `with_progress`
+ORDER BY
+  `time_month` ASC;
