@@ -225,3 +225,12 @@ def test_cli_syntax_error_leaves_every_file_untouched(tmp_path: Path) -> None:
     assert "error[E002]" in result.stderr
     assert (tmp_path / "a.metric").read_text(encoding="utf-8") == "metric  a = sum(s.x)\n"
     assert (tmp_path / "b.metric").read_text(encoding="utf-8") == "metric b = sum(s.x\n"
+
+
+def test_the_example_project_is_formatted() -> None:
+    """specs/ is what users copy: every file is as `metricdsl fmt` writes it."""
+    from metricdsl.syntax.fmt import format_text
+
+    for path in sorted((REPO_ROOT / "specs").glob("*.metric")):
+        text = path.read_bytes().decode("utf-8")
+        assert format_text(text) == text, f"{path.name}: run `metricdsl fmt specs`"
