@@ -37,6 +37,7 @@ BALANCE_EDGES = "balance_edges"  # those rows with their bucket's latest/earlies
 COHORT_FLAGS = "cohort_flags"  # per (group, key): its first bucket, and its first bucket in the period (new)
 EARLIER = "earlier"  # retained/churned: the distinct key rows counted for the bucket `offset` later, moved there
 CURRENT = "current"  # … and those counted in their own bucket, joined to them
+COUNTED = "counted"  # … their counts stacked with a 0 for each (bucket, group) counted now
 LAST_BUCKET = "last_bucket"  # … without a period: the last bucket with data (moved rows stop there)
 A_ROWS = "a_rows"  # converted(a, b, …): a's distinct (time, group, key) rows
 B_ROWS = "b_rows"  # … joined to b's distinct (time, key) rows of the same key in the window
@@ -48,7 +49,7 @@ UNMOVED = "unmoved"  # a lagged scan grouped on its own buckets, before they are
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
-     WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_FLAGS, EARLIER, CURRENT, LAST_BUCKET, A_ROWS, B_ROWS, COMPUTED,
+     WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_FLAGS, EARLIER, CURRENT, COUNTED, LAST_BUCKET, A_ROWS, B_ROWS, COMPUTED,
      FIRSTS, COUNTS, UNMOVED})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 

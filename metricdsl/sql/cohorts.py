@@ -7,14 +7,15 @@ then compares buckets on those reduced rows — never raw rows against raw rows:
   distinct (bucket, group, key) rows with a flag for "counted now" and "counted for the bucket
   `offset` later", kept in a CTE (materialized where the target can: the rows are read once);
   those counted later, moved `offset` later, LEFT JOIN those counted now on (bucket, group, key):
-  a match is retained, none churned. The flags compare the raw time with the period moved
+  a match is retained, none churned; a 0 for every (bucket, group) counted now keeps the groups
+  (and without a period the buckets) that only the current rows have. The flags compare the raw time with the period moved
   `offset` back where that is exact, so no row pays for the date arithmetic.
 - `new`: one row per (group, key) over all history up to the period's end, with the key's first
-  bucket and its first bucket inside the period (one GROUP BY); a key is new in its first bucket
-  when that bucket is in the period.
+  time and its first time inside the period (one GROUP BY), then their buckets; a key is new in
+  its first bucket when that bucket is in the period.
 - `converted(a, b, N unit)`: a's distinct (time, group, key) rows joined to b's distinct (time, key)
-  rows of the same key from the a row's time to N units later; the distinct keys per (bucket,
-  group) with such a pair. b rows are read up to N units after the period. (The join is of two
+  rows of the same key from the a row's time to N units later (LEFT JOIN: every (bucket, group)
+  of a gets its row); the distinct keys per (bucket, group) with such a pair. b rows are read up to N units after the period. (The join is of two
   reduced sets; a window over both sets per key, as before, sorted them all and was 2–3x slower.)
 """
 
@@ -29,6 +30,7 @@ from metricdsl.plan.nodes import (
     A_ROWS,
     B_ROWS,
     COHORT_FLAGS,
+    COUNTED,
     CURRENT,
     EARLIER,
     CohortMeasure,
@@ -39,8 +41,8 @@ from metricdsl.plan.nodes import (
 )
 from metricdsl.plan.nodes import LAST_BUCKET as LAST
 from metricdsl.sql import calendar
-from metricdsl.sql.bounds import Bounds, Day, day_sql, raw_day_bounds
-from metricdsl.sql.rows import RowCompiler, aliased, col, ident, paren, truncate
+from metricdsl.sql.bounds import Bounds, Day, add_days, add_months, bucket_start, day_sql, raw_day_bounds
+from metricdsl.sql.rows import RowCompiler, aliased, col, ident, paren, stacked, truncate
 from metricdsl.sql.target import Target
 
 
@@ -139,7 +141,7 @@ class CohortScan:
         flags: list[tuple[str, exp.Expr]] = []
         if self.bounds is not None and self.start is not None and self.stop is not None:
             earliest = raw_day_bounds(self.bounds, shift)
-            low = day_sql(earliest[0] if earliest and earliest[0] is not None else self.start)
+            low = day_sql(earliest[0] if earliest and earliest[0] is not None else first_moved_in(self.start, shift))
             high = day_sql(self.stop)
             flags = [(self.now, exp.GTE(this=rows.time(), expression=day_sql(self.start))),
                      (self.before, self.counted_earlier(rows, shift, earliest))]
@@ -164,7 +166,22 @@ class CohortScan:
             last = exp.select(exp.alias_(exp.Max(this=col(self.bucket)), ident(LAST))).from_(ident(keys))
             select = select.join(aliased(last, LAST), join_type="CROSS").where(
                 exp.LTE(this=col(self.bucket, EARLIER), expression=col(LAST, LAST)))
-        return select.group_by(*[b.copy() for b in buckets])
+        select = select.group_by(*[b.copy() for b in buckets])
+        if flags and not self.group:  # the calendar holds every bucket of the period already
+            return select
+        return self.with_present(select, keys, bool(flags))
+
+    def with_present(self, counts: exp.Select, keys: str, now_only: bool) -> exp.Select:
+        """`counts` and a 0 for every (bucket, group) with keys counted now and none counted earlier:
+        the group is present (it gets its row of 0s), and without a period so is the bucket."""
+        dims = [col(self.bucket), *[col(c) for c in self.group]]
+        present = exp.select(*dims, exp.alias_(exp.Literal.number(0), ident(self.measure.column))).from_(ident(keys))
+        if now_only:
+            present = present.where(exp.EQ(this=col(self.now), expression=exp.Literal.number(1)))
+        present = present.group_by(*[d.copy() for d in dims])
+        return exp.select(*[d.copy() for d in dims], exp.alias_(exp.Max(this=col(self.measure.column)),
+                                                               ident(self.measure.column))).from_(
+            aliased(stacked([counts, present]), COUNTED)).group_by(*[d.copy() for d in dims])
 
     def counted_earlier(self, rows: RowCompiler, shift: Shift, raw: tuple[Day | None, Day | None] | None) -> exp.Expr:
         """A row counts for the bucket `shift` later: its moved time is in the period (compared on the
@@ -179,23 +196,27 @@ class CohortScan:
 
     # ---- new ---------------------------------------------------------------------------------------
     def new(self) -> exp.Select:
-        """Per (group, key) over all history: the first bucket, and the first bucket inside the period;
-        a key is new in its first bucket when that is in the period. One GROUP BY of the rows."""
+        """Per (group, key) over all history: the first time, and the first time inside the period
+        (one GROUP BY of the rows; their buckets are taken on the reduced rows, not once per row);
+        a key is new in its first bucket when that is in the period."""
         measure = self.measure
         rows = self.rows_compiler(self.scan.source)
-        bucket = truncate(self.grain, rows.time())
-        in_period = bucket if self.start is None else exp.Case(ifs=[exp.If(
-            this=exp.GTE(this=rows.time(), expression=day_sql(self.start)), true=bucket.copy())])
+        time = rows.time()
+        in_period = time if self.start is None else exp.Case(ifs=[exp.If(
+            this=exp.GTE(this=time.copy(), expression=day_sql(self.start)), true=time.copy())])
         keys = [*[rows(d.row_expr) for d in self.others], rows(measure.key)]
         columns = [*[exp.alias_(e, ident(n)) for e, n in zip(keys, [*self.group, self.key])],
-                   exp.alias_(exp.Min(this=bucket.copy()), ident(self.first)),
+                   exp.alias_(exp.Min(this=time.copy()), ident(self.first)),
                    exp.alias_(exp.Min(this=in_period), ident(self.bucket))]
         high = day_sql(self.stop) if self.stop is not None else None
         per_key = self.rows_of(rows, measure.key, measure.condition, columns, None, high)
         per_key = per_key.group_by(*[e.copy() for e in keys])
+        per_bucket = exp.select(*[col(c) for c in self.group],
+                                *[exp.alias_(truncate(self.grain, col(c)), ident(c)) for c in (self.first, self.bucket)]
+                                ).from_(aliased(per_key, COHORT_FLAGS))
         verdict = exp.EQ(this=col(self.bucket), expression=col(self.first))
         present = exp.Not(this=exp.Is(this=col(self.bucket), expression=exp.Null()))  # the group appears
-        return self.counted(aliased(per_key, COHORT_FLAGS), verdict, present)
+        return self.counted(aliased(per_bucket, COHORT_FLAGS), verdict, present)
 
     # ---- converted ---------------------------------------------------------------------------------
     def converted(self) -> exp.Select:
@@ -221,15 +242,24 @@ class CohortScan:
                       exp.LTE(this=b_time.copy(), expression=_later(a_time.copy(), count, unit)), wrap=False, copy=False)
         groups = [exp.alias_(truncate(self.grain, a_time.copy()), ident(self.bucket)),
                   *[exp.alias_(col(c, A_ROWS), ident(c)) for c in self.group]]
-        converted = exp.Count(this=exp.Distinct(expressions=[col(self.key, A_ROWS)]))
+        converted = exp.Count(this=exp.Distinct(expressions=[col(self.key, B_ROWS)]))  # NULL: no b row matched
         select = exp.select(*groups, exp.alias_(converted, ident(measure.column))).from_(
-            aliased(a.distinct(), A_ROWS)).join(aliased(b.distinct(), B_ROWS), on=on, join_type="INNER")
+            aliased(a.distinct(), A_ROWS)).join(aliased(b.distinct(), B_ROWS), on=on, join_type="LEFT")
         return select.group_by(*[g.this.copy() for g in groups])
 
+def first_moved_in(start: Day, shift: Shift) -> Day:
+    """A day on or before every time that `shift` moves to `start` or later, when no exact one is
+    known (a month shift of a period starting inside a month): the first day of the month that
+    `shift.months` earlier holds `start` moved back `shift.days` days."""
+    return add_months(bucket_start(add_days(start, -shift.days), "month"), -shift.months)
+
+
 def _later(value: exp.Expr, count: int, unit: str) -> exp.Expr:
-    """`value` + count units, keeping a timestamp's time of day (a 7-day window ends 7 days later)."""
+    """`value` + count units, keeping a timestamp's time of day (a 7-day window ends 7 days later):
+    `+ INTERVAL`, as Spark's DATE_ADD would drop the time of day."""
     step = {"week": (7, "DAY"), "quarter": (3, "MONTH"), "year": (12, "MONTH")}.get(unit, (1, unit.upper()))
-    return exp.DateAdd(this=value, expression=exp.Literal.number(count * step[0]), unit=exp.Var(this=step[1]))
+    return exp.Add(this=value, expression=exp.Interval(this=exp.Literal.string(str(count * step[0])),
+                                                       unit=exp.Var(this=step[1])))
 
 
 def cohort_scan(builder: ScanBuilder, scan: Scan) -> exp.Select:

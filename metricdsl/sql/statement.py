@@ -132,7 +132,11 @@ class StatementBuilder:
 
     def kept_rows(self, base: str, query: exp.Select) -> str:
         """A CTE of a scan's reduced rows (added before the scan's own), materialized where the target
-        can: DuckDB would otherwise compute a window over them by joining two fresh copies of the scan."""
+        can: DuckDB would otherwise compute a window over them by joining two fresh copies of the scan.
+        Scans that reduce the same rows the same way (retained and churned of one key) share one."""
+        same = next((name for name, kept in self.ctes if name in self.kept and kept == query), None)
+        if same is not None:
+            return same
         taken = {scan.name for scan in self.plan.scans} | {name for name, _ in self.ctes} | set(RESERVED_RELATION_NAMES)
         name = fresh_name(base, taken)
         self.ctes.append((name, query))

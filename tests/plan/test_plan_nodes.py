@@ -72,7 +72,8 @@ def statement(case: Case, variant: Variant) -> tuple[exp.Select, set[str]]:
     totals = [total.column for total in plan.peers]  # total(m): its own statement, hoisted under its name
     own |= {name for name in relation_names(tree) if any(name.startswith(column) for column in totals)}
     derived = {name for name in relation_names(tree) for scan in plan.scans
-               if scan.bucketed and name.startswith(f"{scan.name}_")}  # a bucketed scan's own CTEs
+               if (scan.bucketed or scan.balance or scan.cohort)  # a bucketed, balance or cohort scan's own CTEs
+               and name.startswith(f"{scan.name}_")}
     return tree, own | derived
 
 
