@@ -1,21 +1,29 @@
 """The KPI shapes of LANGUAGE.md §5 (retention, new, converted, closing, total share, rank, median):
-generated SQL against a hand-written query for each, on the same generated DuckDB tables in one run.
+generated SQL against a hand-written query for each, on the same generated tables in one run, on
+DuckDB and PostgreSQL.
 
-    python -m benchmarks.bench_kpis [--rows 3000000] [--repeat 3]
+    python -m benchmarks.bench_kpis [--rows 3000000] [--pg-rows 2000000] [--repeat 5] [--no-postgres]
 
-Each pair must return the same values (checked); the report is each shape's ratio of median times,
-so a busy machine slows both alike. The hand-written queries are what an analyst would write:
-distinct keys joined bucket to bucket, MIN per key, distinct (day, key) sets joined on a window,
-the last day per month joined back, window functions over GROUP BY.
+Each pair must return the same values (checked first); then the two run alternately `--repeat`
+times and the report is each shape's ratio of median times (target: at most 1.5x), so a busy
+machine slows both alike. The hand-written queries are the fastest we could write for each shape
+on both engines: retention as the distinct (month, customer) pairs of the year joined to those of
+the year before (two disjoint reads), MIN day per customer (its month taken after the GROUP BY), the distinct (day, customer) pairs
+of calls joined to those of sales within 7 days, the daily sums joined to each month's last day,
+window functions over GROUP BY. PostgreSQL is 127.0.0.1:5432 (user postgres) unless
+`METRICDSL_BENCH_PG` gives another URL; a database `metricdsl_bench_kpis` is created, loaded once
+and dropped; when the server does not answer the PostgreSQL half is skipped with a message.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,22 +68,24 @@ query median { metrics: median_amount, by: time.month, channel, period: 2025 }
 MONTH = "CAST(DATE_TRUNC('month', {}) AS DATE)"
 HAND_WRITTEN = {
     "retention": f"""
-        WITH k AS (SELECT DISTINCT {MONTH.format('sold_on')} AS m, customer FROM bench.sales
-                   WHERE sold_on >= DATE '2024-01-01' AND sold_on < DATE '2026-01-01')
-        SELECT a.m, COUNT(b.customer) FROM k a LEFT JOIN k b
-          ON b.customer = a.customer AND b.m = CAST(a.m - INTERVAL 1 YEAR AS DATE)
-        WHERE a.m >= DATE '2025-01-01' GROUP BY 1""",
+        SELECT a.m, COUNT(*)
+        FROM (SELECT DISTINCT {MONTH.format('sold_on')} AS m, customer FROM bench.sales
+              WHERE sold_on >= DATE '2025-01-01' AND sold_on < DATE '2026-01-01') a
+        JOIN (SELECT DISTINCT CAST({MONTH.format('sold_on')} + INTERVAL '1 year' AS DATE) AS m, customer FROM bench.sales
+              WHERE sold_on >= DATE '2024-01-01' AND sold_on < DATE '2025-01-01') b
+          ON b.customer = a.customer AND b.m = a.m
+        GROUP BY 1""",
     "new": f"""
-        WITH f AS (SELECT customer, MIN({MONTH.format('sold_on')}) AS m FROM bench.sales
+        WITH f AS (SELECT customer, MIN(sold_on) AS first FROM bench.sales
                    WHERE sold_on < DATE '2026-01-01' GROUP BY 1)
-        SELECT m, COUNT(*) FROM f WHERE m >= DATE '2025-01-01' GROUP BY 1""",
+        SELECT {MONTH.format('first')}, COUNT(*) FROM f WHERE first >= DATE '2025-01-01' GROUP BY 1""",
     "converted": f"""
         WITH a AS (SELECT DISTINCT called_on AS d, customer FROM bench.calls
                    WHERE called_on >= DATE '2025-01-01' AND called_on < DATE '2026-01-01'),
              b AS (SELECT DISTINCT sold_on AS d, customer FROM bench.sales
                    WHERE sold_on >= DATE '2025-01-01' AND sold_on < DATE '2026-01-08')
         SELECT {MONTH.format('a.d')}, COUNT(DISTINCT a.customer) FROM a JOIN b
-          ON b.customer = a.customer AND b.d >= a.d AND b.d <= a.d + INTERVAL 7 DAY GROUP BY 1""",
+          ON b.customer = a.customer AND b.d >= a.d AND b.d <= a.d + INTERVAL '7 days' GROUP BY 1""",
     "closing": f"""
         WITH d AS (SELECT snapshot_date, product, SUM(balance) AS s FROM bench.balances
                    WHERE snapshot_date >= DATE '2025-01-01' AND snapshot_date < DATE '2026-01-01' GROUP BY 1, 2),
@@ -90,40 +100,53 @@ HAND_WRITTEN = {
                RANK() OVER (PARTITION BY {MONTH.format('sold_on')} ORDER BY SUM(amount) DESC)
         FROM bench.sales WHERE sold_on >= DATE '2025-01-01' AND sold_on < DATE '2026-01-01' GROUP BY 1, 2""",
     "median": f"""
-        SELECT {MONTH.format('sold_on')} AS m, channel, MEDIAN(amount)
+        SELECT {MONTH.format('sold_on')} AS m, channel, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY amount)
         FROM bench.sales WHERE sold_on >= DATE '2025-01-01' AND sold_on < DATE '2026-01-01' GROUP BY 1, 2""",
 }
 
-
-def make_tables(connection: Any, rows: int) -> None:
-    connection.execute("CREATE SCHEMA bench")
-    connection.execute(f"""
-        CREATE TABLE bench.sales AS
-        SELECT i AS id, DATE '2024-01-01' + CAST((i * 31) % 731 AS INTEGER) AS sold_on,
-               (i * 7919) % 300000 AS customer, ['phone', 'web', 'wechat'][1 + i % 3] AS channel,
-               CAST((i % 1000) / 10.0 AS DECIMAL(18, 2)) AS amount
-        FROM range({rows}) t(i)""")
-    connection.execute(f"""
-        CREATE TABLE bench.calls AS
-        SELECT i AS id, DATE '2025-01-01' + CAST((i * 13) % 365 AS INTEGER) AS called_on,
-               (i * 104729) % 300000 AS customer
-        FROM range({rows // 3}) t(i)""")
-    accounts = max(rows // 1500, 10)  # one row per account and weekday of two years: ~rows/3 rows
-    connection.execute(f"""
-        CREATE TABLE bench.balances AS
-        SELECT d::DATE AS snapshot_date, a AS account, ['fund', 'deposit', 'wealth'][1 + a % 3] AS product,
-               CAST(1000 + (a * 37 + EXTRACT(doy FROM d)) % 5000 AS DECIMAL(18, 2)) AS balance
-        FROM range({accounts}) t(a), range(DATE '2024-01-01', DATE '2026-01-01', INTERVAL 1 DAY) s(d)
-        WHERE EXTRACT(isodow FROM d) < 6 AND (a % 7 <> 0 OR d < DATE '2025-06-15')""")
+# The same rows on both engines: {rows}, {numbers}(n) AS t(i) and {pick}(list, index) differ by engine.
+TABLES = (
+    """CREATE TABLE bench.sales AS
+       SELECT i AS id, DATE '2024-01-01' + CAST((i * 31) % 731 AS INTEGER) AS sold_on,
+              (i * 7919) % 300000 AS customer, {channel} AS channel,
+              CAST((i % 1000) / 10.0 AS DECIMAL(18, 2)) AS amount
+       FROM {sales_range} t(i)""",
+    """CREATE TABLE bench.calls AS
+       SELECT i AS id, DATE '2025-01-01' + CAST((i * 13) % 365 AS INTEGER) AS called_on,
+              (i * 104729) % 300000 AS customer
+       FROM {calls_range} t(i)""",
+    """CREATE TABLE bench.balances AS
+       SELECT CAST(s.d AS DATE) AS snapshot_date, a AS account, {product} AS product,
+              CAST(1000 + (a * 37 + EXTRACT(doy FROM s.d)) % 5000 AS DECIMAL(18, 2)) AS balance
+       FROM {accounts_range} t(a), {days} s(d)
+       WHERE EXTRACT(isodow FROM s.d) < 6 AND (a % 7 <> 0 OR s.d < DATE '2025-06-15')""",
+)
+DAYS = "DATE '2024-01-01', DATE '2025-12-31', INTERVAL '1 day'"
 
 
-def timed(connection: Any, sql: str, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        connection.execute(sql).fetchall()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def make_tables(run: Callable[[str], Any], rows: int, postgres: bool = False) -> None:
+    """Two years of sales, a year of calls, and one balance row per account and weekday (~rows/3 rows)."""
+    accounts = max(rows // 1500, 10)
+    if postgres:
+        numbers = "generate_series(CAST(0 AS BIGINT), {} - 1)"
+        pick = "(ARRAY[{}])[1 + {} % 3]"
+        days = f"generate_series({DAYS})"
+    else:
+        numbers = "range({})"
+        pick = "[{}][1 + {} % 3]"
+        days = f"range({DAYS.replace('2025-12-31', '2026-01-01')})"
+    run("CREATE SCHEMA bench")
+    for statement in TABLES:
+        run(statement.format(channel=pick.format("'phone', 'web', 'wechat'", "i"),
+                             product=pick.format("'fund', 'deposit', 'wealth'", "a"),
+                             sales_range=numbers.format(rows), calls_range=numbers.format(rows // 3),
+                             accounts_range=numbers.format(accounts), days=days))
+
+
+def timed(run: Callable[[str], list[Any]], sql: str) -> float:
+    start = time.perf_counter()
+    run(sql)
+    return time.perf_counter() - start
 
 
 def plain(value: Any) -> Any:
@@ -140,31 +163,87 @@ def same_rows(generated: list[tuple[Any, ...]], hand: list[tuple[Any, ...]]) -> 
         v in (0, None) for k, v in ours.items() if k not in theirs)
 
 
-def main() -> None:
-    import duckdb
-
+def compiled(dialect: str) -> dict[str, str]:
     from metricdsl.api import compile_sql, load_project
 
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=3_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "bench.metric").write_text(SPEC, encoding="utf-8")
         project = load_project(folder)
-        generated = {name: compile_sql(project, query=name) for name in HAND_WRITTEN}
+        return {name: compile_sql(project, query=name, dialect=dialect) for name in HAND_WRITTEN}
+
+
+def compare(engine: str, run: Callable[[str], list[Any]], dialect: str, repeat: int) -> list[float]:
+    ratios = []
+    for name, generated in compiled(dialect).items():
+        hand = HAND_WRITTEN[name]
+        if not same_rows(run(generated), run(hand)):
+            raise SystemExit(f"{engine} {name}: the generated and hand-written queries disagree")
+        mine, theirs = [], []
+        for _ in range(repeat):
+            mine.append(timed(run, generated))
+            theirs.append(timed(run, hand))
+        best, ours = statistics.median(theirs), statistics.median(mine)
+        print(f"{engine:10s} {name:10s} {best * 1000:10.1f} ms {ours * 1000:9.1f} ms {ours / best:6.2f}x", flush=True)
+        ratios.append(ours / best)
+    return ratios
+
+
+def run_duckdb(rows: int, repeat: int) -> list[float]:
+    import duckdb
+
     connection = duckdb.connect()
-    make_tables(connection, args.rows)
-    counts = [connection.execute(f"SELECT COUNT(*) FROM bench.{t}").fetchone()[0] for t in ("sales", "calls", "balances")]
-    print(f"rows: sales {counts[0]:,}, calls {counts[1]:,}, balances {counts[2]:,}; median of {args.repeat}")
-    print(f"{'shape':10s} {'hand-written':>13s} {'generated':>10s} {'ratio':>7s}")
-    for name, hand in HAND_WRITTEN.items():
-        ours_sql = generated[name]
-        assert same_rows(connection.execute(ours_sql).fetchall(), connection.execute(hand).fetchall()), \
-            f"{name}: the generated and hand-written queries disagree"
-        best = timed(connection, hand, args.repeat)
-        ours = timed(connection, ours_sql, args.repeat)
-        print(f"{name:10s} {best * 1000:10.1f} ms {ours * 1000:7.1f} ms {ours / best:6.2f}x")
+
+    def run(sql: str) -> list[Any]:
+        return connection.execute(sql).fetchall()
+
+    make_tables(run, rows)
+    counts = [run(f"SELECT COUNT(*) FROM bench.{t}")[0][0] for t in ("sales", "calls", "balances")]
+    print(f"DuckDB: sales {counts[0]:,}, calls {counts[1]:,}, balances {counts[2]:,} rows; median of {repeat}")
+    return compare("DuckDB", run, "duckdb", repeat)
+
+
+def run_postgres(rows: int, repeat: int) -> list[float]:
+    import psycopg
+
+    admin = os.environ.get("METRICDSL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+    database = "metricdsl_bench_kpis"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {database}")
+            connection.execute(f"CREATE DATABASE {database}")
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL skipped: no server at {admin} ({str(error).strip().splitlines()[0]})")
+        return []
+    try:
+        with psycopg.connect(admin.rsplit("/", 1)[0] + "/" + database, autocommit=True) as connection:
+            def run(sql: str) -> list[Any]:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql.encode())
+                    return cursor.fetchall() if cursor.description is not None else []
+
+            make_tables(run, rows, postgres=True)
+            run("ANALYZE")
+            counts = [run(f"SELECT COUNT(*) FROM bench.{t}")[0][0] for t in ("sales", "calls", "balances")]
+            print(f"PostgreSQL: sales {counts[0]:,}, calls {counts[1]:,}, balances {counts[2]:,} rows; "
+                  f"median of {repeat}")
+            return compare("PostgreSQL", run, "postgres", repeat)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {database}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=3_000_000, help="DuckDB sales rows (default 3M)")
+    parser.add_argument("--pg-rows", type=int, default=2_000_000, help="PostgreSQL sales rows (default 2M)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    print(f"{'engine':10s} {'shape':10s} {'hand-written':>13s} {'generated':>12s} {'ratio':>7s}")
+    ratios = run_duckdb(args.rows, args.repeat)
+    if not args.no_postgres:
+        ratios += run_postgres(args.pg_rows, args.repeat)
+    print(f"worst ratio {max(ratios):.2f}x (target 1.5x)")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 m is additive, so it is a combination of sums and counts. It is planned as usual by a planner of
 the same kind that shares this planner's names, and each scan it produced is marked with the
-balance kind. The SQL stage (metricdsl.sql.balances) aggregates such a scan to (day, group) first,
-finds each time bucket's latest (earliest) day with rows by a window over those aggregated rows —
-the same day for every group of the bucket — and keeps that day's values: never a join of raw rows.
+balance kind. The SQL stage (metricdsl.sql.balances) aggregates such a scan to (day, group) once
+(a CTE of its own), finds each time bucket's latest (earliest) day with rows by a window over those
+aggregated rows — the same day for every group of the bucket — and keeps that day's values: never
+a join of raw rows.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each is a scan of its own with one `CohortMeasure`: the key metric's source, key and filters (the
 metric's `where`s and any outer ones), and for `converted` the second key metric. The SQL stage
 (metricdsl.sql.cohorts) reduces rows to distinct (bucket, group, key) — or (time, key) for
-`converted` — before it compares buckets, so raw rows are never joined to raw rows.
+`converted` — before it joins the small sets, so raw rows are never joined to raw rows.
 """
 
 from __future__ import annotations

@@ -34,9 +34,13 @@ RANKED = "ranked"  # the numbered rows of an exact percentile (engines without p
 WITH_TOTALS = "with_totals"  # the grouped rows joined to their totals (total(m))
 BALANCE_DAYS = "balance_days"  # a balance scan's rows aggregated to (day, group) (closing/opening)
 BALANCE_EDGES = "balance_edges"  # those rows with their bucket's latest/earliest day
-COHORT_KEYS = "cohort_keys"  # distinct (bucket, group, key) rows of a key metric (retained/churned/new)
-COHORT_FLAGS = "cohort_flags"  # per (bucket, group, key): counted now / in the earlier bucket, first bucket
-CONVERSIONS = "conversions"  # a's and b's distinct (time, key) rows with each a row's next b time
+COHORT_FLAGS = "cohort_flags"  # per (group, key): its first bucket, and its first bucket in the period (new)
+EARLIER = "earlier"  # retained/churned: the distinct key rows counted for the bucket `offset` later, moved there
+CURRENT = "current"  # … and those counted in their own bucket, joined to them
+COUNTED = "counted"  # … their counts stacked with a 0 for each (bucket, group) counted now
+LAST_BUCKET = "last_bucket"  # … without a period: the last bucket with data (moved rows stop there)
+A_ROWS = "a_rows"  # converted(a, b, …): a's distinct (time, group, key) rows
+B_ROWS = "b_rows"  # … joined to b's distinct (time, key) rows of the same key in the window
 COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
 # derived tables of a bucketed cumulative scan (sql/windows.py); its CTEs are named after the scan
 FIRSTS = "firsts"  # each key at its first bucket of the to-date period
@@ -47,8 +51,8 @@ CALENDAR_DAYS = "calendar_days"  # a working-day calendar's literal rows (sql/wo
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
-     WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_KEYS, COHORT_FLAGS, CONVERSIONS, COMPUTED, FIRSTS, COUNTS,
-     UNMOVED, WITH_PROGRESS, CALENDAR_DAYS})
+     WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_FLAGS, EARLIER, CURRENT, COUNTED, LAST_BUCKET, A_ROWS, B_ROWS, COMPUTED,
+     FIRSTS, COUNTS, UNMOVED, WITH_PROGRESS, CALENDAR_DAYS})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 

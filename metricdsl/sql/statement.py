@@ -95,6 +95,7 @@ class StatementBuilder:
                                    for scan in plan.scans if scan.having is None for mz in scan.measures})
         self.relations: list[tuple[str, list[str]]] = []  # the CTEs to combine, with their measure columns
         self.joined: set[str] = set()  # CTEs of bucketed windows joined to the calendar
+        self.kept: set[str] = set()  # CTEs of a scan's own reduced rows, computed once where the target can
 
     @property
     def generate_series(self) -> bool:
@@ -150,11 +151,24 @@ class StatementBuilder:
         self.ctes.append((scan.name, self.scan(scan)))
         self.relations.append((scan.name, scan.columns))
 
+    def kept_rows(self, base: str, query: exp.Select) -> str:
+        """A CTE of a scan's reduced rows (added before the scan's own), materialized where the target
+        can: DuckDB would otherwise compute a window over them by joining two fresh copies of the scan.
+        Scans that reduce the same rows the same way (retained and churned of one key) share one."""
+        same = next((name for name, kept in self.ctes if name in self.kept and kept == query), None)
+        if same is not None:
+            return same
+        taken = {scan.name for scan in self.plan.scans} | {name for name, _ in self.ctes} | set(RESERVED_RELATION_NAMES)
+        name = fresh_name(base, taken)
+        self.ctes.append((name, query))
+        self.kept.add(name)
+        return name
+
     def reused_ctes(self) -> set[str]:
         """CTEs read more than once: with a time dimension, the stacked data is read by the grid too."""
         if self.plan.time_dim is None or not self.relations:
-            return set()
-        return self.joined | ({COMBINED} if len(self.relations) > 1 else {self.relations[0][0]})
+            return set(self.kept)
+        return self.kept | self.joined | ({COMBINED} if len(self.relations) > 1 else {self.relations[0][0]})
 
     def dim_columns(self) -> list[str]:
         return [d.column for d in self.plan.dims]

@@ -74,7 +74,8 @@ def statement(case: Case, variant: Variant) -> tuple[exp.Select, set[str]]:
     progress = [p.column for p in plan.progress]  # time_progress: its days and counts, named after its column
     own |= {name for name in relation_names(tree) if any(name.startswith(f"{column}_") for column in progress)}
     derived = {name for name in relation_names(tree) for scan in plan.scans
-               if scan.bucketed and name.startswith(f"{scan.name}_")}  # a bucketed scan's own CTEs
+               if (scan.bucketed or scan.balance or scan.cohort)  # a bucketed, balance or cohort scan's own CTEs
+               and name.startswith(f"{scan.name}_")}
     return tree, own | derived
 
 

@@ -1,84 +1,78 @@
 -- metricdsl query: quarterly (duckdb)
 -- from: tests/corpus/balances/spec.metric
-WITH "closing_balances" AS (
+WITH "closing_balances_days" AS MATERIALIZED (
+  SELECT
+    "balances"."snapshot_date" AS "balance_day",
+    SUM("balances"."balance") AS "aum"
+  FROM "bl_balances" AS "balances"
+  WHERE
+    "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
+    AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
+  GROUP BY
+    "balances"."snapshot_date"
+), "closing_balances" AS (
   SELECT
     "time_quarter",
     SUM(CASE WHEN "balance_day" = "balance_edge" THEN "aum" END) AS "aum"
   FROM (
     SELECT
-      "time_quarter",
+      CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE) AS "time_quarter",
       "balance_day",
       "aum",
-      MAX("balance_day") OVER (PARTITION BY "time_quarter") AS "balance_edge"
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE) AS "time_quarter",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE) AS "balance_day",
-        SUM("balances"."balance") AS "aum"
-      FROM "bl_balances" AS "balances"
-      WHERE
-        "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
-        AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE),
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE)
-    ) AS "balance_days"
+      MAX("balance_day") OVER (PARTITION BY CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE)) AS "balance_edge"
+    FROM "closing_balances_days" AS "balance_days"
   ) AS "balance_edges"
   GROUP BY
     "time_quarter"
+), "opening_balances_2_days" AS MATERIALIZED (
+  SELECT
+    "balances"."snapshot_date" AS "balance_day",
+    SUM("balances"."balance") AS "aum_2"
+  FROM "bl_balances" AS "balances"
+  WHERE
+    "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
+    AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
+  GROUP BY
+    "balances"."snapshot_date"
 ), "opening_balances_2" AS (
   SELECT
     "time_quarter",
     SUM(CASE WHEN "balance_day" = "balance_edge" THEN "aum_2" END) AS "aum_2"
   FROM (
     SELECT
-      "time_quarter",
+      CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE) AS "time_quarter",
       "balance_day",
       "aum_2",
-      MIN("balance_day") OVER (PARTITION BY "time_quarter") AS "balance_edge"
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE) AS "time_quarter",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE) AS "balance_day",
-        SUM("balances"."balance") AS "aum_2"
-      FROM "bl_balances" AS "balances"
-      WHERE
-        "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
-        AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE),
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE)
-    ) AS "balance_days"
+      MIN("balance_day") OVER (PARTITION BY CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE)) AS "balance_edge"
+    FROM "opening_balances_2_days" AS "balance_days"
   ) AS "balance_edges"
   GROUP BY
     "time_quarter"
+), "closing_balances_3_days" AS MATERIALIZED (
+  SELECT
+    "balances"."snapshot_date" AS "balance_day",
+    SUM("balances"."balance") FILTER(WHERE
+      "balances"."balance" > 100) AS "big_close"
+  FROM "bl_balances" AS "balances"
+  WHERE
+    "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
+    AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
+    AND (
+      "balances"."balance" > 100
+    )
+  GROUP BY
+    "balances"."snapshot_date"
 ), "closing_balances_3" AS (
   SELECT
     "time_quarter",
     SUM(CASE WHEN "balance_day" = "balance_edge" THEN "big_close" END) AS "big_close"
   FROM (
     SELECT
-      "time_quarter",
+      CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE) AS "time_quarter",
       "balance_day",
       "big_close",
-      MAX("balance_day") OVER (PARTITION BY "time_quarter") AS "balance_edge"
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE) AS "time_quarter",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE) AS "balance_day",
-        SUM("balances"."balance") FILTER(WHERE
-          "balances"."balance" > 100) AS "big_close"
-      FROM "bl_balances" AS "balances"
-      WHERE
-        "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
-        AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
-        AND (
-          "balances"."balance" > 100
-        )
-      GROUP BY
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE),
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE)
-    ) AS "balance_days"
+      MAX("balance_day") OVER (PARTITION BY CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE)) AS "balance_edge"
+    FROM "closing_balances_3_days" AS "balance_days"
   ) AS "balance_edges"
   GROUP BY
     "time_quarter"

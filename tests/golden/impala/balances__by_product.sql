@@ -1,56 +1,56 @@
 -- metricdsl query: by_product (impala 3.4)
 -- from: tests/corpus/balances/spec.metric
-WITH `closing_balances` AS (
+WITH `closing_balances_days` AS (
+  SELECT
+    `balances`.`product` AS `product`,
+    `balances`.`snapshot_date` AS `balance_day`,
+    SUM(`balances`.`balance`) AS `aum`
+  FROM `bl_balances` AS `balances`
+  WHERE
+    (
+      `balances`.`account_id` <> 'A1'
+    )
+  GROUP BY
+    `balances`.`product`,
+    `balances`.`snapshot_date`
+), `closing_balances` AS (
   SELECT
     `product`,
     SUM(CASE WHEN `balance_day` = `balance_edge` THEN `aum` END) AS `aum`
   FROM (
     SELECT
-      `product`,
+      `product` AS `product`,
       `balance_day`,
       `aum`,
       MAX(`balance_day`) OVER () AS `balance_edge`
-    FROM (
-      SELECT
-        `balances`.`product` AS `product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE) AS `balance_day`,
-        SUM(`balances`.`balance`) AS `aum`
-      FROM `bl_balances` AS `balances`
-      WHERE
-        (
-          `balances`.`account_id` <> 'A1'
-        )
-      GROUP BY
-        `balances`.`product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE)
-    ) AS `balance_days`
+    FROM `closing_balances_days` AS `balance_days`
   ) AS `balance_edges`
   GROUP BY
     `product`
+), `opening_balances_2_days` AS (
+  SELECT
+    `balances`.`product` AS `product`,
+    `balances`.`snapshot_date` AS `balance_day`,
+    SUM(`balances`.`balance`) AS `aum_2`
+  FROM `bl_balances` AS `balances`
+  WHERE
+    (
+      `balances`.`account_id` <> 'A1'
+    )
+  GROUP BY
+    `balances`.`product`,
+    `balances`.`snapshot_date`
 ), `opening_balances_2` AS (
   SELECT
     `product`,
     SUM(CASE WHEN `balance_day` = `balance_edge` THEN `aum_2` END) AS `aum_2`
   FROM (
     SELECT
-      `product`,
+      `product` AS `product`,
       `balance_day`,
       `aum_2`,
       MIN(`balance_day`) OVER () AS `balance_edge`
-    FROM (
-      SELECT
-        `balances`.`product` AS `product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE) AS `balance_day`,
-        SUM(`balances`.`balance`) AS `aum_2`
-      FROM `bl_balances` AS `balances`
-      WHERE
-        (
-          `balances`.`account_id` <> 'A1'
-        )
-      GROUP BY
-        `balances`.`product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE)
-    ) AS `balance_days`
+    FROM `opening_balances_2_days` AS `balance_days`
   ) AS `balance_edges`
   GROUP BY
     `product`

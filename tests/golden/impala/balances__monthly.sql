@@ -1,36 +1,46 @@
 -- metricdsl query: monthly (impala 3.4)
 -- from: tests/corpus/balances/spec.metric
-WITH `closing_balances` AS (
+WITH `closing_balances_days` AS (
+  SELECT
+    `balances`.`product` AS `product`,
+    `balances`.`snapshot_date` AS `balance_day`,
+    SUM(`balances`.`balance`) AS `aum`
+  FROM `bl_balances` AS `balances`
+  WHERE
+    `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
+    AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
+  GROUP BY
+    `balances`.`product`,
+    `balances`.`snapshot_date`
+), `closing_balances` AS (
   SELECT
     `time_month`,
     `product`,
     SUM(CASE WHEN `balance_day` = `balance_edge` THEN `aum` END) AS `aum`
   FROM (
     SELECT
-      `time_month`,
-      `product`,
+      CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE) AS `time_month`,
+      `product` AS `product`,
       `balance_day`,
       `aum`,
-      MAX(`balance_day`) OVER (PARTITION BY `time_month`) AS `balance_edge`
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE) AS `time_month`,
-        `balances`.`product` AS `product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE) AS `balance_day`,
-        SUM(`balances`.`balance`) AS `aum`
-      FROM `bl_balances` AS `balances`
-      WHERE
-        `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
-        AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE),
-        `balances`.`product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE)
-    ) AS `balance_days`
+      MAX(`balance_day`) OVER (PARTITION BY CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE)) AS `balance_edge`
+    FROM `closing_balances_days` AS `balance_days`
   ) AS `balance_edges`
   GROUP BY
     `time_month`,
     `product`
+), `opening_balances_2_days` AS (
+  SELECT
+    `balances`.`product` AS `product`,
+    `balances`.`snapshot_date` AS `balance_day`,
+    SUM(`balances`.`balance`) AS `aum_2`
+  FROM `bl_balances` AS `balances`
+  WHERE
+    `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
+    AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
+  GROUP BY
+    `balances`.`product`,
+    `balances`.`snapshot_date`
 ), `opening_balances_2` AS (
   SELECT
     `time_month`,
@@ -38,26 +48,12 @@ WITH `closing_balances` AS (
     SUM(CASE WHEN `balance_day` = `balance_edge` THEN `aum_2` END) AS `aum_2`
   FROM (
     SELECT
-      `time_month`,
-      `product`,
+      CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE) AS `time_month`,
+      `product` AS `product`,
       `balance_day`,
       `aum_2`,
-      MIN(`balance_day`) OVER (PARTITION BY `time_month`) AS `balance_edge`
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE) AS `time_month`,
-        `balances`.`product` AS `product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE) AS `balance_day`,
-        SUM(`balances`.`balance`) AS `aum_2`
-      FROM `bl_balances` AS `balances`
-      WHERE
-        `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
-        AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE),
-        `balances`.`product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE)
-    ) AS `balance_days`
+      MIN(`balance_day`) OVER (PARTITION BY CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE)) AS `balance_edge`
+    FROM `opening_balances_2_days` AS `balance_days`
   ) AS `balance_edges`
   GROUP BY
     `time_month`,
@@ -75,6 +71,18 @@ WITH `closing_balances` AS (
   GROUP BY
     CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE),
     `balances`.`product`
+), `closing_balances_4_days` AS (
+  SELECT
+    `balances`.`product` AS `product`,
+    `balances`.`snapshot_date` AS `balance_day`,
+    COUNT(*) AS `accounts_close`
+  FROM `bl_balances` AS `balances`
+  WHERE
+    `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
+    AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
+  GROUP BY
+    `balances`.`product`,
+    `balances`.`snapshot_date`
 ), `closing_balances_4` AS (
   SELECT
     `time_month`,
@@ -82,30 +90,31 @@ WITH `closing_balances` AS (
     SUM(CASE WHEN `balance_day` = `balance_edge` THEN `accounts_close` END) AS `accounts_close`
   FROM (
     SELECT
-      `time_month`,
-      `product`,
+      CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE) AS `time_month`,
+      `product` AS `product`,
       `balance_day`,
       `accounts_close`,
-      MAX(`balance_day`) OVER (PARTITION BY `time_month`) AS `balance_edge`
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE) AS `time_month`,
-        `balances`.`product` AS `product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE) AS `balance_day`,
-        COUNT(*) AS `accounts_close`
-      FROM `bl_balances` AS `balances`
-      WHERE
-        `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
-        AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE),
-        `balances`.`product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE)
-    ) AS `balance_days`
+      MAX(`balance_day`) OVER (PARTITION BY CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE)) AS `balance_edge`
+    FROM `closing_balances_4_days` AS `balance_days`
   ) AS `balance_edges`
   GROUP BY
     `time_month`,
     `product`
+), `closing_balances_5_days` AS (
+  SELECT
+    `balances`.`product` AS `product`,
+    `balances`.`snapshot_date` AS `balance_day`,
+    SUM(IF(`balances`.`balance` > 100, `balances`.`balance`, NULL)) AS `big_close`
+  FROM `bl_balances` AS `balances`
+  WHERE
+    `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
+    AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
+    AND (
+      `balances`.`balance` > 100
+    )
+  GROUP BY
+    `balances`.`product`,
+    `balances`.`snapshot_date`
 ), `closing_balances_5` AS (
   SELECT
     `time_month`,
@@ -113,33 +122,28 @@ WITH `closing_balances` AS (
     SUM(CASE WHEN `balance_day` = `balance_edge` THEN `big_close` END) AS `big_close`
   FROM (
     SELECT
-      `time_month`,
-      `product`,
+      CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE) AS `time_month`,
+      `product` AS `product`,
       `balance_day`,
       `big_close`,
-      MAX(`balance_day`) OVER (PARTITION BY `time_month`) AS `balance_edge`
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE) AS `time_month`,
-        `balances`.`product` AS `product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE) AS `balance_day`,
-        SUM(IF(`balances`.`balance` > 100, `balances`.`balance`, NULL)) AS `big_close`
-      FROM `bl_balances` AS `balances`
-      WHERE
-        `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
-        AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
-        AND (
-          `balances`.`balance` > 100
-        )
-      GROUP BY
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE),
-        `balances`.`product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE)
-    ) AS `balance_days`
+      MAX(`balance_day`) OVER (PARTITION BY CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE)) AS `balance_edge`
+    FROM `closing_balances_5_days` AS `balance_days`
   ) AS `balance_edges`
   GROUP BY
     `time_month`,
     `product`
+), `closing_balances_6_days` AS (
+  SELECT
+    `balances`.`product` AS `product`,
+    `balances`.`snapshot_date` AS `balance_day`,
+    SUM(`balances`.`balance`) AS `aum_4`
+  FROM `bl_balances` AS `balances`
+  WHERE
+    `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
+    AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
+  GROUP BY
+    `balances`.`product`,
+    `balances`.`snapshot_date`
 ), `closing_balances_6` AS (
   SELECT
     `time_month`,
@@ -147,30 +151,28 @@ WITH `closing_balances` AS (
     SUM(CASE WHEN `balance_day` = `balance_edge` THEN `aum_4` END) AS `aum_4`
   FROM (
     SELECT
-      `time_month`,
-      `product`,
+      CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE) AS `time_month`,
+      `product` AS `product`,
       `balance_day`,
       `aum_4`,
-      MAX(`balance_day`) OVER (PARTITION BY `time_month`) AS `balance_edge`
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE) AS `time_month`,
-        `balances`.`product` AS `product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE) AS `balance_day`,
-        SUM(`balances`.`balance`) AS `aum_4`
-      FROM `bl_balances` AS `balances`
-      WHERE
-        `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
-        AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE),
-        `balances`.`product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE)
-    ) AS `balance_days`
+      MAX(`balance_day`) OVER (PARTITION BY CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE)) AS `balance_edge`
+    FROM `closing_balances_6_days` AS `balance_days`
   ) AS `balance_edges`
   GROUP BY
     `time_month`,
     `product`
+), `opening_balances_7_days` AS (
+  SELECT
+    `balances`.`product` AS `product`,
+    `balances`.`snapshot_date` AS `balance_day`,
+    SUM(`balances`.`balance`) AS `aum_5`
+  FROM `bl_balances` AS `balances`
+  WHERE
+    `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
+    AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
+  GROUP BY
+    `balances`.`product`,
+    `balances`.`snapshot_date`
 ), `opening_balances_7` AS (
   SELECT
     `time_month`,
@@ -178,26 +180,12 @@ WITH `closing_balances` AS (
     SUM(CASE WHEN `balance_day` = `balance_edge` THEN `aum_5` END) AS `aum_5`
   FROM (
     SELECT
-      `time_month`,
-      `product`,
+      CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE) AS `time_month`,
+      `product` AS `product`,
       `balance_day`,
       `aum_5`,
-      MIN(`balance_day`) OVER (PARTITION BY `time_month`) AS `balance_edge`
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE) AS `time_month`,
-        `balances`.`product` AS `product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE) AS `balance_day`,
-        SUM(`balances`.`balance`) AS `aum_5`
-      FROM `bl_balances` AS `balances`
-      WHERE
-        `balances`.`snapshot_date` >= CAST('2026-01-01' AS DATE)
-        AND `balances`.`snapshot_date` < CAST('2026-04-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('MONTH', `balances`.`snapshot_date`) AS DATE),
-        `balances`.`product`,
-        CAST(DATE_TRUNC('DAY', `balances`.`snapshot_date`) AS DATE)
-    ) AS `balance_days`
+      MIN(`balance_day`) OVER (PARTITION BY CAST(DATE_TRUNC('MONTH', `balance_day`) AS DATE)) AS `balance_edge`
+    FROM `opening_balances_7_days` AS `balance_days`
   ) AS `balance_edges`
   GROUP BY
     `time_month`,

@@ -11,69 +11,57 @@ WITH `scan_orders` AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)
+), `churned_orders_keys` AS (
+  SELECT
+    CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
+    `orders`.`customer_id` AS `cohort_key`
+  FROM `co_orders` AS `orders`
+  WHERE
+    NOT `orders`.`customer_id` IS NULL AND (
+      `orders`.`status` = 'paid'
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
+    `orders`.`customer_id`
 ), `churned_orders` AS (
   SELECT
     `time_year`,
-    SUM(CASE WHEN `counted_now` = 0 AND `counted_before` = 1 THEN 1 ELSE 0 END) AS `churned_last_month`
+    MAX(`churned_last_month`) AS `churned_last_month`
   FROM (
     SELECT
-      `time_year`,
-      `cohort_key`,
-      `counted_now`,
-      `counted_before`,
-      MAX(CASE WHEN `counted_now` = 1 THEN `time_year` END) OVER () AS `last_bucket`
+      `earlier`.`time_year` AS `time_year`,
+      SUM(CASE WHEN `current`.`cohort_key` IS NULL THEN 1 ELSE 0 END) AS `churned_last_month`
     FROM (
       SELECT
-        `time_year`,
-        `cohort_key`,
-        MAX(`counted_now`) AS `counted_now`,
-        MAX(`counted_before`) AS `counted_before`
-      FROM (
-        SELECT
-          `time_year`,
-          `cohort_key`,
-          1 AS `counted_now`,
-          0 AS `counted_before`
-        FROM (
-          SELECT
-            CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
-            `orders`.`customer_id` AS `cohort_key`
-          FROM `co_orders` AS `orders`
-          WHERE
-            NOT `orders`.`customer_id` IS NULL AND (
-              `orders`.`status` = 'paid'
-            )
-          GROUP BY
-            CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
-            `orders`.`customer_id`
-        ) AS `cohort_keys`
-        UNION ALL
-        SELECT
-          CAST(`time_year` + INTERVAL 12 MONTH AS DATE) AS `time_year`,
-          `cohort_key`,
-          0 AS `counted_now`,
-          1 AS `counted_before`
-        FROM (
-          SELECT
-            CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
-            `orders`.`customer_id` AS `cohort_key`
-          FROM `co_orders` AS `orders`
-          WHERE
-            NOT `orders`.`customer_id` IS NULL AND (
-              `orders`.`status` = 'paid'
-            )
-          GROUP BY
-            CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
-            `orders`.`customer_id`
-        ) AS `cohort_keys`
-      ) AS `cohort_keys`
-      GROUP BY
+        CAST(`time_year` + INTERVAL 12 MONTH AS DATE) AS `time_year`,
+        `cohort_key`
+      FROM `churned_orders_keys`
+    ) AS `earlier`
+    LEFT JOIN (
+      SELECT
         `time_year`,
         `cohort_key`
-    ) AS `cohort_flags`
-  ) AS `cohort_flags`
-  WHERE
-    `time_year` <= `last_bucket`
+      FROM `churned_orders_keys`
+    ) AS `current`
+      ON `earlier`.`time_year` = `current`.`time_year`
+      AND `earlier`.`cohort_key` = `current`.`cohort_key`
+    CROSS JOIN (
+      SELECT
+        MAX(`time_year`) AS `last_bucket`
+      FROM `churned_orders_keys`
+    ) AS `last_bucket`
+    WHERE
+      `earlier`.`time_year` <= `last_bucket`.`last_bucket`
+    GROUP BY
+      `earlier`.`time_year`
+    UNION ALL
+    SELECT
+      `time_year`,
+      0 AS `churned_last_month`
+    FROM `churned_orders_keys`
+    GROUP BY
+      `time_year`
+  ) AS `counted`
   GROUP BY
     `time_year`
 ), `new_orders` AS (
@@ -82,16 +70,21 @@ WITH `scan_orders` AS (
     SUM(CASE WHEN `time_year` = `first_bucket` THEN 1 ELSE 0 END) AS `new_buyers`
   FROM (
     SELECT
-      `orders`.`customer_id` AS `cohort_key`,
-      MIN(CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)) AS `first_bucket`,
-      MIN(CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)) AS `time_year`
-    FROM `co_orders` AS `orders`
-    WHERE
-      NOT `orders`.`customer_id` IS NULL AND (
-        `orders`.`status` = 'paid'
-      )
-    GROUP BY
-      `orders`.`customer_id`
+      CAST(DATE_TRUNC('YEAR', `first_bucket`) AS DATE) AS `first_bucket`,
+      CAST(DATE_TRUNC('YEAR', `time_year`) AS DATE) AS `time_year`
+    FROM (
+      SELECT
+        `orders`.`customer_id` AS `cohort_key`,
+        MIN(`orders`.`order_date`) AS `first_bucket`,
+        MIN(`orders`.`order_date`) AS `time_year`
+      FROM `co_orders` AS `orders`
+      WHERE
+        NOT `orders`.`customer_id` IS NULL AND (
+          `orders`.`status` = 'paid'
+        )
+      GROUP BY
+        `orders`.`customer_id`
+    ) AS `cohort_flags`
   ) AS `cohort_flags`
   WHERE
     NOT `time_year` IS NULL

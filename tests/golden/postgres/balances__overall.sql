@@ -1,6 +1,16 @@
 -- metricdsl query: overall (postgres)
 -- from: tests/corpus/balances/spec.metric
-WITH "closing_balances" AS (
+WITH "closing_balances_days" AS MATERIALIZED (
+  SELECT
+    "balances"."snapshot_date" AS "balance_day",
+    SUM("balances"."balance") AS "aum"
+  FROM "bl_balances" AS "balances"
+  WHERE
+    "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
+    AND "balances"."snapshot_date" < CAST('2026-02-16' AS DATE)
+  GROUP BY
+    "balances"."snapshot_date"
+), "closing_balances" AS (
   SELECT
     SUM(CASE WHEN "balance_day" = "balance_edge" THEN "aum" END) AS "aum"
   FROM (
@@ -8,18 +18,18 @@ WITH "closing_balances" AS (
       "balance_day",
       "aum",
       MAX("balance_day") OVER () AS "balance_edge"
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE) AS "balance_day",
-        SUM("balances"."balance") AS "aum"
-      FROM "bl_balances" AS "balances"
-      WHERE
-        "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
-        AND "balances"."snapshot_date" < CAST('2026-02-16' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE)
-    ) AS "balance_days"
+    FROM "closing_balances_days" AS "balance_days"
   ) AS "balance_edges"
+), "opening_balances_2_days" AS MATERIALIZED (
+  SELECT
+    "balances"."snapshot_date" AS "balance_day",
+    SUM("balances"."balance") AS "aum_2"
+  FROM "bl_balances" AS "balances"
+  WHERE
+    "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
+    AND "balances"."snapshot_date" < CAST('2026-02-16' AS DATE)
+  GROUP BY
+    "balances"."snapshot_date"
 ), "opening_balances_2" AS (
   SELECT
     SUM(CASE WHEN "balance_day" = "balance_edge" THEN "aum_2" END) AS "aum_2"
@@ -28,17 +38,7 @@ WITH "closing_balances" AS (
       "balance_day",
       "aum_2",
       MIN("balance_day") OVER () AS "balance_edge"
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE) AS "balance_day",
-        SUM("balances"."balance") AS "aum_2"
-      FROM "bl_balances" AS "balances"
-      WHERE
-        "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
-        AND "balances"."snapshot_date" < CAST('2026-02-16' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE)
-    ) AS "balance_days"
+    FROM "opening_balances_2_days" AS "balance_days"
   ) AS "balance_edges"
 ), "scan_balances_3" AS (
   SELECT

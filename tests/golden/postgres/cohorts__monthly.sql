@@ -20,23 +20,28 @@ WITH "scan_orders" AS (
     SUM(CASE WHEN "time_month" = "first_bucket" THEN 1 ELSE 0 END) AS "new_buyers"
   FROM (
     SELECT
-      "orders"."customer_id" AS "cohort_key",
-      MIN(CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)) AS "first_bucket",
-      MIN(
-        CASE
-          WHEN "orders"."order_date" >= CAST('2026-01-01' AS DATE)
-          THEN CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE)
-        END
-      ) AS "time_month"
-    FROM "co_orders" AS "orders"
-    WHERE
-      NOT "orders"."customer_id" IS NULL
-      AND "orders"."order_date" < CAST('2027-01-01' AS DATE)
-      AND (
-        "orders"."status" = 'paid'
-      )
-    GROUP BY
-      "orders"."customer_id"
+      CAST(DATE_TRUNC('MONTH', "first_bucket") AS DATE) AS "first_bucket",
+      CAST(DATE_TRUNC('MONTH', "time_month") AS DATE) AS "time_month"
+    FROM (
+      SELECT
+        "orders"."customer_id" AS "cohort_key",
+        MIN("orders"."order_date") AS "first_bucket",
+        MIN(
+          CASE
+            WHEN "orders"."order_date" >= CAST('2026-01-01' AS DATE)
+            THEN "orders"."order_date"
+          END
+        ) AS "time_month"
+      FROM "co_orders" AS "orders"
+      WHERE
+        NOT "orders"."customer_id" IS NULL
+        AND "orders"."order_date" < CAST('2027-01-01' AS DATE)
+        AND (
+          "orders"."status" = 'paid'
+        )
+      GROUP BY
+        "orders"."customer_id"
+    ) AS "cohort_flags"
   ) AS "cohort_flags"
   WHERE
     NOT "time_month" IS NULL
@@ -54,146 +59,84 @@ WITH "scan_orders" AS (
     CAST(DATE_TRUNC('MONTH', "calls"."called_on") AS DATE)
 ), "converted_calls" AS (
   SELECT
-    "time_month",
-    SUM(CASE WHEN "counted_now" = 1 THEN 1 ELSE 0 END) AS "call_to_order_7d"
+    CAST(DATE_TRUNC('MONTH', "a_rows"."cohort_time") AS DATE) AS "time_month",
+    COUNT(DISTINCT "b_rows"."cohort_key") AS "call_to_order_7d"
   FROM (
-    SELECT
-      "time_month",
-      "cohort_key",
-      MAX(CASE WHEN "next_b" <= (
-        "cohort_time" + INTERVAL '7 DAY'
-      ) THEN 1 ELSE 0 END) AS "counted_now"
-    FROM (
-      SELECT
-        "time_month",
-        "cohort_key",
-        "cohort_time",
-        "is_a",
-        MIN(CASE WHEN "is_a" = 0 THEN "cohort_time" END) OVER (
-          PARTITION BY "cohort_key"
-          ORDER BY "cohort_time" DESC NULLS LAST, "is_a" ASC
-          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS "next_b"
-      FROM (
-        SELECT DISTINCT
-          "calls"."called_on" AS "cohort_time",
-          CAST(DATE_TRUNC('MONTH', "calls"."called_on") AS DATE) AS "time_month",
-          "calls"."customer_id" AS "cohort_key",
-          1 AS "is_a"
-        FROM "co_calls" AS "calls"
-        WHERE
-          NOT "calls"."customer_id" IS NULL
-          AND "calls"."called_on" >= CAST('2026-01-01' AS DATE)
-          AND "calls"."called_on" < CAST('2027-01-01' AS DATE)
-        UNION ALL
-        SELECT DISTINCT
-          "orders"."order_date" AS "cohort_time",
-          CAST(NULL AS DATE) AS "time_month",
-          "orders"."customer_id" AS "cohort_key",
-          0 AS "is_a"
-        FROM "co_orders" AS "orders"
-        WHERE
-          NOT "orders"."customer_id" IS NULL
-          AND "orders"."order_date" >= CAST('2026-01-01' AS DATE)
-          AND "orders"."order_date" < (
-            CAST('2027-01-01' AS DATE) + INTERVAL '7 DAY'
-          )
-          AND (
-            "orders"."status" = 'paid'
-          )
-      ) AS "conversions"
-    ) AS "conversions"
+    SELECT DISTINCT
+      "calls"."called_on" AS "cohort_time",
+      "calls"."customer_id" AS "cohort_key"
+    FROM "co_calls" AS "calls"
     WHERE
-      "is_a" = 1
-    GROUP BY
-      "time_month",
-      "cohort_key"
-  ) AS "cohort_flags"
+      NOT "calls"."customer_id" IS NULL
+      AND "calls"."called_on" >= CAST('2026-01-01' AS DATE)
+      AND "calls"."called_on" < CAST('2027-01-01' AS DATE)
+  ) AS "a_rows"
+  LEFT JOIN (
+    SELECT DISTINCT
+      "orders"."order_date" AS "cohort_time",
+      "orders"."customer_id" AS "cohort_key"
+    FROM "co_orders" AS "orders"
+    WHERE
+      NOT "orders"."customer_id" IS NULL
+      AND "orders"."order_date" >= CAST('2026-01-01' AS DATE)
+      AND "orders"."order_date" < CAST('2027-01-01' AS DATE) + INTERVAL '7 DAY'
+      AND (
+        "orders"."status" = 'paid'
+      )
+  ) AS "b_rows"
+    ON "b_rows"."cohort_key" = "a_rows"."cohort_key"
+    AND "b_rows"."cohort_time" >= "a_rows"."cohort_time"
+    AND "b_rows"."cohort_time" <= "a_rows"."cohort_time" + INTERVAL '7 DAY'
   GROUP BY
-    "time_month"
+    CAST(DATE_TRUNC('MONTH', "a_rows"."cohort_time") AS DATE)
+), "churned_orders_keys" AS MATERIALIZED (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
+    "orders"."customer_id" AS "cohort_key",
+    MAX(CASE WHEN "orders"."order_date" >= CAST('2026-01-01' AS DATE) THEN 1 ELSE 0 END) AS "counted_now",
+    MAX(
+      CASE
+        WHEN "orders"."order_date" >= CAST('2025-12-01' AS DATE)
+        AND "orders"."order_date" < CAST('2026-12-01' AS DATE)
+        THEN 1
+        ELSE 0
+      END
+    ) AS "counted_before"
+  FROM "co_orders" AS "orders"
+  WHERE
+    NOT "orders"."customer_id" IS NULL
+    AND "orders"."order_date" >= CAST('2025-12-01' AS DATE)
+    AND "orders"."order_date" < CAST('2027-01-01' AS DATE)
+    AND (
+      "orders"."status" = 'paid'
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE),
+    "orders"."customer_id"
 ), "churned_orders" AS (
   SELECT
-    "time_month",
-    SUM(CASE WHEN "counted_now" = 0 AND "counted_before" = 1 THEN 1 ELSE 0 END) AS "churned_last_month"
+    "earlier"."time_month" AS "time_month",
+    SUM(CASE WHEN "current"."cohort_key" IS NULL THEN 1 ELSE 0 END) AS "churned_last_month"
   FROM (
     SELECT
-      "time_month",
-      "cohort_key",
-      MAX("counted_now") AS "counted_now",
-      MAX("counted_before") AS "counted_before"
-    FROM (
-      SELECT
-        "time_month",
-        "cohort_key",
-        1 AS "counted_now",
-        0 AS "counted_before"
-      FROM (
-        SELECT
-          CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
-          "orders"."customer_id" AS "cohort_key",
-          MAX(CASE WHEN "orders"."order_date" >= CAST('2026-01-01' AS DATE) THEN 1 ELSE 0 END) AS "counted_now",
-          MAX(
-            CASE
-              WHEN CAST("orders"."order_date" + INTERVAL '1 MONTH' AS DATE) >= CAST('2026-01-01' AS DATE)
-              AND CAST("orders"."order_date" + INTERVAL '1 MONTH' AS DATE) < CAST('2027-01-01' AS DATE)
-              THEN 1
-              ELSE 0
-            END
-          ) AS "counted_before"
-        FROM "co_orders" AS "orders"
-        WHERE
-          NOT "orders"."customer_id" IS NULL
-          AND "orders"."order_date" >= CAST('2025-12-01' AS DATE)
-          AND "orders"."order_date" < CAST('2027-01-01' AS DATE)
-          AND (
-            "orders"."status" = 'paid'
-          )
-        GROUP BY
-          CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE),
-          "orders"."customer_id"
-      ) AS "cohort_keys"
-      WHERE
-        "counted_now" = 1
-      UNION ALL
-      SELECT
-        CAST("time_month" + INTERVAL '1 MONTH' AS DATE) AS "time_month",
-        "cohort_key",
-        0 AS "counted_now",
-        1 AS "counted_before"
-      FROM (
-        SELECT
-          CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE) AS "time_month",
-          "orders"."customer_id" AS "cohort_key",
-          MAX(CASE WHEN "orders"."order_date" >= CAST('2026-01-01' AS DATE) THEN 1 ELSE 0 END) AS "counted_now",
-          MAX(
-            CASE
-              WHEN CAST("orders"."order_date" + INTERVAL '1 MONTH' AS DATE) >= CAST('2026-01-01' AS DATE)
-              AND CAST("orders"."order_date" + INTERVAL '1 MONTH' AS DATE) < CAST('2027-01-01' AS DATE)
-              THEN 1
-              ELSE 0
-            END
-          ) AS "counted_before"
-        FROM "co_orders" AS "orders"
-        WHERE
-          NOT "orders"."customer_id" IS NULL
-          AND "orders"."order_date" >= CAST('2025-12-01' AS DATE)
-          AND "orders"."order_date" < CAST('2027-01-01' AS DATE)
-          AND (
-            "orders"."status" = 'paid'
-          )
-        GROUP BY
-          CAST(DATE_TRUNC('MONTH', "orders"."order_date") AS DATE),
-          "orders"."customer_id"
-      ) AS "cohort_keys"
-      WHERE
-        "counted_before" = 1
-    ) AS "cohort_keys"
-    GROUP BY
+      CAST("time_month" + INTERVAL '1 MONTH' AS DATE) AS "time_month",
+      "cohort_key"
+    FROM "churned_orders_keys"
+    WHERE
+      "counted_before" = 1
+  ) AS "earlier"
+  LEFT JOIN (
+    SELECT
       "time_month",
       "cohort_key"
-  ) AS "cohort_flags"
+    FROM "churned_orders_keys"
+    WHERE
+      "counted_now" = 1
+  ) AS "current"
+    ON "earlier"."time_month" = "current"."time_month"
+    AND "earlier"."cohort_key" = "current"."cohort_key"
   GROUP BY
-    "time_month"
+    "earlier"."time_month"
 ), "calendar" AS (
   SELECT
     CAST("series"."bucket" AS DATE) AS "time_month"

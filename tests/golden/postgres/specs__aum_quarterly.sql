@@ -1,39 +1,51 @@
 -- metricdsl query: aum_quarterly (postgres)
 -- from: specs/customers.metric
 -- from: specs/dimensions.metric
-WITH "closing_balances" AS (
+WITH "closing_balances_days" AS MATERIALIZED (
+  SELECT
+    "products"."name" AS "product",
+    "balances"."snapshot_date" AS "balance_day",
+    SUM("balances"."balance") AS "aum"
+  FROM "dw"."fact_balances" AS "balances"
+  LEFT JOIN "dw"."dim_product" AS "products"
+    ON "balances"."product_id" = "products"."product_id"
+  WHERE
+    "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
+    AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
+  GROUP BY
+    "products"."name",
+    "balances"."snapshot_date"
+), "closing_balances" AS (
   SELECT
     "time_quarter",
     "product",
     SUM(CASE WHEN "balance_day" = "balance_edge" THEN "aum" END) AS "aum"
   FROM (
     SELECT
-      "time_quarter",
-      "product",
+      CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE) AS "time_quarter",
+      "product" AS "product",
       "balance_day",
       "aum",
-      MAX("balance_day") OVER (PARTITION BY "time_quarter") AS "balance_edge"
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE) AS "time_quarter",
-        "products"."name" AS "product",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE) AS "balance_day",
-        SUM("balances"."balance") AS "aum"
-      FROM "dw"."fact_balances" AS "balances"
-      LEFT JOIN "dw"."dim_product" AS "products"
-        ON "balances"."product_id" = "products"."product_id"
-      WHERE
-        "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
-        AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE),
-        "products"."name",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE)
-    ) AS "balance_days"
+      MAX("balance_day") OVER (PARTITION BY CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE)) AS "balance_edge"
+    FROM "closing_balances_days" AS "balance_days"
   ) AS "balance_edges"
   GROUP BY
     "time_quarter",
     "product"
+), "opening_balances_2_days" AS MATERIALIZED (
+  SELECT
+    "products"."name" AS "product",
+    "balances"."snapshot_date" AS "balance_day",
+    SUM("balances"."balance") AS "aum_2"
+  FROM "dw"."fact_balances" AS "balances"
+  LEFT JOIN "dw"."dim_product" AS "products"
+    ON "balances"."product_id" = "products"."product_id"
+  WHERE
+    "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
+    AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
+  GROUP BY
+    "products"."name",
+    "balances"."snapshot_date"
 ), "opening_balances_2" AS (
   SELECT
     "time_quarter",
@@ -41,28 +53,12 @@ WITH "closing_balances" AS (
     SUM(CASE WHEN "balance_day" = "balance_edge" THEN "aum_2" END) AS "aum_2"
   FROM (
     SELECT
-      "time_quarter",
-      "product",
+      CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE) AS "time_quarter",
+      "product" AS "product",
       "balance_day",
       "aum_2",
-      MIN("balance_day") OVER (PARTITION BY "time_quarter") AS "balance_edge"
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE) AS "time_quarter",
-        "products"."name" AS "product",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE) AS "balance_day",
-        SUM("balances"."balance") AS "aum_2"
-      FROM "dw"."fact_balances" AS "balances"
-      LEFT JOIN "dw"."dim_product" AS "products"
-        ON "balances"."product_id" = "products"."product_id"
-      WHERE
-        "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
-        AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE),
-        "products"."name",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE)
-    ) AS "balance_days"
+      MIN("balance_day") OVER (PARTITION BY CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE)) AS "balance_edge"
+    FROM "opening_balances_2_days" AS "balance_days"
   ) AS "balance_edges"
   GROUP BY
     "time_quarter",
@@ -82,6 +78,20 @@ WITH "closing_balances" AS (
   GROUP BY
     CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE),
     "products"."name"
+), "closing_balances_4_days" AS MATERIALIZED (
+  SELECT
+    "products"."name" AS "product",
+    "balances"."snapshot_date" AS "balance_day",
+    COUNT(*) AS "accounts_close"
+  FROM "dw"."fact_balances" AS "balances"
+  LEFT JOIN "dw"."dim_product" AS "products"
+    ON "balances"."product_id" = "products"."product_id"
+  WHERE
+    "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
+    AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
+  GROUP BY
+    "products"."name",
+    "balances"."snapshot_date"
 ), "closing_balances_4" AS (
   SELECT
     "time_quarter",
@@ -89,28 +99,12 @@ WITH "closing_balances" AS (
     SUM(CASE WHEN "balance_day" = "balance_edge" THEN "accounts_close" END) AS "accounts_close"
   FROM (
     SELECT
-      "time_quarter",
-      "product",
+      CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE) AS "time_quarter",
+      "product" AS "product",
       "balance_day",
       "accounts_close",
-      MAX("balance_day") OVER (PARTITION BY "time_quarter") AS "balance_edge"
-    FROM (
-      SELECT
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE) AS "time_quarter",
-        "products"."name" AS "product",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE) AS "balance_day",
-        COUNT(*) AS "accounts_close"
-      FROM "dw"."fact_balances" AS "balances"
-      LEFT JOIN "dw"."dim_product" AS "products"
-        ON "balances"."product_id" = "products"."product_id"
-      WHERE
-        "balances"."snapshot_date" >= CAST('2026-01-01' AS DATE)
-        AND "balances"."snapshot_date" < CAST('2027-01-01' AS DATE)
-      GROUP BY
-        CAST(DATE_TRUNC('QUARTER', "balances"."snapshot_date") AS DATE),
-        "products"."name",
-        CAST(DATE_TRUNC('DAY', "balances"."snapshot_date") AS DATE)
-    ) AS "balance_days"
+      MAX("balance_day") OVER (PARTITION BY CAST(DATE_TRUNC('QUARTER', "balance_day") AS DATE)) AS "balance_edge"
+    FROM "closing_balances_4_days" AS "balance_days"
   ) AS "balance_edges"
   GROUP BY
     "time_quarter",

@@ -14,172 +14,78 @@ WITH `scan_orders` AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)
+), `retained_orders_keys` AS (
+  SELECT
+    CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
+    `orders`.`customer_id` AS `cohort_key`,
+    MAX(CASE WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE) THEN 1 ELSE 0 END) AS `counted_now`,
+    MAX(
+      CASE
+        WHEN `orders`.`order_date` >= CAST('2024-01-01' AS DATE)
+        AND `orders`.`order_date` < CAST('2026-01-01' AS DATE)
+        THEN 1
+        ELSE 0
+      END
+    ) AS `counted_before`
+  FROM `co_orders` AS `orders`
+  WHERE
+    NOT `orders`.`customer_id` IS NULL
+    AND `orders`.`order_date` >= CAST('2024-01-01' AS DATE)
+    AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+    AND (
+      `orders`.`status` = 'paid'
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
+    `orders`.`customer_id`
 ), `retained_orders` AS (
   SELECT
-    `time_year`,
-    SUM(CASE WHEN `counted_now` = 1 AND `counted_before` = 1 THEN 1 ELSE 0 END) AS `retained_buyers`
+    `earlier`.`time_year` AS `time_year`,
+    SUM(CASE WHEN NOT `current`.`cohort_key` IS NULL THEN 1 ELSE 0 END) AS `retained_buyers`
   FROM (
     SELECT
-      `time_year`,
-      `cohort_key`,
-      MAX(`counted_now`) AS `counted_now`,
-      MAX(`counted_before`) AS `counted_before`
-    FROM (
-      SELECT
-        `time_year`,
-        `cohort_key`,
-        1 AS `counted_now`,
-        0 AS `counted_before`
-      FROM (
-        SELECT
-          CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
-          `orders`.`customer_id` AS `cohort_key`,
-          MAX(CASE WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE) THEN 1 ELSE 0 END) AS `counted_now`,
-          MAX(
-            CASE
-              WHEN CAST(ADD_MONTHS(`orders`.`order_date`, 12) AS DATE) >= CAST('2025-01-01' AS DATE)
-              AND CAST(ADD_MONTHS(`orders`.`order_date`, 12) AS DATE) < CAST('2027-01-01' AS DATE)
-              THEN 1
-              ELSE 0
-            END
-          ) AS `counted_before`
-        FROM `co_orders` AS `orders`
-        WHERE
-          NOT `orders`.`customer_id` IS NULL
-          AND `orders`.`order_date` >= CAST('2024-01-01' AS DATE)
-          AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
-          AND (
-            `orders`.`status` = 'paid'
-          )
-        GROUP BY
-          CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
-          `orders`.`customer_id`
-      ) AS `cohort_keys`
-      WHERE
-        `counted_now` = 1
-      UNION ALL
-      SELECT
-        CAST(ADD_MONTHS(`time_year`, 12) AS DATE) AS `time_year`,
-        `cohort_key`,
-        0 AS `counted_now`,
-        1 AS `counted_before`
-      FROM (
-        SELECT
-          CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
-          `orders`.`customer_id` AS `cohort_key`,
-          MAX(CASE WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE) THEN 1 ELSE 0 END) AS `counted_now`,
-          MAX(
-            CASE
-              WHEN CAST(ADD_MONTHS(`orders`.`order_date`, 12) AS DATE) >= CAST('2025-01-01' AS DATE)
-              AND CAST(ADD_MONTHS(`orders`.`order_date`, 12) AS DATE) < CAST('2027-01-01' AS DATE)
-              THEN 1
-              ELSE 0
-            END
-          ) AS `counted_before`
-        FROM `co_orders` AS `orders`
-        WHERE
-          NOT `orders`.`customer_id` IS NULL
-          AND `orders`.`order_date` >= CAST('2024-01-01' AS DATE)
-          AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
-          AND (
-            `orders`.`status` = 'paid'
-          )
-        GROUP BY
-          CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
-          `orders`.`customer_id`
-      ) AS `cohort_keys`
-      WHERE
-        `counted_before` = 1
-    ) AS `cohort_keys`
-    GROUP BY
+      CAST(ADD_MONTHS(`time_year`, 12) AS DATE) AS `time_year`,
+      `cohort_key`
+    FROM `retained_orders_keys`
+    WHERE
+      `counted_before` = 1
+  ) AS `earlier`
+  LEFT JOIN (
+    SELECT
       `time_year`,
       `cohort_key`
-  ) AS `cohort_flags`
+    FROM `retained_orders_keys`
+    WHERE
+      `counted_now` = 1
+  ) AS `current`
+    ON `earlier`.`time_year` = `current`.`time_year`
+    AND `earlier`.`cohort_key` = `current`.`cohort_key`
   GROUP BY
-    `time_year`
+    `earlier`.`time_year`
 ), `churned_orders` AS (
   SELECT
-    `time_year`,
-    SUM(CASE WHEN `counted_now` = 0 AND `counted_before` = 1 THEN 1 ELSE 0 END) AS `churned_buyers`
+    `earlier`.`time_year` AS `time_year`,
+    SUM(CASE WHEN `current`.`cohort_key` IS NULL THEN 1 ELSE 0 END) AS `churned_buyers`
   FROM (
     SELECT
-      `time_year`,
-      `cohort_key`,
-      MAX(`counted_now`) AS `counted_now`,
-      MAX(`counted_before`) AS `counted_before`
-    FROM (
-      SELECT
-        `time_year`,
-        `cohort_key`,
-        1 AS `counted_now`,
-        0 AS `counted_before`
-      FROM (
-        SELECT
-          CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
-          `orders`.`customer_id` AS `cohort_key`,
-          MAX(CASE WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE) THEN 1 ELSE 0 END) AS `counted_now`,
-          MAX(
-            CASE
-              WHEN CAST(ADD_MONTHS(`orders`.`order_date`, 12) AS DATE) >= CAST('2025-01-01' AS DATE)
-              AND CAST(ADD_MONTHS(`orders`.`order_date`, 12) AS DATE) < CAST('2027-01-01' AS DATE)
-              THEN 1
-              ELSE 0
-            END
-          ) AS `counted_before`
-        FROM `co_orders` AS `orders`
-        WHERE
-          NOT `orders`.`customer_id` IS NULL
-          AND `orders`.`order_date` >= CAST('2024-01-01' AS DATE)
-          AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
-          AND (
-            `orders`.`status` = 'paid'
-          )
-        GROUP BY
-          CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
-          `orders`.`customer_id`
-      ) AS `cohort_keys`
-      WHERE
-        `counted_now` = 1
-      UNION ALL
-      SELECT
-        CAST(ADD_MONTHS(`time_year`, 12) AS DATE) AS `time_year`,
-        `cohort_key`,
-        0 AS `counted_now`,
-        1 AS `counted_before`
-      FROM (
-        SELECT
-          CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE) AS `time_year`,
-          `orders`.`customer_id` AS `cohort_key`,
-          MAX(CASE WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE) THEN 1 ELSE 0 END) AS `counted_now`,
-          MAX(
-            CASE
-              WHEN CAST(ADD_MONTHS(`orders`.`order_date`, 12) AS DATE) >= CAST('2025-01-01' AS DATE)
-              AND CAST(ADD_MONTHS(`orders`.`order_date`, 12) AS DATE) < CAST('2027-01-01' AS DATE)
-              THEN 1
-              ELSE 0
-            END
-          ) AS `counted_before`
-        FROM `co_orders` AS `orders`
-        WHERE
-          NOT `orders`.`customer_id` IS NULL
-          AND `orders`.`order_date` >= CAST('2024-01-01' AS DATE)
-          AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
-          AND (
-            `orders`.`status` = 'paid'
-          )
-        GROUP BY
-          CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE),
-          `orders`.`customer_id`
-      ) AS `cohort_keys`
-      WHERE
-        `counted_before` = 1
-    ) AS `cohort_keys`
-    GROUP BY
+      CAST(ADD_MONTHS(`time_year`, 12) AS DATE) AS `time_year`,
+      `cohort_key`
+    FROM `retained_orders_keys`
+    WHERE
+      `counted_before` = 1
+  ) AS `earlier`
+  LEFT JOIN (
+    SELECT
       `time_year`,
       `cohort_key`
-  ) AS `cohort_flags`
+    FROM `retained_orders_keys`
+    WHERE
+      `counted_now` = 1
+  ) AS `current`
+    ON `earlier`.`time_year` = `current`.`time_year`
+    AND `earlier`.`cohort_key` = `current`.`cohort_key`
   GROUP BY
-    `time_year`
+    `earlier`.`time_year`
 ), `scan_orders_lag12m` AS (
   SELECT
     CAST(ADD_MONTHS(`time_year`, 12) AS DATE) AS `time_year`,
@@ -205,23 +111,28 @@ WITH `scan_orders` AS (
     SUM(CASE WHEN `time_year` = `first_bucket` THEN 1 ELSE 0 END) AS `new_buyers`
   FROM (
     SELECT
-      `orders`.`customer_id` AS `cohort_key`,
-      MIN(CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)) AS `first_bucket`,
-      MIN(
-        CASE
-          WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE)
-          THEN CAST(DATE_TRUNC('YEAR', `orders`.`order_date`) AS DATE)
-        END
-      ) AS `time_year`
-    FROM `co_orders` AS `orders`
-    WHERE
-      NOT `orders`.`customer_id` IS NULL
-      AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
-      AND (
-        `orders`.`status` = 'paid'
-      )
-    GROUP BY
-      `orders`.`customer_id`
+      CAST(DATE_TRUNC('YEAR', `first_bucket`) AS DATE) AS `first_bucket`,
+      CAST(DATE_TRUNC('YEAR', `time_year`) AS DATE) AS `time_year`
+    FROM (
+      SELECT
+        `orders`.`customer_id` AS `cohort_key`,
+        MIN(`orders`.`order_date`) AS `first_bucket`,
+        MIN(
+          CASE
+            WHEN `orders`.`order_date` >= CAST('2025-01-01' AS DATE)
+            THEN `orders`.`order_date`
+          END
+        ) AS `time_year`
+      FROM `co_orders` AS `orders`
+      WHERE
+        NOT `orders`.`customer_id` IS NULL
+        AND `orders`.`order_date` < CAST('2027-01-01' AS DATE)
+        AND (
+          `orders`.`status` = 'paid'
+        )
+      GROUP BY
+        `orders`.`customer_id`
+    ) AS `cohort_flags`
   ) AS `cohort_flags`
   WHERE
     NOT `time_year` IS NULL
