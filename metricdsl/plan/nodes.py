@@ -46,13 +46,16 @@ COMPUTED = "computed"  # computed, computed_2 …: values several metrics share,
 FIRSTS = "firsts"  # each key at its first bucket of the to-date period
 COUNTS = "counts"  # the first appearances counted per group and bucket
 UNMOVED = "unmoved"  # a lagged scan grouped on its own buckets, before they are relabelled
+FRAMED = "framed"  # a framed window (sql/frames.py): its partials stacked with the empty grid, then windowed
+GRID_GROUPS = "grid_groups"  # … the groups of its parts
+GRID_BUCKETS = "grid_buckets"  # … every bucket from the first window's start to the period's last bucket
 WITH_PROGRESS = "with_progress"  # the grouped rows with each time_progress column (sql/progress.py)
 CALENDAR_DAYS = "calendar_days"  # a working-day calendar's literal rows (sql/workdays.py)
 
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
      WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_FLAGS, EARLIER, CURRENT, COUNTED, LAST_BUCKET, A_ROWS, B_ROWS, COMPUTED,
-     FIRSTS, COUNTS, UNMOVED, WITH_PROGRESS, CALENDAR_DAYS})
+     FIRSTS, COUNTS, UNMOVED, FRAMED, GRID_GROUPS, GRID_BUCKETS, WITH_PROGRESS, CALENDAR_DAYS})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
@@ -281,8 +284,11 @@ class ProgressPlan:
 @dataclass
 class TotalPlan:
     """total(m): m planned at a coarser grouping (the time bucket and the `within` dimensions) as a
-    statement of its own, whose one metric `column` is joined to the output rows on those keys."""
+    statement of its own, whose one metric `column` is joined to the output rows on those keys;
+    or, for an additive m, `summed`: m of each output row, summed over the rows with the same keys
+    (a window over the grouped rows, no second read of the source)."""
 
     column: str
-    keep: list[str]  # the output columns it is joined on
-    plan: QueryPlan
+    keep: list[str]  # the output columns it is joined on (summed: partitioned by)
+    plan: QueryPlan | None
+    summed: Value | None = field(default=None, metadata={"omit_empty": True})

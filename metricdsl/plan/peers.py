@@ -1,9 +1,12 @@
 """Planning peers and totals (LANGUAGE.md §5): `total(m)` and `rank(m)`.
 
-`total(m, within d…)` plans m again, with a planner of the same kind, for a query grouped by the
-time dimension and the `within` dimensions only (same `where` and `period`), so a non-additive m
-is recomputed over the coarser groups (`total(buyers)` counts each customer once), never summed.
-The SQL stage builds that plan as a statement of its own and joins it on the kept keys.
+`total(m, within d…)` of an additive m (sums and counts, and linear combinations of them) is the
+sum of m over the output rows of the same time bucket and `within` values: a window over the
+grouped rows (`TotalPlan.summed`), as the best hand-written SQL does. A non-additive m is planned again,
+with a planner of the same kind, for a query grouped by the time dimension and the `within`
+dimensions only (same `where` and `period`), so it is recomputed over the coarser groups
+(`total(buyers)` counts each customer once), never summed; the SQL stage builds that plan as a
+statement of its own and joins it on the kept keys.
 `rank(m)` is a window over the final output rows: a `RankOf` value partitioned by the time bucket
 and the `within` dimensions.
 """
@@ -11,9 +14,10 @@ and the `within` dimensions.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from metricdsl.ir import model as m
+from metricdsl.ir.walk import additive
 from metricdsl.plan.nodes import (
     Compute,
     MeasureRef,
@@ -48,6 +52,12 @@ class PlannerLike(Protocol):
 
     def unique(self, base: str) -> str: ...
 
+    def checkpoint(self) -> Any: ...
+
+    def reads_more_than(self, point: Any) -> bool: ...
+
+    def rollback(self, point: Any) -> None: ...
+
 
 def kept(query: m.Query, within: tuple[str, ...]) -> tuple[m.GroupRef, ...]:
     """The `by` entries a total keeps: the time dimension and the `within` dimensions, in query order."""
@@ -58,6 +68,10 @@ def plan_total(planner: PlannerLike, expr: m.Total, filters: tuple[m.RowExpr, ..
                window: Window | None, owner: str) -> Value:
     keep = kept(planner.query, expr.within)
     column = planner.unique(f"total_{owner}")
+    summed = already_read(planner, expr, filters, shift, window, owner)
+    if summed is not None:
+        planner.peers.append(TotalPlan(column, [ref.column for ref in keep], None, summed=summed))
+        return MeasureRef(column, zero_when_empty=over_no_rows(summed) == 0)
     query = planner.query.model_copy(update={"by": keep, "order": (), "limit": None, "name": column})
     sub = type(planner)(planner.project, query)
     value = sub.inline(expr.expr, filters, shift, window, owner)
@@ -67,6 +81,22 @@ def plan_total(planner: PlannerLike, expr: m.Total, filters: tuple[m.RowExpr, ..
     planner.files |= sub.files
     planner.peers.append(TotalPlan(column, [d.column for d in dims], plan))
     return MeasureRef(column, zero_when_empty=over_no_rows(value) == 0)
+
+
+def already_read(planner: PlannerLike, expr: m.Total, filters: tuple[m.RowExpr, ...], shift: Shift | None,
+                 window: Window | None, owner: str) -> Value | None:
+    """An additive m whose measures the query reads anyway (`revenue / total(revenue)`): the sum of
+    its values over the output rows is the total. Measures read only for the total would make groups
+    appear that no metric of the query sees (§8), so then m is planned on its own instead."""
+    exprs = {name: metric.expr for name, metric in planner.project.metrics.items()}
+    if not additive(expr.expr, exprs, set()):
+        return None
+    point = planner.checkpoint()
+    value = planner.inline(expr.expr, filters, shift, window, owner)
+    if planner.reads_more_than(point):
+        planner.rollback(point)
+        return None
+    return value
 
 
 def over_no_rows(value: Value) -> Decimal | None:

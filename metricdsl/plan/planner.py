@@ -8,6 +8,8 @@ combined measures. The SQL stage turns this plan into a statement per dialect.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
 from metricdsl.plan.balances import plan_balance
@@ -36,6 +38,18 @@ from metricdsl.plan.percentiles import new_measure
 from metricdsl.plan.progress import plan_progress
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
+
+
+@dataclass
+class Checkpoint:
+    scans: dict[ScanKey, Scan]
+    measures: dict[ScanKey, tuple[int, DistinctHavingMeasure | None]]
+    measure_keys: dict[str, MeasureRef]
+    references: dict[tuple[str, tuple[str, ...], Shift | None, Window | None], Value]
+    used_names: set[str]
+    files: set[str]
+    peers: list[TotalPlan]
+    progress: list[ProgressPlan]
 
 
 class Planner:
@@ -168,6 +182,24 @@ class Planner:
     @property
     def scan_list(self) -> list[Scan]:
         return list(self.scans.values())
+
+    def checkpoint(self) -> Checkpoint:
+        """What the planner reads so far, to try a plan and take it back (see plan/peers.py)."""
+        return Checkpoint(dict(self.scans), {k: (len(s.measures), s.having) for k, s in self.scans.items()},
+                          dict(self.measure_keys), dict(self.references), set(self.used_names), set(self.files),
+                          list(self.peers), list(self.progress))
+
+    def reads_more_than(self, point: Checkpoint) -> bool:
+        """Has a scan or a measure been added since `point`?"""
+        return self.scans.keys() != point.scans.keys() or any(
+            (len(scan.measures), scan.having) != point.measures[key] for key, scan in self.scans.items())
+
+    def rollback(self, point: Checkpoint) -> None:
+        for key, (count, having) in point.measures.items():
+            del self.scans[key].measures[count:]
+            self.scans[key].having = having
+        self.scans, self.measure_keys, self.references = point.scans, point.measure_keys, point.references
+        self.used_names, self.files, self.peers, self.progress = point.used_names, point.files, point.peers, point.progress
 
     def unique(self, base: str) -> str:
         return fresh_name(base, self.used_names)

@@ -25,14 +25,11 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from metricdsl import grains
-from metricdsl.plan.nodes import Window
+from metricdsl.plan.nodes import FRAMED, GRID_BUCKETS, GRID_GROUPS, Window
 from metricdsl.sql import calendar
 from metricdsl.sql.rows import aliased, col, data_type, date_literal, ident, stacked
 
 ROWS_IN_WINDOW = "rows_in_window"
-FRAMED = "framed"
-GROUPS = "groups"
-BUCKETS = "grid_buckets"
 
 
 def frame_buckets(window: Window, grain: str) -> int | None:
@@ -82,14 +79,14 @@ class FramedWindow:
                           exp.alias_(exp.Literal.number(1), ident(ROWS_IN_WINDOW))).from_(ident(parts)).where(in_range)
         buckets = calendar.literal_calendar(self.grain, self.time, self.first_window_start, self.last,
                                             self.generate_series)
-        empty = exp.select(*[col(c, GROUPS) for c in self.others], col(self.time, BUCKETS),
+        empty = exp.select(*[col(c, GRID_GROUPS) for c in self.others], col(self.time, GRID_BUCKETS),
                            *[exp.alias_(exp.Cast(this=exp.Null(), to=data_type(t)), ident(c))
                              for c, (_, t) in partials.items()],
                            exp.alias_(exp.Literal.number(0), ident(ROWS_IN_WINDOW))
-                           ).from_(aliased(buckets, BUCKETS))
+                           ).from_(aliased(buckets, GRID_BUCKETS))
         if self.others:
             groups = exp.select(*[col(c) for c in self.others]).distinct().from_(ident(parts)).where(in_range.copy())
-            empty = empty.join(aliased(groups, GROUPS), join_type="CROSS")
+            empty = empty.join(aliased(groups, GRID_GROUPS), join_type="CROSS")
         combined = [exp.alias_(combine(this=col(c)), ident(c)) for c, (combine, _) in partials.items()]
         return exp.select(*[col(c) for c in keys], *combined,
                           exp.alias_(exp.Sum(this=col(ROWS_IN_WINDOW)), ident(ROWS_IN_WINDOW))

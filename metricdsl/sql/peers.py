@@ -1,6 +1,7 @@
 """SQL of peers and totals (LANGUAGE.md §5; planned in metricdsl.plan.peers).
 
-Each `total(m)` plan is built as a statement of its own by a builder of the same kind; its CTEs are
+A `total(m)` of an additive m is `SUM(m) OVER (PARTITION BY bucket, within…)` over the grouped
+rows. Each other `total(m)` plan is built as a statement of its own by a builder of the same kind; its CTEs are
 hoisted into the main statement under prefixed names, its final select becomes one more CTE, and
 the grouped output rows are LEFT JOINed to it on the kept keys with NULL-safe equality (NULL is a
 group like any other). The total relation has one row per time bucket (and `within` values), so
@@ -15,7 +16,7 @@ from typing import Protocol
 from sqlglot import exp
 
 from metricdsl.ir import model as m
-from metricdsl.plan.nodes import WITH_TOTALS, QueryPlan, RankOf, TotalPlan
+from metricdsl.plan.nodes import WITH_TOTALS, QueryPlan, RankOf, TotalPlan, Value
 from metricdsl.sql.rows import col, ident
 from metricdsl.sql.target import Target
 
@@ -32,6 +33,8 @@ class BuilderLike(Protocol):
 
     def build(self) -> exp.Select: ...
 
+    def value(self, value: Value) -> exp.Expr: ...
+
 
 def attach_totals(builder: BuilderLike, source: str) -> str:
     """The relation the final select reads: `source`, or `source` joined to each total."""
@@ -40,6 +43,11 @@ def attach_totals(builder: BuilderLike, source: str) -> str:
     taken = {name for name, _ in builder.ctes}
     select = exp.select(exp.Column(this=exp.Star(), table=ident(source))).from_(ident(source))
     for total in builder.plan.peers:
+        if total.summed is not None:
+            summed = exp.Window(this=exp.Sum(this=builder.value(total.summed)),
+                                partition_by=[col(k, source) for k in total.keep] or None)
+            select = select.select(exp.alias_(summed, ident(total.column)))
+            continue
         relation = _hoist(builder, total, taken)
         select = select.select(exp.alias_(col(total.column, relation), ident(total.column)))
         if total.keep:
@@ -55,6 +63,7 @@ def attach_totals(builder: BuilderLike, source: str) -> str:
 
 def _hoist(builder: BuilderLike, total: TotalPlan, taken: set[str]) -> str:
     """Add the total's statement to the main one: its CTEs renamed, then its final select."""
+    assert total.plan is not None
     statement = type(builder)(builder.project, total.plan, builder.target).build()
     with_ = statement.args.get("with_") or statement.args.get("with")
     ctes = list(with_.expressions) if with_ is not None else []

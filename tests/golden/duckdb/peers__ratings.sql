@@ -8,20 +8,11 @@ WITH "scan_sales" AS (
   FROM "pe_sales" AS "sales"
   GROUP BY
     "sales"."agent"
-), "total_revenue_share_scan_sales" AS (
-  SELECT
-    SUM("sales"."amount") AS "revenue"
-  FROM "pe_sales" AS "sales"
-), "total_revenue_share" AS (
-  SELECT
-    COALESCE("revenue", 0) AS "total_revenue_share"
-  FROM "total_revenue_share_scan_sales"
 ), "with_totals" AS (
   SELECT
     "scan_sales".*,
-    "total_revenue_share"."total_revenue_share" AS "total_revenue_share"
+    SUM(COALESCE("revenue", 0)) OVER () AS "total_revenue_share"
   FROM "scan_sales"
-  CROSS JOIN "total_revenue_share"
 )
 SELECT
   "agent" AS "agent",

@@ -70,102 +70,6 @@ WITH "scan_sales" AS (
   FROM "filled"
   GROUP BY
     "time_month"
-), "total_revenue_share_scan_sales" AS (
-  SELECT
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE) AS "time_month",
-    SUM("sales"."amount") AS "revenue"
-  FROM "pe_sales" AS "sales"
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)
-), "total_revenue_share_calendar" AS (
-  SELECT
-    CAST("series"."bucket" AS DATE) AS "time_month"
-  FROM (
-    SELECT
-      MIN("first_bucket") AS "first_bucket",
-      MAX("last_bucket") AS "last_bucket"
-    FROM (
-      SELECT
-        MIN("time_month") AS "first_bucket",
-        MAX("time_month") AS "last_bucket"
-      FROM "total_revenue_share_scan_sales"
-    ) AS "ranges"
-  ) AS "bounds"
-  CROSS JOIN GENERATE_SERIES(
-    CAST("bounds"."first_bucket" AS TIMESTAMP),
-    CAST("bounds"."last_bucket" AS TIMESTAMP),
-    INTERVAL '1' MONTH
-  ) AS "series"("bucket")
-), "total_revenue_share_filled" AS (
-  SELECT
-    "time_month",
-    "revenue"
-  FROM "total_revenue_share_scan_sales"
-  UNION ALL
-  SELECT
-    "total_revenue_share_calendar"."time_month",
-    CAST(NULL AS DECIMAL(38, 2)) AS "revenue"
-  FROM "total_revenue_share_calendar"
-), "total_revenue_share_grouped" AS (
-  SELECT
-    "time_month",
-    MAX("revenue") AS "revenue"
-  FROM "total_revenue_share_filled"
-  GROUP BY
-    "time_month"
-), "total_revenue_share" AS (
-  SELECT
-    "time_month" AS "time_month",
-    COALESCE("revenue", 0) AS "total_revenue_share"
-  FROM "total_revenue_share_grouped"
-), "total_all_revenue_scan_sales" AS (
-  SELECT
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE) AS "time_month",
-    SUM("sales"."amount") AS "revenue"
-  FROM "pe_sales" AS "sales"
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE)
-), "total_all_revenue_calendar" AS (
-  SELECT
-    CAST("series"."bucket" AS DATE) AS "time_month"
-  FROM (
-    SELECT
-      MIN("first_bucket") AS "first_bucket",
-      MAX("last_bucket") AS "last_bucket"
-    FROM (
-      SELECT
-        MIN("time_month") AS "first_bucket",
-        MAX("time_month") AS "last_bucket"
-      FROM "total_all_revenue_scan_sales"
-    ) AS "ranges"
-  ) AS "bounds"
-  CROSS JOIN GENERATE_SERIES(
-    CAST("bounds"."first_bucket" AS TIMESTAMP),
-    CAST("bounds"."last_bucket" AS TIMESTAMP),
-    INTERVAL '1' MONTH
-  ) AS "series"("bucket")
-), "total_all_revenue_filled" AS (
-  SELECT
-    "time_month",
-    "revenue"
-  FROM "total_all_revenue_scan_sales"
-  UNION ALL
-  SELECT
-    "total_all_revenue_calendar"."time_month",
-    CAST(NULL AS DECIMAL(38, 2)) AS "revenue"
-  FROM "total_all_revenue_calendar"
-), "total_all_revenue_grouped" AS (
-  SELECT
-    "time_month",
-    MAX("revenue") AS "revenue"
-  FROM "total_all_revenue_filled"
-  GROUP BY
-    "time_month"
-), "total_all_revenue" AS (
-  SELECT
-    "time_month" AS "time_month",
-    COALESCE("revenue", 0) AS "total_all_revenue"
-  FROM "total_all_revenue_grouped"
 ), "total_all_revenue_plus_scan_sales" AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', "sales"."sold_on") AS DATE) AS "time_month",
@@ -271,15 +175,11 @@ WITH "scan_sales" AS (
 ), "with_totals" AS (
   SELECT
     "grouped".*,
-    "total_revenue_share"."total_revenue_share" AS "total_revenue_share",
-    "total_all_revenue"."total_all_revenue" AS "total_all_revenue",
+    SUM(COALESCE("revenue", 0)) OVER (PARTITION BY "grouped"."time_month") AS "total_revenue_share",
+    SUM(COALESCE("revenue", 0)) OVER (PARTITION BY "grouped"."time_month") AS "total_all_revenue",
     "total_all_revenue_plus"."total_all_revenue_plus" AS "total_all_revenue_plus",
     "total_all_buyers"."total_all_buyers" AS "total_all_buyers"
   FROM "grouped"
-  LEFT JOIN "total_revenue_share"
-    ON "grouped"."time_month" IS NOT DISTINCT FROM "total_revenue_share"."time_month"
-  LEFT JOIN "total_all_revenue"
-    ON "grouped"."time_month" IS NOT DISTINCT FROM "total_all_revenue"."time_month"
   LEFT JOIN "total_all_revenue_plus"
     ON "grouped"."time_month" IS NOT DISTINCT FROM "total_all_revenue_plus"."time_month"
   LEFT JOIN "total_all_buyers"

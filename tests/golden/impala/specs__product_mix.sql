@@ -120,57 +120,11 @@ WITH `scan_orders` AS (
   GROUP BY
     `time_month`,
     `product`
-), `total_product_share_scan_orders` AS (
-  SELECT
-    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE) AS `time_month`,
-    SUM(IF(`orders`.`status` = 'paid', `orders`.`amount`, NULL)) AS `revenue`
-  FROM `dw`.`fact_orders` AS `orders`
-  WHERE
-    `orders`.`order_date` >= CAST('2026-01-01' AS DATE)
-    AND `orders`.`order_date` < CAST('2026-04-01' AS DATE)
-    AND (
-      `orders`.`status` = 'paid'
-    )
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', `orders`.`order_date`) AS DATE)
-), `total_product_share_calendar` AS (
-  SELECT
-    CAST('2026-01-01' AS DATE) AS `time_month`
-  UNION ALL
-  SELECT
-    CAST('2026-02-01' AS DATE) AS `time_month`
-  UNION ALL
-  SELECT
-    CAST('2026-03-01' AS DATE) AS `time_month`
-), `total_product_share_filled` AS (
-  SELECT
-    `time_month`,
-    `revenue`
-  FROM `total_product_share_scan_orders`
-  UNION ALL
-  SELECT
-    `total_product_share_calendar`.`time_month`,
-    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`
-  FROM `total_product_share_calendar`
-), `total_product_share_grouped` AS (
-  SELECT
-    `time_month`,
-    MAX(`revenue`) AS `revenue`
-  FROM `total_product_share_filled`
-  GROUP BY
-    `time_month`
-), `total_product_share` AS (
-  SELECT
-    `time_month` AS `time_month`,
-    COALESCE(`revenue`, 0) AS `total_product_share`
-  FROM `total_product_share_grouped`
 ), `with_totals` AS (
   SELECT
     `grouped`.*,
-    `total_product_share`.`total_product_share` AS `total_product_share`
+    SUM(COALESCE(`revenue`, 0)) OVER (PARTITION BY `grouped`.`time_month`) AS `total_product_share`
   FROM `grouped`
-  LEFT JOIN `total_product_share`
-    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_product_share`.`time_month`
 )
 SELECT
   `time_month` AS `time_month`,

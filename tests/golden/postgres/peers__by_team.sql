@@ -12,18 +12,6 @@ WITH "scan_sales" AS (
     )
   GROUP BY
     "sales"."team"
-), "total_revenue_share_scan_sales" AS (
-  SELECT
-    SUM("sales"."amount") AS "revenue"
-  FROM "pe_sales" AS "sales"
-  WHERE
-    (
-      "sales"."amount" > 5
-    )
-), "total_revenue_share" AS (
-  SELECT
-    COALESCE("revenue", 0) AS "total_revenue_share"
-  FROM "total_revenue_share_scan_sales"
 ), "total_buyer_share_scan_sales" AS (
   SELECT
     COUNT(DISTINCT "sales"."customer_id") AS "buyers"
@@ -39,10 +27,9 @@ WITH "scan_sales" AS (
 ), "with_totals" AS (
   SELECT
     "scan_sales".*,
-    "total_revenue_share"."total_revenue_share" AS "total_revenue_share",
+    SUM(COALESCE("revenue", 0)) OVER () AS "total_revenue_share",
     "total_buyer_share"."total_buyer_share" AS "total_buyer_share"
   FROM "scan_sales"
-  CROSS JOIN "total_revenue_share"
   CROSS JOIN "total_buyer_share"
 )
 SELECT

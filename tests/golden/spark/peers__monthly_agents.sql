@@ -58,100 +58,6 @@ WITH `scan_sales` AS (
     `time_month`,
     `team`,
     `agent`
-), `total_revenue_share_scan_sales` AS (
-  SELECT
-    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
-    SUM(`sales`.`amount`) AS `revenue`
-  FROM `pe_sales` AS `sales`
-  WHERE
-    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
-    AND `sales`.`sold_on` < CAST('2026-03-01' AS DATE)
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE)
-), `total_revenue_share_calendar` AS (
-  SELECT
-    CAST(`series`.`bucket` AS DATE) AS `time_month`
-  FROM EXPLODE(
-    CASE
-      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-02-01' AS DATE)
-      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-02-01' AS DATE), INTERVAL '1' MONTH)
-    END
-  ) AS `series`(`bucket`)
-), `total_revenue_share_filled` AS (
-  SELECT
-    `time_month`,
-    `revenue`
-  FROM `total_revenue_share_scan_sales`
-  UNION ALL
-  SELECT
-    `total_revenue_share_calendar`.`time_month`,
-    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`
-  FROM `total_revenue_share_calendar`
-), `total_revenue_share_grouped` AS (
-  SELECT
-    `time_month`,
-    MAX(`revenue`) AS `revenue`
-  FROM `total_revenue_share_filled`
-  GROUP BY
-    `time_month`
-), `total_revenue_share` AS (
-  SELECT
-    `time_month` AS `time_month`,
-    COALESCE(`revenue`, 0) AS `total_revenue_share`
-  FROM `total_revenue_share_grouped`
-), `total_team_share_scan_sales` AS (
-  SELECT
-    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
-    `sales`.`team` AS `team`,
-    SUM(`sales`.`amount`) AS `revenue`
-  FROM `pe_sales` AS `sales`
-  WHERE
-    `sales`.`sold_on` >= CAST('2026-01-01' AS DATE)
-    AND `sales`.`sold_on` < CAST('2026-03-01' AS DATE)
-  GROUP BY
-    CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE),
-    `sales`.`team`
-), `total_team_share_calendar` AS (
-  SELECT
-    CAST(`series`.`bucket` AS DATE) AS `time_month`
-  FROM EXPLODE(
-    CASE
-      WHEN CAST('2026-01-01' AS DATE) <= CAST('2026-02-01' AS DATE)
-      THEN SEQUENCE(CAST('2026-01-01' AS DATE), CAST('2026-02-01' AS DATE), INTERVAL '1' MONTH)
-    END
-  ) AS `series`(`bucket`)
-), `total_team_share_filled` AS (
-  SELECT
-    `time_month`,
-    `team`,
-    `revenue`
-  FROM `total_team_share_scan_sales`
-  UNION ALL
-  SELECT
-    `total_team_share_calendar`.`time_month`,
-    `present`.`team`,
-    CAST(NULL AS DECIMAL(38, 2)) AS `revenue`
-  FROM `total_team_share_calendar`
-  CROSS JOIN (
-    SELECT DISTINCT
-      `team`
-    FROM `total_team_share_scan_sales`
-  ) AS `present`
-), `total_team_share_grouped` AS (
-  SELECT
-    `time_month`,
-    `team`,
-    MAX(`revenue`) AS `revenue`
-  FROM `total_team_share_filled`
-  GROUP BY
-    `time_month`,
-    `team`
-), `total_team_share` AS (
-  SELECT
-    `time_month` AS `time_month`,
-    `team` AS `team`,
-    COALESCE(`revenue`, 0) AS `total_team_share`
-  FROM `total_team_share_grouped`
 ), `total_buyer_share_scan_sales` AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', `sales`.`sold_on`) AS DATE) AS `time_month`,
@@ -290,17 +196,12 @@ WITH `scan_sales` AS (
 ), `with_totals` AS (
   SELECT
     `grouped`.*,
-    `total_revenue_share`.`total_revenue_share` AS `total_revenue_share`,
-    `total_team_share`.`total_team_share` AS `total_team_share`,
+    SUM(COALESCE(`revenue`, 0)) OVER (PARTITION BY `grouped`.`time_month`) AS `total_revenue_share`,
+    SUM(COALESCE(`revenue`, 0)) OVER (PARTITION BY `grouped`.`time_month`, `grouped`.`team`) AS `total_team_share`,
     `total_buyer_share`.`total_buyer_share` AS `total_buyer_share`,
     `total_all_buyers`.`total_all_buyers` AS `total_all_buyers`,
     `total_team_buyers`.`total_team_buyers` AS `total_team_buyers`
   FROM `grouped`
-  LEFT JOIN `total_revenue_share`
-    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_revenue_share`.`time_month`
-  LEFT JOIN `total_team_share`
-    ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_team_share`.`time_month`
-    AND `grouped`.`team` IS NOT DISTINCT FROM `total_team_share`.`team`
   LEFT JOIN `total_buyer_share`
     ON `grouped`.`time_month` IS NOT DISTINCT FROM `total_buyer_share`.`time_month`
   LEFT JOIN `total_all_buyers`

@@ -4,14 +4,6 @@ WITH `scan_sales` AS (
   SELECT
     SUM(`sales`.`amount`) AS `revenue`
   FROM `pe_sales` AS `sales`
-), `total_revenue_share_scan_sales` AS (
-  SELECT
-    SUM(`sales`.`amount`) AS `revenue`
-  FROM `pe_sales` AS `sales`
-), `total_revenue_share` AS (
-  SELECT
-    COALESCE(`revenue`, 0) AS `total_revenue_share`
-  FROM `total_revenue_share_scan_sales`
 ), `total_all_buyers_scan_sales` AS (
   SELECT
     COUNT(DISTINCT `sales`.`customer_id`) AS `buyers`
@@ -23,10 +15,9 @@ WITH `scan_sales` AS (
 ), `with_totals` AS (
   SELECT
     `scan_sales`.*,
-    `total_revenue_share`.`total_revenue_share` AS `total_revenue_share`,
+    SUM(COALESCE(`revenue`, 0)) OVER () AS `total_revenue_share`,
     `total_all_buyers`.`total_all_buyers` AS `total_all_buyers`
   FROM `scan_sales`
-  CROSS JOIN `total_revenue_share`
   CROSS JOIN `total_all_buyers`
 )
 SELECT
