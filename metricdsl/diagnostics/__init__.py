@@ -64,11 +64,14 @@ CODES: dict[str, str] = {
     "E503": "order by a column the query does not return",
     "E601": "invalid calendar",
     "E602": "invalid target",
+    "E603": "planned() of an unknown target or one without `store:`",
+    "E604": "planned() where the saved plan cannot serve the query",
     "W001": "source without declared columns",
     "W002": "deprecated metric used",
     "W003": "calendar year not published",
     "E701": "CSV file does not fit its source",
     "E702": "invalid value in a CSV file",
+    "E703": "saved plan missing from the database",
     "W004": "having compares a date with the period",
 }
 
