@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from metricdsl.diagnostics import did_you_mean
 from metricdsl.grains import grain_rank, parse_time_name
 from metricdsl.ir import model as m
-from metricdsl.ir.targets import TargetSpec
+from metricdsl.ir.targets import TargetSpec, planned_rows
 from metricdsl.ir.walk import metric_children, reads, walk_metric, walk_row
 from metricdsl.semantic.context import Scope
 from metricdsl.source import Span
@@ -88,13 +88,6 @@ def planned_uses(scope: Scope, expr: m.MetricExpr, conditions: tuple[m.RowExpr, 
             yield from planned_uses(scope, child, conditions, seen)
 
 
-def row_grain(spec: TargetSpec, grain: str | None) -> str:
-    """The grain of the saved rows a query at `grain` reads: days (from months), weeks, months, or the year."""
-    if grain in ("day", "week"):
-        return grain
-    return "month" if "month" in spec.spread_grains else "year"
-
-
 def time_problem(spec: TargetSpec, grain: str) -> str | None:
     """Why the plan of `spec` has no value per `time.<grain>` bucket, or None."""
     grains = spec.spread_grains
@@ -114,7 +107,7 @@ def check_query_planned(scope: Scope, metric: m.Metric, span: Span, by: list[str
         if spec is None:
             continue  # the target has errors of its own
         problem = _grouping_problem(spec, by, grain) or _filter_problem(
-            spec, [c for c in (where, *use.conditions) if c is not None], row_grain(spec, grain))
+            spec, [c for c in (where, *use.conditions) if c is not None], planned_rows(spec, grain))
         if problem:
             scope.report.error("E604", f"metric `{metric.name}` reads planned({spec.name}), which cannot be "
                                f"{problem}", span, _serves(spec))
