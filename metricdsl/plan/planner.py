@@ -32,8 +32,8 @@ from metricdsl.plan.nodes import (
     fresh_name,
 )
 from metricdsl.plan.peers import plan_rank, plan_total
-from metricdsl.plan.planned import plan_planned
 from metricdsl.plan.percentiles import new_measure
+from metricdsl.plan.planned import plan_planned
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from metricdsl.allocate import WorkCalendar, allocate
-from metricdsl.diagnostics import Diagnostic
 from metricdsl.allocate.models import PlanResult
+from metricdsl.diagnostics import Diagnostic
 from metricdsl.errors import PlanMissing
 from metricdsl.ir import model as m
 from metricdsl.ir.targets import TargetSpec

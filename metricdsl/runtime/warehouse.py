@@ -354,7 +354,7 @@ def is_embedded(url: str | None) -> bool:
 
 def connect(url: str | None = None) -> Warehouse:
     """`None` or `duckdb:///:memory:` (embedded), `duckdb:///path.duckdb`, or `postgresql://…`."""
-    if is_embedded(url):
+    if url is None or is_embedded(url):
         return DuckDBWarehouse()
     if url.startswith("duckdb:///"):
         return DuckDBWarehouse(url.removeprefix("duckdb:///"))

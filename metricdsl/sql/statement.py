@@ -44,8 +44,8 @@ from metricdsl.sql import bounds, calendar
 from metricdsl.sql.balances import balance_scan
 from metricdsl.sql.cohorts import cohort_scan
 from metricdsl.sql.peers import attach_totals, rank_sql
-from metricdsl.sql.planned import planned_scan
 from metricdsl.sql.percentiles import exact_percentile_scan
+from metricdsl.sql.planned import planned_scan
 from metricdsl.sql.rows import (
     ARITH,
     SIMPLE_FUNCS,
