@@ -14,6 +14,7 @@ dimension) overlaps it, so a bucket's planned value is its whole target, as `tra
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 from sqlglot import exp
@@ -87,12 +88,23 @@ def planned_scan(builder: ScanBuilder, scan: Scan) -> exp.Select:
 
 def _workday_ctes(builder: ScanBuilder, scan: Scan, read: PlannedRead) -> tuple[str, str]:
     """The CTEs of T's calendar days over its period's months, and of the months' working days."""
-    first, last = workdays.covering_days(read.period[0], read.period[1], "month")
+    first, last = workdays.covering_days(*_months_read(builder, read), "month")
     days_name, months_name = f"{scan.name}_days", f"{scan.name}_months"
     calendar = WorkCalendar(read.calendar)  # no calendar: Monday to Friday, as the allocator counts
     builder.ctes.append((days_name, workdays.workday_rows(calendar, first, last, builder.target.capabilities)))
     builder.ctes.append((months_name, workdays.workdays_by_bucket(days_name, "month")))
     return days_name, months_name
+
+
+def _months_read(builder: ScanBuilder, read: PlannedRead) -> tuple[dt.date, dt.date]:
+    """T's period, narrowed to the query's where its bounds are known dates (fewer literal days)."""
+    first, last = read.period
+    bounds = builder.bounds
+    if bounds is not None and isinstance(bounds.start, dt.date):
+        first = max(first, bounds.start)
+    if bounds is not None and isinstance(bounds.stop, dt.date):
+        last = min(last, bounds.stop - dt.timedelta(days=1))
+    return (first, last) if first <= last else (read.period[0], read.period[0])
 
 
 def _member(project: m.Project, read: PlannedRead) -> exp.Expr:
