@@ -213,7 +213,8 @@ class Session:
         kinds = {"metric": t.CompletionItemKind.Function, "dimension": t.CompletionItemKind.Field,
                  "source": t.CompletionItemKind.Class, "column": t.CompletionItemKind.Property,
                  "time": t.CompletionItemKind.EnumMember, "keyword": t.CompletionItemKind.Keyword,
-                 "function": t.CompletionItemKind.Method, "property": t.CompletionItemKind.Property}
+                 "function": t.CompletionItemKind.Method, "property": t.CompletionItemKind.Property,
+                 "target": t.CompletionItemKind.Constant}
         items = [t.CompletionItem(label=s.label, kind=kinds[s.kind], detail=s.detail or s.kind)
                  for s in complete(self.state, path, line, column)]
         return t.CompletionList(is_incomplete=False, items=items)
