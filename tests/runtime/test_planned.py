@@ -203,3 +203,20 @@ def test_a_failed_save_keeps_the_earlier_rows(engine: Any, saved_plan: tuple[Any
     monkeypatch.undo()
     assert sorted(engine.execute(query).rows, key=repr) == before
     assert len(before) > 100
+
+
+def test_the_api_runs_like_the_cli(project_dir: Path, tmp_path: Path) -> None:
+    from metricdsl.api import run_query
+    from metricdsl.errors import PlanMissing
+
+    result = run_query(project_dir, metrics=["target_2026"], by=["time.month"], period="2026")
+    plan = json.loads(cli("plan", str(project_dir), "--target", TARGET, "--format", "json").stdout)
+    months: dict[dt.date, float] = defaultdict(float)
+    for row in plan["spread"]:
+        if row["grain"] == "month":
+            months[dt.date.fromisoformat(row["start"])] += row["target"]
+    assert dict(result.rows) == pytest.approx(dict(months))
+    db = f"duckdb:///{tmp_path / 'api.duckdb'}"
+    with pytest.raises(PlanMissing) as raised:
+        run_query(project_dir, metrics=["achievement_2026"], db=db, data=project_dir / "data")
+    assert [d.code for d in raised.value.diagnostics] == ["E703"]
