@@ -62,18 +62,10 @@ def planned_scan(builder: ScanBuilder, scan: Scan) -> exp.Select:
     read = scan.planned
     assert read is not None
     select = exp.select().from_(table_ref(read.store, SAVED))
-    day = col("start", SAVED)
-    rows_grain = "month" if read.rows == "day" else read.rows
+    day: exp.Expr = col("start", SAVED)
     value: exp.Expr = col("target", SAVED)
     if read.rows == "day":
-        days_name, months_name = _workday_ctes(builder, scan, read)
-        day = col(workdays.DAY, days_name)
-        select = select.join(exp.Table(this=ident(days_name)), join_type="INNER", on=exp.EQ(
-            this=truncate("month", col(workdays.DAY, days_name)), expression=col("start", SAVED)))
-        select = select.join(exp.Table(this=ident(months_name)), join_type="INNER", on=exp.EQ(
-            this=col(workdays.BUCKET, months_name), expression=col("start", SAVED)))
-        share = exp.Mul(this=col("target", SAVED), expression=col(workdays.WORKDAY, days_name))
-        value = safe_divide(share, col(workdays.WORKDAYS, months_name))
+        select, day, value = _shared_by_workdays(builder, scan, read, select)
     rows = PlanRows(builder.project, read, day, _member(builder.project, read), builder)
     time_dim = builder.plan.time_dim
     bucket_grain = time_dim.grain if time_dim is not None and time_dim.grain else read.rows
@@ -81,9 +73,21 @@ def planned_scan(builder: ScanBuilder, scan: Scan) -> exp.Select:
     measures = [exp.alias_(with_filter(aggregate("sum", value.copy()), None if mz.condition is None else rows(mz.condition)),
                            ident(mz.column)) for mz in scan.measures]
     select = select.select(*[exp.alias_(e, ident(d.column)) for e, d in zip(dims, builder.plan.dims)], *measures)
-    conditions = _conditions(builder, read, rows, rows_grain, bucket_grain, day)
+    conditions = _conditions(builder, read, rows, "month" if read.rows == "day" else read.rows, bucket_grain, day)
     select = select.where(exp.and_(*conditions, wrap=False, copy=False))
     return select.group_by(*[e.copy() for e in dims]) if dims else select
+
+
+def _shared_by_workdays(builder: ScanBuilder, scan: Scan, read: PlannedRead,
+                        select: exp.Select) -> tuple[exp.Select, exp.Expr, exp.Expr]:
+    """The month rows joined to their days: each day's value is target × workday / the month's workdays."""
+    days_name, months_name = _workday_ctes(builder, scan, read)
+    select = select.join(exp.Table(this=ident(days_name)), join_type="INNER", on=exp.EQ(
+        this=truncate("month", col(workdays.DAY, days_name)), expression=col("start", SAVED)))
+    select = select.join(exp.Table(this=ident(months_name)), join_type="INNER", on=exp.EQ(
+        this=col(workdays.BUCKET, months_name), expression=col("start", SAVED)))
+    share = exp.Mul(this=col("target", SAVED), expression=col(workdays.WORKDAY, days_name))
+    return select, col(workdays.DAY, days_name), safe_divide(share, col(workdays.WORKDAYS, months_name))
 
 
 def _workday_ctes(builder: ScanBuilder, scan: Scan, read: PlannedRead) -> tuple[str, str]:
