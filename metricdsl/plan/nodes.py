@@ -39,6 +39,10 @@ BALANCE_EDGES = "balance_edges"  # those rows with their bucket's latest/earlies
 COHORT_KEYS = "cohort_keys"  # distinct (bucket, group, key) rows of a key metric (retained/churned/new)
 COHORT_FLAGS = "cohort_flags"  # per (bucket, group, key): counted now / in the earlier bucket, first bucket
 CONVERSIONS = "conversions"  # a's and b's distinct (time, key) rows with each a row's next b time
+SAVED_PLAN = "saved_plan"  # a target's `store:` table, read by planned(T) (sql/planned.py)
+PLAN_DAYS = "plan_days"  # the days of the target's calendar, for planned(T) by day
+PLAN_MONTHS = "plan_months"  # those days' working days per month
+CALENDAR_DAYS = "calendar_days"  # the VALUES list of a calendar's days (sql/workdays.py)
 COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
 # derived tables of a bucketed cumulative scan (sql/windows.py); its CTEs are named after the scan
 FIRSTS = "firsts"  # each key at its first bucket of the to-date period
@@ -48,7 +52,7 @@ UNMOVED = "unmoved"  # a lagged scan grouped on its own buckets, before they are
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
      WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_KEYS, COHORT_FLAGS, CONVERSIONS, COMPUTED, FIRSTS, COUNTS,
-     UNMOVED})
+     UNMOVED, SAVED_PLAN, PLAN_DAYS, PLAN_MONTHS, CALENDAR_DAYS})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 

@@ -21,14 +21,14 @@ from sqlglot import exp
 
 from metricdsl.allocate.calendar import WorkCalendar
 from metricdsl.ir import model as m
-from metricdsl.plan.nodes import OutputDim, PlannedRead, QueryPlan, Scan
+from metricdsl.plan.nodes import PLAN_DAYS, PLAN_MONTHS, OutputDim, PlannedRead, QueryPlan, Scan, fresh_name
+from metricdsl.plan.nodes import SAVED_PLAN as SAVED
 from metricdsl.sql import bounds as query_bounds
 from metricdsl.sql import workdays
 from metricdsl.sql.rows import RowCompiler, aggregate, col, data_type, ident, safe_divide, truncate, with_filter
 from metricdsl.sql.target import Target
 from metricdsl.sql.types import sql_type, table_ref
 
-SAVED = "saved_plan"  # the alias of the store table
 COLUMNS = ("grain", "start", "member", "target")
 
 
@@ -65,7 +65,7 @@ def planned_scan(builder: ScanBuilder, scan: Scan) -> exp.Select:
     day: exp.Expr = col("start", SAVED)
     value: exp.Expr = col("target", SAVED)
     if read.rows == "day":
-        select, day, value = _shared_by_workdays(builder, scan, read, select)
+        select, day, value = _shared_by_workdays(builder, read, select)
     rows = PlanRows(builder.project, read, day, _member(builder.project, read), builder)
     time_dim = builder.plan.time_dim
     bucket_grain = time_dim.grain if time_dim is not None and time_dim.grain else read.rows
@@ -78,10 +78,9 @@ def planned_scan(builder: ScanBuilder, scan: Scan) -> exp.Select:
     return select.group_by(*[e.copy() for e in dims]) if dims else select
 
 
-def _shared_by_workdays(builder: ScanBuilder, scan: Scan, read: PlannedRead,
-                        select: exp.Select) -> tuple[exp.Select, exp.Expr, exp.Expr]:
+def _shared_by_workdays(builder: ScanBuilder, read: PlannedRead, select: exp.Select) -> tuple[exp.Select, exp.Expr, exp.Expr]:
     """The month rows joined to their days: each day's value is target × workday / the month's workdays."""
-    days_name, months_name = _workday_ctes(builder, scan, read)
+    days_name, months_name = _workday_ctes(builder, read)
     select = select.join(exp.Table(this=ident(days_name)), join_type="INNER", on=exp.EQ(
         this=truncate("month", col(workdays.DAY, days_name)), expression=col("start", SAVED)))
     select = select.join(exp.Table(this=ident(months_name)), join_type="INNER", on=exp.EQ(
@@ -90,10 +89,11 @@ def _shared_by_workdays(builder: ScanBuilder, scan: Scan, read: PlannedRead,
     return select, col(workdays.DAY, days_name), safe_divide(share, col(workdays.WORKDAYS, months_name))
 
 
-def _workday_ctes(builder: ScanBuilder, scan: Scan, read: PlannedRead) -> tuple[str, str]:
+def _workday_ctes(builder: ScanBuilder, read: PlannedRead) -> tuple[str, str]:
     """The CTEs of T's calendar days over its period's months, and of the months' working days."""
     first, last = workdays.covering_days(*_months_read(builder, read), "month")
-    days_name, months_name = f"{scan.name}_days", f"{scan.name}_months"
+    taken = {name for name, _ in builder.ctes}  # two targets read by day: plan_days, plan_days_2
+    days_name, months_name = fresh_name(PLAN_DAYS, taken), fresh_name(PLAN_MONTHS, taken)
     calendar = WorkCalendar(read.calendar)  # no calendar: Monday to Friday, as the allocator counts
     builder.ctes.append((days_name, workdays.workday_rows(calendar, first, last, builder.target.capabilities)))
     builder.ctes.append((months_name, workdays.workdays_by_bucket(days_name, "month")))

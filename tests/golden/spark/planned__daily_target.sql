@@ -1,6 +1,6 @@
 -- metricdsl query: daily_target (spark)
 -- from: tests/golden/projects/planned/planned.metric
-WITH `planned_revenue_2026_days` AS (
+WITH `plan_days` AS (
   SELECT
     `calendar_days`.`day`,
     `calendar_days`.`workday`
@@ -36,31 +36,31 @@ WITH `planned_revenue_2026_days` AS (
     (CAST('2026-03-29' AS DATE), 0),
     (CAST('2026-03-30' AS DATE), 1),
     (CAST('2026-03-31' AS DATE), 1) AS `calendar_days`(`day`, `workday`)
-), `planned_revenue_2026_months` AS (
+), `plan_months` AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', `planned_revenue_2026_days`.`day`) AS DATE) AS `bucket`,
-    SUM(`planned_revenue_2026_days`.`workday`) AS `workdays`
-  FROM `planned_revenue_2026_days`
+    CAST(DATE_TRUNC('MONTH', `plan_days`.`day`) AS DATE) AS `bucket`,
+    SUM(`plan_days`.`workday`) AS `workdays`
+  FROM `plan_days`
   GROUP BY
-    CAST(DATE_TRUNC('MONTH', `planned_revenue_2026_days`.`day`) AS DATE)
+    CAST(DATE_TRUNC('MONTH', `plan_days`.`day`) AS DATE)
 ), `planned_revenue_2026` AS (
   SELECT
-    `planned_revenue_2026_days`.`day` AS `time_day`,
+    `plan_days`.`day` AS `time_day`,
     SUM(
-      CAST(`saved_plan`.`target` * `planned_revenue_2026_days`.`workday` AS DOUBLE) / NULLIF(`planned_revenue_2026_months`.`workdays`, 0)
+      CAST(`saved_plan`.`target` * `plan_days`.`workday` AS DOUBLE) / NULLIF(`plan_months`.`workdays`, 0)
     ) AS `revenue_target`
   FROM `kpi`.`plan_revenue_2026` AS `saved_plan`
-  INNER JOIN `planned_revenue_2026_days`
-    ON CAST(DATE_TRUNC('MONTH', `planned_revenue_2026_days`.`day`) AS DATE) = `saved_plan`.`start`
-  INNER JOIN `planned_revenue_2026_months`
-    ON `planned_revenue_2026_months`.`bucket` = `saved_plan`.`start`
+  INNER JOIN `plan_days`
+    ON CAST(DATE_TRUNC('MONTH', `plan_days`.`day`) AS DATE) = `saved_plan`.`start`
+  INNER JOIN `plan_months`
+    ON `plan_months`.`bucket` = `saved_plan`.`start`
   WHERE
     `saved_plan`.`grain` = 'month'
     AND `saved_plan`.`member` IS NULL
-    AND `planned_revenue_2026_days`.`day` >= CAST('2026-03-01' AS DATE)
-    AND `planned_revenue_2026_days`.`day` < CAST('2026-04-01' AS DATE)
+    AND `plan_days`.`day` >= CAST('2026-03-01' AS DATE)
+    AND `plan_days`.`day` < CAST('2026-04-01' AS DATE)
   GROUP BY
-    `planned_revenue_2026_days`.`day`
+    `plan_days`.`day`
 ), `calendar` AS (
   SELECT
     CAST(`series`.`bucket` AS DATE) AS `time_day`
