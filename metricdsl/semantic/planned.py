@@ -101,6 +101,8 @@ def time_problem(spec: TargetSpec, grain: str) -> str | None:
 def check_query_planned(scope: Scope, metric: m.Metric, span: Span, by: list[str], where: m.RowExpr | None) -> None:
     """E604 for a `by` dimension or a filter that a saved plan the metric reads cannot serve (a total's or
     rank's `within` dimensions are among the query's `by`: E413)."""
+    if not reads(metric.expr, scope.metric_exprs, (m.Planned,)):  # linear; planned_uses walks every path
+        return
     grain = next((g for name in by if (g := parse_time_name(name)) is not None), None)
     for use in dict.fromkeys(planned_uses(scope, metric.expr)):
         spec = scope.targets.get(use.target)
