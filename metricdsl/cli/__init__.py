@@ -28,6 +28,7 @@ from metricdsl.cli.options import (
     impala_version_value,
     load_or_exit,
     open_or_exit,
+    prepare_plans_or_exit,
     print_diagnostics,
     project_argument,
     query_options,
@@ -273,7 +274,7 @@ def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str
         statement = compile_or_exit(model, request, warehouse.dialect)
         if show_sql:
             click.echo(statement, err=True)
-        result = execute_or_exit(warehouse, model, project, data, db, statement, replace)
+        result = execute_or_exit(warehouse, model, project, data, db, statement, replace, request)
     from metricdsl.ir.formats import declared_formats
     from metricdsl.runtime.output import render_result
 
@@ -299,6 +300,7 @@ def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
     if show_sql:
         click.echo("".join(sql_text(s, target) + ";\n" for s in job.statements), err=True)
     load_or_fail(warehouse, model, project, db, data, replace)
+    prepare_plans_or_exit(warehouse, model, request, db)
     try:
         with status(f"running the job on {warehouse.dialect}…"):
             return run_job(warehouse, job, target)
@@ -321,12 +323,15 @@ def load_or_fail(warehouse: Warehouse, model: m.Project, project: Path, db: str 
 
 
 def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str, replace: bool = False) -> QueryResult:
-    """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
+                    statement: str, replace: bool = False, request: QueryRequest | None = None) -> QueryResult:
+    """Load the data `run` reads (after compiling, so query errors come first) and the plans its
+    planned(…) reads, then run the statement."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.output import status
 
     load_or_fail(warehouse, model, project, db, data, replace)
+    if request is not None:
+        prepare_plans_or_exit(warehouse, model, request, db)
     try:
         with status(f"running the query on {warehouse.dialect}…"):
             return warehouse.execute(statement)

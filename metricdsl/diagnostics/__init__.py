@@ -64,6 +64,8 @@ CODES: dict[str, str] = {
     "E503": "order by a column the query does not return",
     "E601": "invalid calendar",
     "E602": "invalid target",
+    "E603": "planned() of an unknown target or one without `store:`",
+    "E604": "planned() where the saved plan cannot serve the query",
     "E605": "invalid time_progress",
     "E606": "date outside what a re-plan can use",
     "W001": "source without declared columns",

@@ -207,9 +207,16 @@ class TimeProgress(Frozen):
     calendar: str
 
 
+class Planned(Frozen):
+    """planned(T): the target of each output group, read from target T's saved plan (its `store:` table)."""
+
+    kind: Literal["planned"] = "planned"
+    target: str
+
+
 MetricExpr = Annotated[
     Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank | Balance
-    | Cohort | TimeProgress,
+    | Cohort | TimeProgress | Planned,
     Field(discriminator="kind"),
 ]
 

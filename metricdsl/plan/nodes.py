@@ -8,11 +8,13 @@ anything but the names below.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass, field
 
 from metricdsl import grains
 from metricdsl.ir import model as m
+from metricdsl.ir.targets import CalendarSpec
 
 ZERO_WHEN_EMPTY = ("sum", "count", "count_distinct")
 """Aggregates whose value over no rows is 0 (an empty bucket shows 0, not NULL)."""
@@ -41,6 +43,9 @@ COUNTED = "counted"  # … their counts stacked with a 0 for each (bucket, group
 LAST_BUCKET = "last_bucket"  # … without a period: the last bucket with data (moved rows stop there)
 A_ROWS = "a_rows"  # converted(a, b, …): a's distinct (time, group, key) rows
 B_ROWS = "b_rows"  # … joined to b's distinct (time, key) rows of the same key in the window
+SAVED_PLAN = "saved_plan"  # a target's `store:` table, read by planned(T) (sql/planned.py)
+PLAN_DAYS = "plan_days"  # the days of the target's calendar, for planned(T) by day
+PLAN_MONTHS = "plan_months"  # those days' working days per month
 COMPUTED = "computed"  # computed, computed_2 …: values several metrics share, one CTE per level
 # derived tables of a bucketed cumulative scan (sql/windows.py); its CTEs are named after the scan
 FIRSTS = "firsts"  # each key at its first bucket of the to-date period
@@ -55,7 +60,8 @@ CALENDAR_DAYS = "calendar_days"  # a working-day calendar's literal rows (sql/wo
 RESERVED_RELATION_NAMES = frozenset(
     {CALENDAR, COMBINED, FILLED, GROUPED, PRESENT, BOUNDS, RANGES, SERIES, NUMBERS, *DIGIT_PLACES, PER_KEY, RANKED,
      WITH_TOTALS, BALANCE_DAYS, BALANCE_EDGES, COHORT_FLAGS, EARLIER, CURRENT, COUNTED, LAST_BUCKET, A_ROWS, B_ROWS, COMPUTED,
-     FIRSTS, COUNTS, UNMOVED, FRAMED, GRID_GROUPS, GRID_BUCKETS, WITH_PROGRESS, CALENDAR_DAYS})
+     FIRSTS, COUNTS, UNMOVED, FRAMED, GRID_GROUPS, GRID_BUCKETS, WITH_PROGRESS, CALENDAR_DAYS, SAVED_PLAN, PLAN_DAYS,
+     PLAN_MONTHS})
 """Every relation name the SQL stage may use besides the scans' own names; a scan must not take one."""
 
 
@@ -71,6 +77,16 @@ def fresh_name(base: str, taken: set[str], *, separator: str = "_", bare: bool =
     name = next(candidate for candidate in candidates if candidate.casefold() not in folded)
     taken.add(name)
     return name
+
+
+def conjunction(conditions: tuple[m.RowExpr, ...]) -> m.RowExpr | None:
+    """The conditions joined with `and` (None: no condition)."""
+    if not conditions:
+        return None
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result = m.Apply(op="and", args=(result, condition))
+    return result
 
 
 def column_name(name: str) -> str:
@@ -156,6 +172,22 @@ class CohortMeasure:
     window: tuple[int, str] | None = None
 
 
+@dataclass(frozen=True)
+class PlannedRead:
+    """planned(T) (plan/planned.py): read target T's saved plan instead of a source. `rows` is the grain
+    of the saved rows read ('month', 'week' or 'year'; 'day' reads the months shared over T's working
+    days); `members`: the split members' rows (the query groups or filters by the split dimension),
+    else the rows of the whole (member null)."""
+
+    target: str
+    store: tuple[str, ...]
+    rows: str
+    members: bool
+    split_dimension: str | None
+    calendar: CalendarSpec | None
+    period: tuple[datetime.date, datetime.date]
+
+
 @dataclass
 class Scan:
     """One read of a source, aggregated to the query's grain.
@@ -174,6 +206,7 @@ class Scan:
     having: DistinctHavingMeasure | None = None
     balance: str | None = field(default=None, metadata={"omit_empty": True})  # closing | opening: plan/balances.py
     cohort: CohortMeasure | None = field(default=None, metadata={"omit_empty": True})
+    planned: PlannedRead | None = field(default=None, metadata={"omit_empty": True})
 
     @property
     def bucketed(self) -> bool:

@@ -18,6 +18,7 @@ from metricdsl.semantic.context import Scope
 from metricdsl.semantic.cycles import find_cycles
 from metricdsl.semantic.depth import check_depths, dependency_order
 from metricdsl.semantic.kpis import PEER_FUNCTIONS, options_misplaced, peer_function
+from metricdsl.semantic.planned import PLANNED_FUNCTIONS, check_planned_wrappers, planned_function
 from metricdsl.semantic.progress import PROGRESS_FUNCTIONS, check_progress, progress_function
 from metricdsl.semantic.properties import bool_value, choice_value, location, plain_names, properties, text_value
 from metricdsl.semantic.reach import check_reachable
@@ -113,6 +114,8 @@ class MetricResolver:
             return cohort_function(self.scope, expr, self.expr)
         if expr.name in PROGRESS_FUNCTIONS:
             return progress_function(self.scope, expr)
+        if expr.name in PLANNED_FUNCTIONS:
+            return planned_function(self.scope, expr)
         if expr.name in AGGREGATES:
             agg, _ = aggregate(self.scope, expr)
             return m.AggLeaf(agg=agg) if agg else None
@@ -200,8 +203,8 @@ def finish_metrics(scope: Scope, decls: Sequence[ast.MetricDecl]) -> None:
             continue
         expr = scope.metric_exprs[name]
         sources = tuple(sorted(metric_sources(scope, name)))
-        if not _check_filters(scope, decl, expr) or not check_balances(scope, decl, expr) \
-                or not check_cohorts(scope, decl, expr) or not check_progress(scope, decl, expr):
+        checks = (_check_filters, check_balances, check_cohorts, check_progress, check_planned_wrappers)
+        if not all(check(scope, decl, expr) for check in checks):
             continue
         scope.metrics[name] = m.Metric(
             name=name, label=decl.label, expr=expr, card=_card(scope, decl), additive=is_additive(scope, expr),

@@ -288,7 +288,7 @@ FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 NOT_TRIGGERED_BY_CHECK = {"E001", "E005", "W003",  # invalid bytes, a missing project, a plan-time warning
                           "E701", "E702",  # CSV data, when it is loaded (tests/bad/csv_*)
                           "E606",  # plan --actuals-through (tests/bad/replan_outside_period)
-                          "E703"}  # a plan `track` reads that was never saved (tests/bad/track_plan_not_saved)
+                          "E703"}  # a plan `track` reads that was never saved (tests/bad/track_plan_not_saved), or `run` reads it
 
 
 def fenced(path: Path) -> list[tuple[str, str]]:

@@ -31,6 +31,7 @@ from metricdsl.tools.lsp.index import ProjectState
 PROPERTY_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?!:)")
 MEMBER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]*)$")
 CALENDAR_ARGUMENT = re.compile(r"\btime_progress\(\s*\w*$")  # the cursor is on time_progress's calendar
+PLANNED_ARGUMENT = re.compile(r"\bplanned\(\s*[A-Za-z0-9_]*$")  # planned(T) takes a target
 BLOCK_PROPERTIES = {"query": QUERY_PROPERTIES, "calendar": CALENDAR_PROPERTIES, "target": TARGET_PROPERTIES}
 
 
@@ -97,6 +98,9 @@ def metric_completions(state: ProjectState, text: str, in_block: bool) -> list[C
         return calendar_names(state)
     if re.search(r"\b(where|having)\b", text):
         return names(state, ast.DimensionDecl, "dimension") + source_names(state) + functions(AGGREGATES)
+    if PLANNED_ARGUMENT.search(text):
+        return [Completion(name, "target", site.decl.label) for name, site in sorted(state.shared.items())
+                if isinstance(site.decl, ast.BlockDecl) and site.decl.kind == "target"]
     return (names(state, ast.MetricDecl, "metric") + source_names(state) + functions((*AGGREGATES, *METRIC_FUNCTIONS))
             + keywords(("where", "having")))
 

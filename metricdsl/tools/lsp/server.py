@@ -214,7 +214,7 @@ class Session:
                  "source": t.CompletionItemKind.Class, "column": t.CompletionItemKind.Property,
                  "time": t.CompletionItemKind.EnumMember, "keyword": t.CompletionItemKind.Keyword,
                  "function": t.CompletionItemKind.Method, "property": t.CompletionItemKind.Property,
-                 "calendar": t.CompletionItemKind.Event}
+                 "calendar": t.CompletionItemKind.Event, "target": t.CompletionItemKind.Constant}
         items = [t.CompletionItem(label=s.label, kind=kinds[s.kind], detail=s.detail or s.kind)
                  for s in complete(self.state, path, line, column)]
         return t.CompletionList(is_incomplete=False, items=items)
