@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from metricdsl.ir import model as m
     from metricdsl.pipeline.request import QueryRequest
     from metricdsl.runtime.verify import Residual
-    from metricdsl.runtime.warehouse import QueryResult, Warehouse
+    from metricdsl.runtime.warehouse import Warehouse
 
 from metricdsl.cli.options import (
     DIALECT_CHOICES,
@@ -24,10 +24,12 @@ from metricdsl.cli.options import (
     check_as_of,
     check_schema,
     compile_or_exit,
+    execute_or_exit,
     exit_on_check_failure,
     fail,
     impala_version_value,
     load_or_exit,
+    load_or_fail,
     print_diagnostics,
     project_argument,
     query_options,
@@ -42,6 +44,7 @@ from metricdsl.cli.options import (
     tolerance_value,
     warehouse_failure,
 )
+from metricdsl.cli.score import run_scorecard_command, score_command, scorecard_sql
 
 
 class SafeGroup(click.Group):
@@ -118,18 +121,22 @@ def summary(loaded: Any) -> str:
               help="Impala version the SQL must run on (with --dialect impala).")
 @click.option("--no-cache", is_flag=True, help="Compile even if this exact input was compiled before.")
 @click.pass_context
-def sql(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
-        where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
-        dialect: str, impala_version: str, no_cache: bool) -> None:
+def sql(ctx: click.Context, project: Path, query: str | None, scorecard: str | None, metrics: tuple[str, ...],
+        by: tuple[str, ...], where: str | None, period: str | None, order: tuple[str, ...], limit: int | None,
+        as_of: str | None, dialect: str, impala_version: str, no_cache: bool) -> None:
     """Print the SQL of a query.
 
     \b
     Example:  metricdsl sql specs --query monthly_kpi --dialect impala
               metricdsl sql specs --metrics revenue,aov --by time.month,product --period 2026
               metricdsl sql specs --query monthly_kpi --period 'this month' --as-of '{{ ds }}' --dialect spark
+              metricdsl sql specs --scorecard agents_2026 --dialect impala
     """
     if dialect != "impala":
         refuse(ctx, ["impala_version"], f"to --dialect {dialect}")
+    if scorecard is not None:
+        scorecard_sql(ctx, project, scorecard, as_of, dialect, impala_version)
+        return
     check_as_of(as_of)
     request = request_from(query, metrics, by, where, period, order, limit, as_of)
     from metricdsl.errors import CheckFailed
@@ -229,9 +236,10 @@ def output_or_exit(model: m.Project, name: str, dialect: str, impala_version: st
 @click.option("--into", metavar="SCHEMA", help="Write the query's rows into SCHEMA.<query> for the as-of date, "
               "replacing that date's rows (created if missing; first column as_of).")
 @click.pass_context
-def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
-        where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
-        db: str | None, data: Path | None, replace: bool, fmt: str, show_sql: bool, into: str | None) -> None:
+def run(ctx: click.Context, project: Path, query: str | None, scorecard: str | None, metrics: tuple[str, ...],
+        by: tuple[str, ...], where: str | None, period: str | None, order: tuple[str, ...], limit: int | None,
+        as_of: str | None, db: str | None, data: Path | None, replace: bool, fmt: str, show_sql: bool,
+        into: str | None) -> None:
     """Compile a query, execute it and print the result (or write it into a table with --into).
 
     \b
@@ -239,7 +247,11 @@ def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str
               metricdsl run specs --metrics revenue --by product --format csv
               metricdsl run specs --query monthly_kpi --db postgresql://postgres@127.0.0.1:5432/postgres
               metricdsl run specs --query monthly_kpi --as-of 2026-12-01 --into kpi --db duckdb:///kpi.duckdb
+              metricdsl run specs --scorecard agents_2026 --format json
     """
+    if scorecard is not None:
+        run_scorecard_command(ctx, project, scorecard, db, data, replace, as_of, fmt, show_sql)
+        return
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import connect
 
@@ -295,34 +307,6 @@ def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
             return run_job(warehouse, job, target)
     except WarehouseError as error:
         fail(f"the database said: {error}; the rows of earlier runs are unchanged")
-
-
-def load_or_fail(warehouse: Warehouse, model: m.Project, project: Path, db: str | None, data: Path | None,
-                 replace: bool) -> None:
-    """Load the data a `run` reads, with a spinner; a loading error ends the command."""
-    from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.output import status
-    from metricdsl.runtime.warehouse import load_for
-
-    try:
-        with status("loading data…"):
-            load_for(warehouse, model, project, db, data, replace)
-    except WarehouseError as error:
-        warehouse_failure(error)
-
-
-def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str, replace: bool = False) -> QueryResult:
-    """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
-    from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.output import status
-
-    load_or_fail(warehouse, model, project, db, data, replace)
-    try:
-        with status(f"running the query on {warehouse.dialect}…"):
-            return warehouse.execute(statement)
-    except WarehouseError as error:
-        fail(f"the database said: {error}")
 
 
 @main.command()
@@ -659,6 +643,8 @@ def _cells(result: Residual, tolerance: float) -> tuple[str, str, str, str, str]
     groups = f"{result.groups}" + (f" (+{result.skipped} null)" if result.skipped else "")
     return "empirical", f"{result.worst:.3e}", result.group or "", groups, verdict
 
+
+main.add_command(score_command)
 
 if __name__ == "__main__":
     main()
