@@ -73,3 +73,11 @@ class InfeasibleTarget(AllocationError):
 
 class CalendarError(MetricDslError, ValueError):
     """A working-day calendar cannot be built."""
+
+
+class PlanMissing(WarehouseError):
+    """planned(T) reads store tables that the database lacks: `.diagnostics` (E703, one per target)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} saved plan(s) missing; nothing was run")
+        self.diagnostics = diagnostics

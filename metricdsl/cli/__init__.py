@@ -30,6 +30,7 @@ from metricdsl.cli.options import (
     impala_version_value,
     load_or_exit,
     load_or_fail,
+    prepare_plans_or_exit,
     print_diagnostics,
     project_argument,
     query_options,
@@ -276,7 +277,7 @@ def run(ctx: click.Context, project: Path, query: str | None, scorecard: str | N
         statement = compile_or_exit(model, request, warehouse.dialect)
         if show_sql:
             click.echo(statement, err=True)
-        result = execute_or_exit(warehouse, model, project, data, db, statement, replace)
+        result = execute_or_exit(warehouse, model, project, data, db, statement, replace, request)
     from metricdsl.ir.formats import declared_formats
     from metricdsl.runtime.output import render_result
 
@@ -302,6 +303,7 @@ def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
     if show_sql:
         click.echo("".join(sql_text(s, target) + ";\n" for s in job.statements), err=True)
     load_or_fail(warehouse, model, project, db, data, replace)
+    prepare_plans_or_exit(warehouse, model, request, db)
     try:
         with status(f"running the job on {warehouse.dialect}…"):
             return run_job(warehouse, job, target)

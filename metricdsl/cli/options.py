@@ -113,10 +113,12 @@ def tolerance_value(ctx: click.Context, param: click.Parameter, value: float) ->
 
 def warehouse_failure(error: Exception) -> NoReturn:
     """A WarehouseError as the CLI says it: the CSV diagnostics of a failed load, else one line."""
-    from metricdsl.errors import DataLoadFailed
+    from metricdsl.errors import DataLoadFailed, PlanMissing
 
     if isinstance(error, DataLoadFailed):
         print_diagnostics(error.diagnostics, error.files)
+    if isinstance(error, PlanMissing):
+        print_diagnostics(error.diagnostics, {})
     fail(str(error))
 
 
@@ -232,14 +234,40 @@ def load_or_fail(warehouse: Warehouse, model: m.Project, project: Path, db: str 
 
 
 def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str, replace: bool = False) -> QueryResult:
-    """Load the data `run` reads (after compiling, so query errors come first), then run the statement."""
+                    statement: str, replace: bool = False, request: QueryRequest | None = None) -> QueryResult:
+    """Load the data `run` reads (after compiling, so query errors come first) and the plans its
+    planned(…) reads, then run the statement."""
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.output import status
 
     load_or_fail(warehouse, model, project, db, data, replace)
+    if request is not None:
+        prepare_plans_or_exit(warehouse, model, request, db)
     try:
         with status(f"running the query on {warehouse.dialect}…"):
             return warehouse.execute(statement)
     except WarehouseError as error:
         fail(f"the database said: {error}")
+
+
+def prepare_plans_or_exit(warehouse: Warehouse, model: m.Project, request: QueryRequest, db: str | None) -> None:
+    """The saved plans the request's planned(…) reads: planned and saved on the embedded DuckDB, else
+    present in the database (E703)."""
+    from metricdsl.allocate import CalendarError, PlanError
+    from metricdsl.errors import BaselineError, CheckFailed, WarehouseError
+    from metricdsl.runtime.output import status
+    from metricdsl.runtime.planned import prepare_plans, targets_read
+    from metricdsl.runtime.warehouse import is_embedded
+
+    metrics = model.queries[request.query].metrics if request.query in model.queries else request.metrics
+    if not targets_read(model, metrics):
+        return
+    try:
+        with status("saving the plans that planned(…) reads…"):
+            prepare_plans(warehouse, model, metrics, is_embedded(db), db)
+    except CheckFailed as failure:
+        exit_on_check_failure(failure)
+    except (BaselineError, PlanError, CalendarError) as error:
+        fail(f"planning the targets that planned(…) reads: {error}")
+    except WarehouseError as error:
+        warehouse_failure(error)

@@ -64,7 +64,8 @@ CODES: dict[str, str] = {
     "E503": "order by a column the query does not return",
     "E601": "invalid calendar",
     "E602": "invalid target",
-    "E603": "unknown target or target without a saved plan",
+    "E603": "planned() of an unknown target or one without `store:`",
+    "E604": "planned() where the saved plan cannot serve the query",
     "E607": "scorecard weights do not sum to 100%",
     "E608": "scorecard KPI the target's plan cannot measure",
     "E609": "scorecard range with equal ends",
@@ -73,6 +74,7 @@ CODES: dict[str, str] = {
     "W003": "calendar year not published",
     "E701": "CSV file does not fit its source",
     "E702": "invalid value in a CSV file",
+    "E703": "saved plan missing from the database",
     "W004": "having compares a date with the period",
 }
 

@@ -201,9 +201,16 @@ class Cohort(Frozen):
     unit: str | None = None
 
 
+class Planned(Frozen):
+    """planned(T): the target of each output group, read from target T's saved plan (its `store:` table)."""
+
+    kind: Literal["planned"] = "planned"
+    target: str
+
+
 MetricExpr = Annotated[
     Const | MetricRef | AggLeaf | DistinctHaving | Arith | Filtered | Lag | Cumulative | Total | Rank | Balance
-    | Cohort,
+    | Cohort | Planned,
     Field(discriminator="kind"),
 ]
 

@@ -128,3 +128,11 @@ class TargetSpec(SpecModel):
 
 def _months_only() -> list[Grain]:
     return ["month"]
+
+
+def planned_rows(spec: TargetSpec, grain: str | None) -> str:
+    """The grain of the saved rows that planned(T) reads for a query at `grain` (None: no time
+    dimension): days (the months shared by working days), weeks, months, or the year row."""
+    if grain in ("day", "week"):
+        return grain
+    return "month" if "month" in spec.spread_grains else "year"

@@ -85,6 +85,8 @@ def additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], seen: set[str],
     memo = {} if memo is None else memo
     if isinstance(expr, m.AggLeaf):
         return expr.agg.func in ("sum", "count")
+    if isinstance(expr, m.Planned):
+        return True
     if isinstance(expr, m.MetricRef):
         if expr.metric in seen or expr.metric not in exprs:
             return False
@@ -114,6 +116,24 @@ def reads(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr], kinds: tuple[type,
             if memo[node.metric]:
                 return True
     return False
+
+
+def planned_targets(metrics: Iterable[str], exprs: dict[str, m.MetricExpr]) -> list[str]:
+    """The targets whose saved plan the metrics read (planned(T)), through the metrics they reference."""
+    found: dict[str, None] = {}
+    seen: set[str] = set()
+    pending = [name for name in metrics if name in exprs]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in walk_metric(exprs[name]):
+            if isinstance(node, m.Planned):
+                found[node.target] = None
+            elif isinstance(node, m.MetricRef) and node.metric in exprs:
+                pending.append(node.metric)
+    return sorted(found)
 
 
 def semi_additive(expr: m.MetricExpr, exprs: dict[str, m.MetricExpr]) -> bool:

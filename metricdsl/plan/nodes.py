@@ -8,11 +8,13 @@ anything but the names below.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass, field
 
 from metricdsl import grains
 from metricdsl.ir import model as m
+from metricdsl.ir.targets import CalendarSpec
 
 ZERO_WHEN_EMPTY = ("sum", "count", "count_distinct")
 """Aggregates whose value over no rows is 0 (an empty bucket shows 0, not NULL)."""
@@ -62,6 +64,16 @@ def fresh_name(base: str, taken: set[str], *, separator: str = "_", bare: bool =
     name = next(candidate for candidate in candidates if candidate.casefold() not in folded)
     taken.add(name)
     return name
+
+
+def conjunction(conditions: tuple[m.RowExpr, ...]) -> m.RowExpr | None:
+    """The conditions joined with `and` (None: no condition)."""
+    if not conditions:
+        return None
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result = m.Apply(op="and", args=(result, condition))
+    return result
 
 
 def column_name(name: str) -> str:
@@ -147,6 +159,22 @@ class CohortMeasure:
     window: tuple[int, str] | None = None
 
 
+@dataclass(frozen=True)
+class PlannedRead:
+    """planned(T) (plan/planned.py): read target T's saved plan instead of a source. `rows` is the grain
+    of the saved rows read ('month', 'week' or 'year'; 'day' reads the months shared over T's working
+    days); `members`: the split members' rows (the query groups or filters by the split dimension),
+    else the rows of the whole (member null)."""
+
+    target: str
+    store: tuple[str, ...]
+    rows: str
+    members: bool
+    split_dimension: str | None
+    calendar: CalendarSpec | None
+    period: tuple[datetime.date, datetime.date]
+
+
 @dataclass
 class Scan:
     """One read of a source, aggregated to the query's grain.
@@ -165,6 +193,7 @@ class Scan:
     having: DistinctHavingMeasure | None = None
     balance: str | None = field(default=None, metadata={"omit_empty": True})  # closing | opening: plan/balances.py
     cohort: CohortMeasure | None = field(default=None, metadata={"omit_empty": True})
+    planned: PlannedRead | None = field(default=None, metadata={"omit_empty": True})
 
     @property
     def bucketed(self) -> bool:

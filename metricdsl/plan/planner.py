@@ -28,10 +28,12 @@ from metricdsl.plan.nodes import (
     Value,
     Window,
     column_name,
+    conjunction,
     fresh_name,
 )
 from metricdsl.plan.peers import plan_rank, plan_total
 from metricdsl.plan.percentiles import new_measure
+from metricdsl.plan.planned import plan_planned
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
 
@@ -96,6 +98,8 @@ class Planner:
             return plan_balance(self, expr, filters, shift, window, owner)
         if isinstance(expr, m.Cohort):
             return plan_cohort(self, expr, filters, shift, window, owner)
+        if isinstance(expr, m.Planned):
+            return plan_planned(self, expr, filters, shift, window, owner)
         raise PlanningBug(f"cannot plan {type(expr).__name__}")
 
     def reference(self, name: str, filters: tuple[m.RowExpr, ...], shift: Shift | None, window: Window | None,
@@ -166,15 +170,6 @@ class Planner:
 
     def unique(self, base: str) -> str:
         return fresh_name(base, self.used_names)
-
-
-def conjunction(conditions: tuple[m.RowExpr, ...]) -> m.RowExpr | None:
-    if not conditions:
-        return None
-    result = conditions[0]
-    for condition in conditions[1:]:
-        result = m.Apply(op="and", args=(result, condition))
-    return result
 
 
 def plan_query(project: m.Project, query: m.Query) -> QueryPlan:

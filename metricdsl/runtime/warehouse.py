@@ -347,9 +347,14 @@ def redact(text: str, secrets_: list[str]) -> str:
     return text
 
 
+def is_embedded(url: str | None) -> bool:
+    """The embedded in-memory DuckDB: it starts empty and keeps nothing after the command."""
+    return url is None or url in ("duckdb://", "duckdb:///:memory:", ":memory:")
+
+
 def connect(url: str | None = None) -> Warehouse:
     """`None` or `duckdb:///:memory:` (embedded), `duckdb:///path.duckdb`, or `postgresql://…`."""
-    if url is None or url in ("duckdb://", "duckdb:///:memory:", ":memory:"):
+    if url is None or is_embedded(url):
         return DuckDBWarehouse()
     if url.startswith("duckdb:///"):
         return DuckDBWarehouse(url.removeprefix("duckdb:///"))

@@ -49,6 +49,8 @@ def check(files: Sequence[ast.FileAST], prove: bool = True) -> Checked:
     check_joins(scope, declared.sources)
     for dimension in declared.dimensions:
         check_dimension(scope, dimension)
+    scope.stored_targets = {decl.name for decl in declared.targets
+                            if any(p.key == "store" for p in decl.block.properties())}
     resolver = MetricResolver(scope)
     for metric in declared.metrics:
         resolver.resolve(metric)
@@ -56,15 +58,16 @@ def check(files: Sequence[ast.FileAST], prove: bool = True) -> Checked:
     decompositions = check_decompositions(scope, declared.decompositions)
     if prove:
         decompositions = mark_exact(decompositions, scope.metrics)  # sympy: only when there are identities
+    calendars = check_calendars(scope, declared.calendars)
+    scope.targets = check_targets(scope, declared.targets, decompositions, calendars)  # planned(T) needs them
     queries = {decl.name: query for decl in declared.queries
                if (query := QueryChecker(scope).check(decl)) is not None}
-    calendars = check_calendars(scope, declared.calendars)
-    targets = check_targets(scope, declared.targets, decompositions, calendars)
     model = m.Project(
         files=tuple(f.path for f in files),
         sources=scope.sources, dimensions=scope.dimensions, metrics=scope.metrics, queries=queries,
         decompositions=tuple(decompositions), join_paths=scope.joins.unique_paths(),
-        calendars=calendars, targets=targets, scorecards=check_scorecards(scope, declared.scorecards, targets),
+        calendars=calendars, targets=scope.targets,
+        scorecards=check_scorecards(scope, declared.scorecards, scope.targets),
     )
     return Checked(model, scope.report.diagnostics)
 

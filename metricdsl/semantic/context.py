@@ -13,6 +13,7 @@ from typing import Literal
 
 from metricdsl.diagnostics import Diagnostic, Note
 from metricdsl.ir import model as m
+from metricdsl.ir.targets import TargetSpec
 from metricdsl.semantic.join_graph import JoinGraph
 from metricdsl.source import Span
 
@@ -98,6 +99,8 @@ class Scope:
     metric_exprs: dict[str, m.MetricExpr] = field(default_factory=dict)  # also of metrics that failed later checks
     metrics: dict[str, m.Metric] = field(default_factory=dict)
     joins: JoinGraph = field(default_factory=lambda: JoinGraph({}))
+    stored_targets: set[str] = field(default_factory=set)  # targets with a `store:` table (planned(T))
+    targets: dict[str, TargetSpec] = field(default_factory=dict)  # checked before the queries
 
     @classmethod
     def from_model(cls, project: m.Project) -> Scope:
@@ -118,4 +121,6 @@ class Scope:
             metric_exprs={name: metric.expr for name, metric in project.metrics.items()},
             metrics=dict(project.metrics),
             joins=JoinGraph(project.sources),
+            stored_targets={name for name, spec in project.targets.items() if spec.store is not None},
+            targets=dict(project.targets),
         )

@@ -18,6 +18,7 @@ from metricdsl.semantic.context import Scope
 from metricdsl.semantic.cycles import find_cycles
 from metricdsl.semantic.depth import check_depths, dependency_order
 from metricdsl.semantic.kpis import PEER_FUNCTIONS, options_misplaced, peer_function
+from metricdsl.semantic.planned import PLANNED_FUNCTIONS, check_planned_wrappers, planned_function
 from metricdsl.semantic.properties import bool_value, choice_value, location, plain_names, properties, text_value
 from metricdsl.semantic.reach import check_reachable
 from metricdsl.semantic.rows import RowResolver
@@ -110,6 +111,8 @@ class MetricResolver:
             return balance_function(self.scope, expr, self.expr)
         if expr.name in COHORT_FUNCTIONS:
             return cohort_function(self.scope, expr, self.expr)
+        if expr.name in PLANNED_FUNCTIONS:
+            return planned_function(self.scope, expr)
         if expr.name in AGGREGATES:
             agg, _ = aggregate(self.scope, expr)
             return m.AggLeaf(agg=agg) if agg else None
@@ -198,7 +201,7 @@ def finish_metrics(scope: Scope, decls: Sequence[ast.MetricDecl]) -> None:
         expr = scope.metric_exprs[name]
         sources = tuple(sorted(metric_sources(scope, name)))
         if not _check_filters(scope, decl, expr) or not check_balances(scope, decl, expr) \
-                or not check_cohorts(scope, decl, expr):
+                or not check_cohorts(scope, decl, expr) or not check_planned_wrappers(scope, decl, expr):
             continue
         scope.metrics[name] = m.Metric(
             name=name, label=decl.label, expr=expr, card=_card(scope, decl), additive=is_additive(scope, expr),

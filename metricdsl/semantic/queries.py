@@ -10,6 +10,7 @@ from metricdsl.ir.walk import walk_metric, walk_row
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.hints import only_close, time_hint
 from metricdsl.semantic.kpis import check_query_kpis
+from metricdsl.semantic.planned import check_query_planned
 from metricdsl.semantic.properties import (
     MAX_RELATIVE_COUNT,
     PERIOD_YEARS,
@@ -126,6 +127,7 @@ class QueryChecker:
                     self.report.error("E103", f"unknown metric `{name}`", span, hint)
                 continue
             self.check_metric_fits(metric, span, by, where, period, where_prop)
+            check_query_planned(self.scope, metric, span, [n for n, _ in by if self.group_row(n)], where)
             if grain is not None or not time_dimensions:  # an unknown `time.<grain>` is reported once (E104)
                 self.check_time_intelligence(metric, span, grain)
             check_query_kpis(self.scope, metric, span, [n for n, _ in by], self.expanded_nodes(metric.expr, set()))

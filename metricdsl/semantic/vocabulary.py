@@ -10,7 +10,7 @@ ROW_FUNCTIONS: dict[str, tuple[int, int]] = {
     "month": (1, 1), "week": (1, 1), "day": (1, 1), "date_trunc": (2, 2),
 }
 METRIC_FUNCTIONS = ("abs", "round", "floor", "ceil", "coalesce", "lag", "growth", "cumulative", "total", "rank",
-                    "closing", "opening", "retained", "churned", "new", "converted")
+                    "closing", "opening", "retained", "churned", "new", "converted", "planned")
 SOURCE_PROPERTIES = ("table", "time", "key", "description", "owner")
 METRIC_PROPERTIES = ("description", "unit", "format", "owner", "category", "core", "kpi", "status",
                      "version", "dimensions", "label", "kind", "direction")

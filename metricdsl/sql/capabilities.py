@@ -41,6 +41,8 @@ class Capabilities:
             (PostgreSQL: half to even, and no digit count) the argument is cast to ``NUMERIC``.
         code_point_strings: strings compare, sort and take ``MIN``/``MAX`` by code point whatever
             the database. Otherwise (PostgreSQL: the database's collation) ``COLLATE "C"`` is added.
+        values_tables: ``(VALUES (…), (…)) AS t(a, b)`` is a table with named columns. Otherwise
+            literal rows are a ``UNION ALL`` of one-row selects.
     """
 
     version: VersionTuple | None = None
@@ -54,6 +56,7 @@ class Capabilities:
     percentile_cont: bool = True
     round_doubles: bool = True
     code_point_strings: bool = True
+    values_tables: bool = True
 
 
 Override = bool | VersionTuple
@@ -71,6 +74,7 @@ CAPABILITY_TABLE: Mapping[str, Mapping[str, Override]] = {
         "grouping_sets": (4, 0, 0),
         "percentile_cont": False,
         "transactions": False,
+        "values_tables": False,
     },
     "spark": {  # Spark SQL 3.5+ (and Databricks): sqlglot's Spark dialect
         # generate_series is written EXPLODE(SEQUENCE(…)) by metricdsl.sql.generators.spark

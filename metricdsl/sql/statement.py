@@ -45,6 +45,7 @@ from metricdsl.sql.balances import balance_scan
 from metricdsl.sql.cohorts import cohort_scan
 from metricdsl.sql.peers import attach_totals, rank_sql
 from metricdsl.sql.percentiles import exact_percentile_scan
+from metricdsl.sql.planned import planned_scan
 from metricdsl.sql.rows import (
     ARITH,
     SIMPLE_FUNCS,
@@ -211,6 +212,8 @@ class StatementBuilder:
 
     # ---- scans -----------------------------------------------------------------------------
     def scan(self, scan: Scan) -> exp.Select:
+        if scan.planned is not None:
+            return planned_scan(self, scan)
         if scan.having is not None:
             return self.having_scan(scan, scan.having)
         if scan.balance is not None:
