@@ -71,7 +71,10 @@ def run_scorecard(project: Path, name: str, db: str | None, data: Path | None, r
         text = compiled.text()
         if show_sql:
             click.echo(text, err=True)
-        result = execute_or_exit(warehouse, model, project, data, db, text, replace)
+        from metricdsl.pipeline.request import QueryRequest
+
+        plans = QueryRequest(metrics=compiled.plan_metrics) if compiled.plan_metrics else None
+        result = execute_or_exit(warehouse, compiled.model, project, data, db, text, replace, plans)
     click.echo(render_scores(model, compiled.card, result, fmt), nl=False)
 
 

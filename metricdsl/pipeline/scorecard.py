@@ -17,9 +17,10 @@ from sqlglot import exp
 from metricdsl.diagnostics import Diagnostic, did_you_mean
 from metricdsl.errors import CheckFailed
 from metricdsl.ir import model as m
-from metricdsl.ir.scorecards import Scorecard
-from metricdsl.pipeline.compile import check_as_of, plan_for, resolved_target
+from metricdsl.ir.scorecards import Scorecard, ScorecardKpi
+from metricdsl.pipeline.compile import as_of_value, check_as_of, plan_for, resolved_target
 from metricdsl.pipeline.request import QueryRequest
+from metricdsl.plan.nodes import fresh_name
 from metricdsl.sql.render import build_statement, sql_text
 from metricdsl.sql.scorecard import PlanValues, scorecard_statement
 from metricdsl.sql.target import Target
@@ -33,6 +34,8 @@ class CompiledScorecard:
     target: Target
     notes: tuple[str, ...]
     files: tuple[str, ...]
+    model: m.Project  # the project, with a metric per target KPI's plan (`plan_metrics`) to prepare before running
+    plan_metrics: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The SQL text under a header naming the scorecard, its spec files and the as-of date."""
@@ -62,8 +65,6 @@ def kpi_query(card: Scorecard) -> m.Query:
 def compile_scorecard(project: m.Project, name: str, dialect: str = "duckdb", impala_version: str = "3.4",
                       as_of: str | None = None) -> CompiledScorecard:
     """The scorecard's statement. Raises CheckFailed for an unknown scorecard or a bad as-of date."""
-    from metricdsl.pipeline.compile import as_of_value
-
     card = scorecard_or_fail(project, name)
     chosen = resolved_target(dialect, impala_version)
     when = as_of_value(QueryRequest(as_of=as_of))
@@ -71,17 +72,42 @@ def compile_scorecard(project: m.Project, name: str, dialect: str = "duckdb", im
     check_as_of(project, query, when)
     plan = plan_for(project, query, chosen)
     actuals = build_statement(project, plan, chosen, when)
-    plans = [plan_values(project, card, kpi.metric, chosen) for kpi in card.kpis if kpi.target is not None]
+    with_plans, plan_metrics = with_plan_metrics(project, card)
+    plans = [plan_values(with_plans, card, kpi.metric, metric, chosen) for kpi, metric in plan_metrics]
     member_type = expression_type(project.dimensions[card.by].expr, project)
     statement = scorecard_statement(card, actuals, plans, chosen, member_type == "string")
     notes = (f"period: {card.period_start.isoformat()} .. {card.period_end.isoformat()}",
              *((f"as of: {when.text}",) if when is not None else ()))
-    return CompiledScorecard(card, statement, chosen, notes, tuple(plan.files))
+    return CompiledScorecard(card, statement, chosen, notes, tuple(plan.files), with_plans,
+                             tuple(metric for _, metric in plan_metrics))
 
 
-def plan_values(project: m.Project, card: Scorecard, metric: str, chosen: Target) -> PlanValues:
-    """`planned(T)` of a target KPI over the whole period: per member, or one row for an unsplit plan."""
-    kpi = card.kpi(metric)
-    raise CheckFailed([Diagnostic(
-        "E603", f"scorecard `{card.name}` scores `{metric}` against target `{kpi.target}`, but reading a saved plan "
-        "(planned) is not available in this build", None, "score it by `range lo .. hi` meanwhile")])
+def with_plan_metrics(project: m.Project, card: Scorecard) -> tuple[m.Project, list[tuple[ScorecardKpi, str]]]:
+    """The project with one metric `planned(T)` per target KPI (named apart from every metric), so that
+    the plan is read through the normal pipeline, and those metrics by KPI."""
+    taken = set(project.metrics) | set(project.dimensions)
+    added: dict[str, m.Metric] = {}
+    pairs = []
+    for kpi in card.kpis:
+        if kpi.target is None:
+            continue
+        name = fresh_name(f"planned_{kpi.target}", taken)
+        added[name] = m.Metric(name=name, expr=m.Planned(target=kpi.target), additive=True, sources=(),
+                               location=m.Location(file=f"<scorecard {card.name}>", line=1, column=1))
+        pairs.append((kpi, name))
+    if not added:
+        return project, []
+    return project.model_copy(update={"metrics": {**project.metrics, **added}}), pairs
+
+
+def plan_values(project: m.Project, card: Scorecard, kpi_metric: str, metric: str, chosen: Target) -> PlanValues:
+    """`planned(T)` of a target KPI over the whole period (never clipped by the as-of date): per member
+    when the plan is split by the scorecard's dimension, else one row, the whole target."""
+    kpi = card.kpi(kpi_metric)
+    assert kpi.target is not None
+    by_member = project.targets[kpi.target].split_dimension == card.by
+    query = m.Query(name=f"{card.name}_{metric}", metrics=(metric,), by=(m.DimRef(name=card.by),) if by_member else (),
+                    period=m.Period(start=card.period_start, end=card.period_end))
+    statement = build_statement(project, plan_for(project, query, chosen), chosen, None)
+    statement.set("order", None)
+    return PlanValues(kpi_metric, statement, metric, by_member)
