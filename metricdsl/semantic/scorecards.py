@@ -32,6 +32,7 @@ from metricdsl.source import Span
 from metricdsl.syntax import ast
 
 HUNDRED = Decimal(100)
+SCORINGS = {"target", "range"}
 KPI_HELP = "write e.g. `revenue: weight 40%, target revenue_2027` or `conversion: weight 30%, range 0.20 .. 0.30`"
 
 
@@ -147,7 +148,7 @@ class ScorecardChecker:
             if word not in KPI_WORDS:
                 self.kpi_item_error(item)
                 return None
-            if word in words or {word, *words} == {"target", "range"}:
+            if word in words or (word in SCORINGS and SCORINGS & set(words)):
                 other = "range" if word == "target" else "target"
                 twice = word in words
                 self.report.error("E109", f"`{word}` is given twice" if twice else
@@ -166,8 +167,9 @@ class ScorecardChecker:
 
     def kpi_item_error(self, item: ast.Item) -> None:
         if item.kind == "weighted" and isinstance(item.expr, ast.Name) and item.expr.dotted == "weight":
+            number = item.weight.value if item.weight is not None else Decimal("0.4")
             self.report.error("E109", "a KPI's weight is a percent", item.span,
-                              f"write `weight {item.weight.text if item.weight else 40}%`")
+                              f"write `weight {_text(number * HUNDRED if number <= 1 else number)}%`")
         elif item.kind == "word" and item.word is not None:
             self.report.error("E109", f"unknown KPI setting `{item.word}`", item.span,
                               did_you_mean(item.word, KPI_WORDS) or KPI_HELP)
