@@ -92,7 +92,8 @@ def _join_plan(relation: exp.Select, plan: PlanValues, name: str, values: str, b
     table = exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(name)))
     if not plan.by_member:
         return relation.join(table, join_type="CROSS", copy=False)
-    same = exp.NullSafeEQ(this=col(by, values), expression=col(by, name))
+    # plain equality (a hash join on every engine): a plan's null member is its whole, never a member's plan
+    same = exp.EQ(this=col(by, values), expression=col(by, name))
     return relation.join(table, on=same, join_type="LEFT", copy=False)
 
 
