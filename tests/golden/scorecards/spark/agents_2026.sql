@@ -127,7 +127,7 @@ WITH `scan_orders` AS (
     ) AS `refund_rate_points`
   FROM `kpi_values` AS `kpi_values`
   LEFT JOIN `kpi_plan_2` AS `kpi_plan_2`
-    ON `kpi_values`.`agent` IS NOT DISTINCT FROM `kpi_plan_2`.`agent`
+    ON `kpi_values`.`agent` = `kpi_plan_2`.`agent`
 )
 SELECT
   `agent`,
