@@ -213,7 +213,8 @@ class Session:
         kinds = {"metric": t.CompletionItemKind.Function, "dimension": t.CompletionItemKind.Field,
                  "source": t.CompletionItemKind.Class, "column": t.CompletionItemKind.Property,
                  "time": t.CompletionItemKind.EnumMember, "keyword": t.CompletionItemKind.Keyword,
-                 "function": t.CompletionItemKind.Method, "property": t.CompletionItemKind.Property}
+                 "function": t.CompletionItemKind.Method, "property": t.CompletionItemKind.Property,
+                 "target": t.CompletionItemKind.Value}
         items = [t.CompletionItem(label=s.label, kind=kinds[s.kind], detail=s.detail or s.kind)
                  for s in complete(self.state, path, line, column)]
         return t.CompletionList(is_incomplete=False, items=items)
@@ -222,7 +223,8 @@ class Session:
         self.state.refresh()
         kinds = {"source": t.SymbolKind.Class, "dimension": t.SymbolKind.Field, "metric": t.SymbolKind.Function,
                  "decompose": t.SymbolKind.Operator, "query": t.SymbolKind.Interface, "calendar": t.SymbolKind.Event,
-                 "target": t.SymbolKind.Object, "column": t.SymbolKind.Property}
+                 "target": t.SymbolKind.Object, "column": t.SymbolKind.Property, "scorecard": t.SymbolKind.Struct,
+                 "kpi": t.SymbolKind.Field}
 
         def convert(symbol: Symbol) -> Any:
             return t.DocumentSymbol(name=symbol.name, kind=kinds.get(symbol.kind, t.SymbolKind.Variable),
