@@ -46,8 +46,8 @@ def render_scores(project: m.Project, card: Scorecard, result: QueryResult, fmt:
         return json.dumps(score_rows(card, result), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return render_result(result, "csv")
-    title = f"{card.name}{' ' + card.label if card.label else ''}: " + ", ".join(
-        f"{kpi.metric} {kpi.weight_percent} ({kpi.scoring})" for kpi in card.kpis) + f"; cap {card.cap}"
+    title = f"{card.name}{' ' + card.label if card.label else ''} · by {card.by} · " + ", ".join(
+        f"{kpi.metric} {kpi.weight_percent}" for kpi in card.kpis) + f" · cap {card.cap}"
     return score_table(result, title, score_formats(project, card), Decimal(card.cap))
 
 
