@@ -13,6 +13,7 @@ from metricdsl.cli.options import (
     exit_on_check_failure,
     fail,
     load_or_exit,
+    print_diagnostics,
     refuse,
     replace_needs_data,
     replace_option,
@@ -101,4 +102,7 @@ def compiled_or_exit(model: m.Project, name: str, dialect: str, impala_version: 
     try:
         return compile_scorecard(model, name, dialect, impala_version, as_of)
     except CheckFailed as failure:
-        exit_on_check_failure(failure)
+        if failure.loaded is not None:
+            exit_on_check_failure(failure)
+        print_diagnostics(failure.diagnostics, failure.sources)
+        fail(f"cannot score `{name}`")

@@ -291,3 +291,18 @@ def test_sql_prints_the_scorecard(project_dir: Path, dialect: str) -> None:
     assert "-- as of: {{ ds }}" in result.stdout
 
 
+
+
+def test_score_on_a_database_without_the_plan_names_plan_save(project_dir: Path, tmp_path: Path) -> None:
+    db = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    data = str(project_dir / "data")
+    result = cli("score", str(project_dir), "agents_2026", "--db", db, "--data", data)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "error[E703]: planned(revenue_2026_agents) reads table kpi.plan_revenue_2026_agents" in result.stderr
+    saved = cli("plan", str(project_dir), "--target", "revenue_2026_agents", "--save", "--db", db, "--data", data,
+                "--replace")
+    assert saved.exit_code == 0, saved.output
+    scored = cli("score", str(project_dir), "agents_2026", "--db", db, "--format", "json")
+    assert scored.exit_code == 0, scored.output
+    embedded = cli("score", str(project_dir), "agents_2026", "--format", "json")
+    assert scored.stdout == embedded.stdout
