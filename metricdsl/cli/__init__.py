@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from metricdsl.ir import model as m
     from metricdsl.pipeline.request import QueryRequest
     from metricdsl.runtime.verify import Residual
-    from metricdsl.runtime.warehouse import QueryResult, Warehouse
+    from metricdsl.runtime.warehouse import Warehouse
 
 from metricdsl.cli.options import (
     DIALECT_CHOICES,
@@ -23,10 +23,12 @@ from metricdsl.cli.options import (
     check_as_of,
     check_schema,
     compile_or_exit,
+    execute_or_exit,
     exit_on_check_failure,
     fail,
     impala_version_value,
     load_or_exit,
+    load_or_fail,
     open_or_exit,
     prepare_plans_or_exit,
     print_diagnostics,
@@ -44,6 +46,7 @@ from metricdsl.cli.options import (
     warehouse_failure,
 )
 from metricdsl.cli.replan import actuals_through_option, replan_flags_or_exit, replan_or_exit, through_date
+from metricdsl.cli.score import run_scorecard_command, score_command, scorecard_sql
 from metricdsl.cli.targets import (
     allocate_or_exit,
     baseline_or_exit,
@@ -128,18 +131,22 @@ def summary(loaded: Any) -> str:
               help="Impala version the SQL must run on (with --dialect impala).")
 @click.option("--no-cache", is_flag=True, help="Compile even if this exact input was compiled before.")
 @click.pass_context
-def sql(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
-        where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
-        dialect: str, impala_version: str, no_cache: bool) -> None:
+def sql(ctx: click.Context, project: Path, query: str | None, scorecard: str | None, metrics: tuple[str, ...],
+        by: tuple[str, ...], where: str | None, period: str | None, order: tuple[str, ...], limit: int | None,
+        as_of: str | None, dialect: str, impala_version: str, no_cache: bool) -> None:
     """Print the SQL of a query.
 
     \b
     Example:  metricdsl sql specs --query monthly_kpi --dialect impala
               metricdsl sql specs --metrics revenue,aov --by time.month,product --period 2026
               metricdsl sql specs --query monthly_kpi --period 'this month' --as-of '{{ ds }}' --dialect spark
+              metricdsl sql specs --scorecard agents_2026 --dialect impala
     """
     if dialect != "impala":
         refuse(ctx, ["impala_version"], f"to --dialect {dialect}")
+    if scorecard is not None:
+        scorecard_sql(ctx, project, scorecard, as_of, dialect, impala_version)
+        return
     check_as_of(as_of)
     request = request_from(query, metrics, by, where, period, order, limit, as_of)
     from metricdsl.errors import CheckFailed
@@ -239,9 +246,10 @@ def output_or_exit(model: m.Project, name: str, dialect: str, impala_version: st
 @click.option("--into", metavar="SCHEMA", help="Write the query's rows into SCHEMA.<query> for the as-of date, "
               "replacing that date's rows (created if missing; first column as_of).")
 @click.pass_context
-def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str, ...], by: tuple[str, ...],
-        where: str | None, period: str | None, order: tuple[str, ...], limit: int | None, as_of: str | None,
-        db: str | None, data: Path | None, replace: bool, fmt: str, show_sql: bool, into: str | None) -> None:
+def run(ctx: click.Context, project: Path, query: str | None, scorecard: str | None, metrics: tuple[str, ...],
+        by: tuple[str, ...], where: str | None, period: str | None, order: tuple[str, ...], limit: int | None,
+        as_of: str | None, db: str | None, data: Path | None, replace: bool, fmt: str, show_sql: bool,
+        into: str | None) -> None:
     """Compile a query, execute it and print the result (or write it into a table with --into).
 
     \b
@@ -249,7 +257,11 @@ def run(ctx: click.Context, project: Path, query: str | None, metrics: tuple[str
               metricdsl run specs --metrics revenue --by product --format csv
               metricdsl run specs --query monthly_kpi --db postgresql://postgres@127.0.0.1:5432/postgres
               metricdsl run specs --query monthly_kpi --as-of 2026-12-01 --into kpi --db duckdb:///kpi.duckdb
+              metricdsl run specs --scorecard agents_2026 --format json
     """
+    if scorecard is not None:
+        run_scorecard_command(ctx, project, scorecard, db, data, replace, as_of, fmt, show_sql)
+        return
     from metricdsl.errors import WarehouseError
     from metricdsl.runtime.warehouse import connect
 
@@ -306,37 +318,6 @@ def run_job_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data:
             return run_job(warehouse, job, target)
     except WarehouseError as error:
         fail(f"the database said: {error}; the rows of earlier runs are unchanged")
-
-
-def load_or_fail(warehouse: Warehouse, model: m.Project, project: Path, db: str | None, data: Path | None,
-                 replace: bool) -> None:
-    """Load the data a `run` reads, with a spinner; a loading error ends the command."""
-    from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.output import status
-    from metricdsl.runtime.warehouse import load_for
-
-    try:
-        with status("loading data…"):
-            load_for(warehouse, model, project, db, data, replace)
-    except WarehouseError as error:
-        warehouse_failure(error)
-
-
-def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
-                    statement: str, replace: bool = False, request: QueryRequest | None = None) -> QueryResult:
-    """Load the data `run` reads (after compiling, so query errors come first) and the plans its
-    planned(…) reads, then run the statement."""
-    from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.output import status
-
-    load_or_fail(warehouse, model, project, db, data, replace)
-    if request is not None:
-        prepare_plans_or_exit(warehouse, model, request, db)
-    try:
-        with status(f"running the query on {warehouse.dialect}…"):
-            return warehouse.execute(statement)
-    except WarehouseError as error:
-        fail(f"the database said: {error}")
 
 
 @main.command()
@@ -618,6 +599,7 @@ def _cells(result: Residual, tolerance: float) -> tuple[str, str, str, str, str]
 
 
 main.add_command(track_command)
+main.add_command(score_command)
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from metricdsl.errors import CheckFailed
     from metricdsl.ir import model as m
     from metricdsl.pipeline.request import QueryRequest
-    from metricdsl.runtime.warehouse import Warehouse
+    from metricdsl.runtime.warehouse import QueryResult, Warehouse
     from metricdsl.source import SourceFile
 
 DEFAULT_PROJECT = "specs"
@@ -29,6 +29,8 @@ def split_list(values: Sequence[str]) -> list[str]:
 def query_options(function: Any) -> Any:
     options = [
         click.option("--query", "-q", "query", help="A named query of the project."),
+        click.option("--scorecard", "scorecard", metavar="NAME", help="A scorecard of the project: its score per "
+                     "member (LANGUAGE.md §9), instead of a query."),
         click.option("--metrics", "-m", multiple=True, help="Ad-hoc: metrics, comma-separated."),
         click.option("--by", "-b", multiple=True, help="Ad-hoc: dimensions (time.month, product), comma-separated."),
         click.option("--where", "-w", help="A condition over dimensions, e.g. \"channel = 'phone'\"; with --query "
@@ -180,7 +182,7 @@ def request_from(query: str | None, metrics: Sequence[str], by: Sequence[str], w
     if query and metrics:
         fail("give either --query or --metrics, not both", 2)
     if not query and not metrics:
-        fail("name a query (--query NAME) or metrics (--metrics a,b)", 2)
+        fail("name a query (--query NAME), metrics (--metrics a,b) or a scorecard (--scorecard NAME)", 2)
     if query and by:
         fail(f"--by does not apply to a named query: `{query}` has its own `by` (--period, --where, --order and "
              "--limit override it)", 2)
@@ -227,6 +229,37 @@ def save_or_exit(spec: Any, result: Any, db: str | None) -> None:
     except WarehouseError as error:
         fail(f"saving the plan of {spec.name} into {'.'.join(spec.store)}: {error}")
     click.echo(f"saved {count} rows of {spec.name} into {'.'.join(spec.store)}", err=True)
+
+
+def load_or_fail(warehouse: Warehouse, model: m.Project, project: Path, db: str | None, data: Path | None,
+                 replace: bool) -> None:
+    """Load the data a `run` reads, with a spinner; a loading error ends the command."""
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.output import status
+    from metricdsl.runtime.warehouse import load_for
+
+    try:
+        with status("loading data…"):
+            load_for(warehouse, model, project, db, data, replace)
+    except WarehouseError as error:
+        warehouse_failure(error)
+
+
+def execute_or_exit(warehouse: Warehouse, model: m.Project, project: Path, data: Path | None, db: str | None,
+                    statement: str, replace: bool = False, request: QueryRequest | None = None) -> QueryResult:
+    """Load the data `run` reads (after compiling, so query errors come first) and the plans its
+    planned(…) reads, then run the statement."""
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.output import status
+
+    load_or_fail(warehouse, model, project, db, data, replace)
+    if request is not None:
+        prepare_plans_or_exit(warehouse, model, request, db)
+    try:
+        with status(f"running the query on {warehouse.dialect}…"):
+            return warehouse.execute(statement)
+    except WarehouseError as error:
+        fail(f"the database said: {error}")
 
 
 def prepare_plans_or_exit(warehouse: Warehouse, model: m.Project, request: QueryRequest, db: str | None) -> None:

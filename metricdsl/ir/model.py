@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricdsl.grains import Grain, Unit, parse_time_name, time_name
+from metricdsl.ir.scorecards import Scorecard
 from metricdsl.ir.targets import CalendarSpec, TargetSpec
 
 NUMERIC_TYPES = frozenset({"int", "bigint", "double", "decimal", "number"})
@@ -361,4 +362,5 @@ class Project(Frozen):
     join_paths: dict[str, dict[str, tuple[str, ...]]]  # base → reachable source → sources on the way
     calendars: dict[str, CalendarSpec] = Field(default_factory=dict)  # see metricdsl.semantic.targets
     targets: dict[str, TargetSpec] = Field(default_factory=dict)
+    scorecards: dict[str, Scorecard] = Field(default_factory=dict)  # see metricdsl.semantic.scorecards
 

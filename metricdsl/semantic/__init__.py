@@ -6,7 +6,8 @@ declaration is checked on its own, and a declaration that fails keeps its name k
 does not cause follow-up errors.
 
 The passes share a `Scope` (`context.py`) and run in the order below; each lives in a module of
-its own (names, sources, joins, dimensions, metrics, decompositions, queries, calendars, targets).
+its own (names, sources, joins, dimensions, metrics, decompositions, queries, calendars, targets,
+scorecards).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from metricdsl.semantic.joins import check_joins
 from metricdsl.semantic.metrics import MetricResolver, finish_metrics
 from metricdsl.semantic.names import collect_names
 from metricdsl.semantic.queries import QueryChecker
+from metricdsl.semantic.scorecards import check_scorecards
 from metricdsl.semantic.sources import check_source
 from metricdsl.semantic.targets import check_targets
 from metricdsl.syntax import ast
@@ -65,6 +67,7 @@ def check(files: Sequence[ast.FileAST], prove: bool = True) -> Checked:
         sources=scope.sources, dimensions=scope.dimensions, metrics=scope.metrics, queries=queries,
         decompositions=tuple(decompositions), join_paths=scope.joins.unique_paths(),
         calendars=calendars, targets=scope.targets,
+        scorecards=check_scorecards(scope, declared.scorecards, scope.targets),
     )
     return Checked(model, scope.report.diagnostics)
 

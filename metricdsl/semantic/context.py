@@ -17,7 +17,7 @@ from metricdsl.ir.targets import TargetSpec
 from metricdsl.semantic.join_graph import JoinGraph
 from metricdsl.source import Span
 
-SymbolKind = Literal["source", "dimension", "metric", "query", "calendar", "target"]
+SymbolKind = Literal["source", "dimension", "metric", "query", "calendar", "target", "scorecard"]
 
 
 @dataclass
@@ -108,7 +108,8 @@ class Scope:
         symbols = Symbols()
         tables: tuple[tuple[SymbolKind, Iterable[str]], ...] = (
             ("source", project.sources), ("dimension", project.dimensions), ("metric", project.metrics),
-            ("query", project.queries), ("calendar", project.calendars), ("target", project.targets))
+            ("query", project.queries), ("calendar", project.calendars), ("target", project.targets),
+            ("scorecard", project.scorecards))
         for kind, names in tables:
             for name in names:
                 symbols.declare(name, Symbol(kind, None))

@@ -11,7 +11,8 @@ from metricdsl.source import Span
 from metricdsl.syntax import ast
 from metricdsl.syntax.parse import KEYWORDS
 
-BLOCK_KINDS: dict[str, SymbolKind] = {"query": "query", "calendar": "calendar", "target": "target"}
+BLOCK_KINDS: dict[str, SymbolKind] = {"query": "query", "calendar": "calendar", "target": "target",
+                                      "scorecard": "scorecard"}
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Declarations:
     queries: list[ast.BlockDecl] = field(default_factory=list)
     calendars: list[ast.BlockDecl] = field(default_factory=list)
     targets: list[ast.BlockDecl] = field(default_factory=list)
+    scorecards: list[ast.BlockDecl] = field(default_factory=list)
 
 
 def collect_names(scope: Scope, files: Sequence[ast.FileAST]) -> Declarations:
@@ -98,7 +100,8 @@ def _add_shared(found: Declarations, decl: ast.DimensionDecl | ast.MetricDecl | 
     elif isinstance(decl, ast.MetricDecl):
         found.metrics.append(decl)
     else:
-        {"query": found.queries, "calendar": found.calendars, "target": found.targets}[_kind(decl)].append(decl)
+        {"query": found.queries, "calendar": found.calendars, "target": found.targets,
+         "scorecard": found.scorecards}[_kind(decl)].append(decl)
 
 
 def _reserved_word(scope: Scope, kind: str, decl: ast.Declaration) -> None:

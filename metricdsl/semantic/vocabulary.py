@@ -24,3 +24,6 @@ COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 CALENDAR_PROPERTIES = ("country", "closed", "open", "description", "owner", "label")
 TARGET_PROPERTIES = ("metric", "period", "baseline", "value", "growth", "tree", "fixed", "cap", "weight", "split",
                      "spread", "round", "description", "owner", "label", "store")
+SCORECARD_PROPERTIES = ("by", "period", "kpis", "cap", "description", "owner", "label")
+SCORECARD_BLOCKS = ("kpis",)
+KPI_WORDS = ("weight", "target", "range")  # `revenue: weight 40%, target revenue_2027` (LANGUAGE.md §9)

@@ -181,9 +181,10 @@ Expr = (
 # ---- property blocks -----------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One value of a property list: `x`, `x desc`, `reach 2`, `a .. b`, `product by baseline {…}`."""
+    """One value of a property list: `x`, `x desc`, `reach 2`, `a .. b`, `product by baseline {…}`, or a
+    scorecard KPI's `weight 40%`, `target t`, `range lo .. hi` (kind `word`: `word` names it)."""
 
-    kind: str  # plain | direction | weighted | range | by
+    kind: str  # plain | direction | weighted | range | by | word
     expr: Expr
     span: Span
     direction: str | None = None
@@ -191,6 +192,7 @@ class Item:
     upper: Expr | None = None
     by: Expr | None = None
     block: Block | None = None
+    word: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +286,7 @@ class DecomposeDecl:
 
 @dataclass(frozen=True, slots=True)
 class BlockDecl:
-    """`query`, `calendar` and `target`: a name and a block of properties."""
+    """`query`, `calendar`, `target` and `scorecard`: a name and a block of properties."""
 
     kind: str
     name: str

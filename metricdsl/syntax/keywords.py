@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-DECLARATION_KEYWORDS = ("source", "dimension", "metric", "decompose", "query", "calendar", "target")
+DECLARATION_KEYWORDS = ("source", "dimension", "metric", "decompose", "query", "calendar", "target", "scorecard")
 # `decompose revenue = …` refers to a metric declared elsewhere; every other declaration names itself.
 NAMING_KEYWORDS = tuple(keyword for keyword in DECLARATION_KEYWORDS if keyword != "decompose")
 KEYWORDS = (*DECLARATION_KEYWORDS, "where", "having", "by", "and", "or", "not", "in", "is", "null", "between",

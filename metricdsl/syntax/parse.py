@@ -313,6 +313,9 @@ class AstBuilder:
     def target_decl(self, meta: Any, c: list[Any]) -> ast.BlockDecl:
         return self._block_decl("target", meta, c)
 
+    def scorecard_decl(self, meta: Any, c: list[Any]) -> ast.BlockDecl:
+        return self._block_decl("scorecard", meta, c)
+
     # blocks
     def block(self, meta: Any, c: list[Any]) -> ast.Block:
         return ast.Block(tuple(c), self._span(meta))
@@ -355,6 +358,15 @@ class AstBuilder:
         if isinstance(by, Token):  # `by weights { … }`: a block name
             by = ast.Name((str(by),), self._token_span(by))
         return ast.Item("by", c[0], self._span(meta), by=by, block=c[2])
+
+    def word_item(self, meta: Any, c: list[Any]) -> ast.Item:
+        return ast.Item("word", self.percent(None, [c[1]]), self._span(meta), word=str(c[0]))
+
+    def target_item(self, meta: Any, c: list[Any]) -> ast.Item:
+        return ast.Item("word", c[0], self._span(meta), word="target")
+
+    def word_range_item(self, meta: Any, c: list[Any]) -> ast.Item:
+        return ast.Item("word", c[1], self._span(meta), upper=c[2], word="range")
 
     # expressions
     def _binary(self, op: str, meta: Any, c: list[Any]) -> ast.Binary:

@@ -86,7 +86,7 @@ def _expected(error: UnexpectedInput) -> str:
     names = sorted({TOKEN_NAMES.get(t, _literal(t)) for t in expected})
     if {"NAME", "NUMBER", "STRING", "LPAR"} <= set(expected):
         return "; expected an expression"
-    if not names or len(names) > 8:
+    if not names or len(names) > 9:  # the declaration keywords and end of file are listed
         return ""
     return "; expected " + ", ".join(names)
 

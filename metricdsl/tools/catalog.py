@@ -35,6 +35,7 @@ class Card:
     mermaid: str | None
     svg: str | None
     defined_at: str
+    scorecards: tuple[str, ...] = ()  # `agents_2027 (40%, target revenue_2027)`: where it is a KPI
 
 
 # ---- formula text --------------------------------------------------------------------------
@@ -159,8 +160,15 @@ def tree_svg(name: str, project: m.Project) -> str | None:
 def build_cards(project: m.Project, files: dict[str, SourceFile]) -> list[Card]:
     texts = formulas(files)
     return [Card(metric, texts.get(name, ""), allowed_dimensions(metric, project), lineage(metric, project),
-                 mermaid(name, project), tree_svg(name, project), f"{metric.location.file}:{metric.location.line}")
+                 mermaid(name, project), tree_svg(name, project), f"{metric.location.file}:{metric.location.line}",
+                 kpi_of(name, project))
             for name, metric in sorted(project.metrics.items())]
+
+
+def kpi_of(metric: str, project: m.Project) -> tuple[str, ...]:
+    """The scorecards that score the metric, each with its weight and how it scores."""
+    return tuple(f"{card.name} ({kpi.weight_percent}, {kpi.scoring})" for card in project.scorecards.values()
+                 for kpi in card.kpis if kpi.metric == metric)
 
 
 # ---- formulas with links ---------------------------------------------------------------------
@@ -186,7 +194,8 @@ def _facts(card: Card) -> list[tuple[str, str]]:
     return [("unit", c.unit or "—"), ("format", _format_fact(c)), ("owner", c.owner or "—"),
             ("category", c.category or "—"), ("kind", c.kind or "—"), ("direction", c.direction or "—"),
             ("flags", flags), ("status", c.status or "—"), ("version", c.version or "—"),
-            ("additive", "yes" if card.metric.additive else "no"), ("defined at", card.defined_at)]
+            ("additive", "yes" if card.metric.additive else "no"),
+            *([("scorecards", "; ".join(card.scorecards))] if card.scorecards else []), ("defined at", card.defined_at)]
 
 
 def _format_fact(card: m.MetricCard) -> str:

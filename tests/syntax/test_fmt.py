@@ -100,6 +100,27 @@ target t "目标" {
 }
 '''
 
+SCORECARD = '''scorecard  agents_2027"坐席KPI考核"{by:agent
+period : 2027
+  kpis{
+revenue:weight 40%,target revenue_2027   # quota
+    conversion : weight 30% , range 0.20..0.30
+  complaints: weight 30%, range 10 .. -5}
+cap:120}
+'''
+
+SCORECARD_FORMATTED = '''scorecard agents_2027 "坐席KPI考核" {
+  by:     agent
+  period: 2027
+  kpis {
+    revenue:    weight 40%, target revenue_2027  # quota
+    conversion: weight 30%, range 0.20 .. 0.30
+    complaints: weight 30%, range 10 .. -5
+  }
+  cap: 120
+}
+'''
+
 # CRLF is kept, a final newline is added, trailing comments of consecutive lines are aligned
 # (counting CJK characters as two columns), nested `case` and parentheses indent.
 CRLF_AND_ALIGNMENT = (
@@ -118,9 +139,10 @@ CRLF_AND_ALIGNMENT_FORMATTED = (
     (MESSY_SOURCE, MESSY_SOURCE_FORMATTED),
     (CASE_AND_BLOCKS, CASE_AND_BLOCKS_FORMATTED),
     (CRLF_AND_ALIGNMENT, CRLF_AND_ALIGNMENT_FORMATTED),
+    (SCORECARD, SCORECARD_FORMATTED),
     ("", ""),
     ("\n\n# only a comment\n\n\n", "# only a comment\n"),
-], ids=["messy-source", "case-and-blocks", "crlf-alignment", "empty", "comment-only"])
+], ids=["messy-source", "case-and-blocks", "crlf-alignment", "scorecard", "empty", "comment-only"])
 def test_golden(source: str, expected: str) -> None:
     from metricdsl.syntax.fmt import format_text
 

@@ -27,9 +27,10 @@ def test_declared_names_skip_decompose_which_names_an_existing_metric() -> None:
 
 
 def test_one_keyword_list_holds_the_declaration_keywords() -> None:
-    assert KEYWORDS[:7] == ("source", "dimension", "metric", "decompose", "query", "calendar", "target")
-    assert DECLARATION_TOKEN_TYPES == {"SOURCE", "DIMENSION", "METRIC", "DECOMPOSE", "QUERY", "CALENDAR", "TARGET"}
-    assert len(set(KEYWORDS)) == len(KEYWORDS) == 25
+    assert KEYWORDS[:8] == ("source", "dimension", "metric", "decompose", "query", "calendar", "target", "scorecard")
+    assert DECLARATION_TOKEN_TYPES == {"SOURCE", "DIMENSION", "METRIC", "DECOMPOSE", "QUERY", "CALENDAR", "TARGET",
+                                       "SCORECARD"}
+    assert len(set(KEYWORDS)) == len(KEYWORDS) == 26  # LANGUAGE.md §1
 
 
 def test_suggest_returns_close_names_or_else_the_nearest() -> None:

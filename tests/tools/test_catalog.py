@@ -70,6 +70,9 @@ def test_markdown_has_a_section_per_metric(catalog: Path, metrics: dict[str, obj
     assert "```mermaid" in revenue and "-->|×|" in revenue and "-->|by|" in revenue
     assert "| owner | 商业分析组 |" in revenue and "| flags | core, KPI |" in revenue
     assert "| kind | quantity |" in revenue and "| direction | higher |" in revenue
+    assert "| scorecards | agents_2026 (40%, target revenue_2026_agents) |" in revenue
+    refunds = markdown.split("## `refund_rate`", 1)[1].split("\n## ", 1)[0]
+    assert "| scorecards | agents_2026 (30%, range 0.15 .. 0.05) |" in refunds
 
 
 def test_lineage_follows_referenced_metrics_and_filters() -> None:

@@ -92,6 +92,8 @@ def test_every_regex_compiles() -> None:
     ("  by: time.month, product", "month", "support.constant.time.grain.metric"),
     ("  where: flag = true and x is not null", "true", "constant.language.metric"),
     ("  metric: revenue", "metric", "variable.other.property.metric"),
+    ('scorecard agents "坐席KPI考核" {', "scorecard", "storage.type.declaration.metric"),
+    ("    revenue: weight 40%, target revenue_2027", "40%", "constant.numeric.percent.metric"),
     ('  split: product by weights { "新品E": 3 }', '"新品E"', "variable.other.property.metric"),
 ])
 def test_classifies_sample_lines(line: str, text: str, scope: str) -> None:

@@ -145,12 +145,29 @@ def test_document_symbols(client: LspClient, project: Path) -> None:
     assert symbols["orders"]["detail"] == "订单"
 
 
+def test_scorecard_hover_and_symbols(client: LspClient, project: Path) -> None:
+    name = "scorecards.metric"
+    hover = client.request("textDocument/hover", {
+        "textDocument": doc(project, name), "position": position_of(project, "scorecard agents_2026", name, offset=12)})
+    value = hover["result"]["contents"]["value"]
+    for expected in ("**scorecard** `agents_2026` — 坐席KPI考核", "by: `agent`", "period: `2026`", "cap: `120`",
+                     "- `revenue`: weight 40%, target revenue_2026_agents", "- `refund_rate`: weight 30%, range 15% .. 5%"):
+        assert expected in value, expected
+    symbols = {s["name"]: s for s in client.request("textDocument/documentSymbol",
+                                                    {"textDocument": doc(project, name)})["result"]}
+    assert [c["name"] for c in symbols["agents_2026"]["children"]] == ["revenue", "connect_rate", "refund_rate"]
+    kpi = client.request("textDocument/definition", {
+        "textDocument": doc(project, name), "position": position_of(project, "connect_rate:", name)})
+    assert kpi["result"]["uri"] == (project / "metrics.metric").as_uri()
+
+
 def test_rename_metric_across_files(client: LspClient, project: Path) -> None:
     response = client.request("textDocument/rename", {
         "textDocument": doc(project), "position": position_of(project, "revenue / buyers", offset=0),
         "newName": "sales"})
     changes = response["result"]["changes"]
-    assert {(project / "metrics.metric").as_uri(), (project / "queries.metric").as_uri()} <= set(changes)
+    assert {(project / "metrics.metric").as_uri(), (project / "queries.metric").as_uri(),
+            (project / "scorecards.metric").as_uri()} <= set(changes)  # a KPI names its metric
     renamed = project.parent / "renamed"
     shutil.copytree(project, renamed)
     for uri, edits in changes.items():

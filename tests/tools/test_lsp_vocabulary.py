@@ -93,6 +93,22 @@ def test_target_metric_key_offers_metrics_not_a_metric_card(client: LspClient, p
     assert labels == complete_at(client, project, "query q { metrics: | }")
 
 
+def test_scorecard_keys_and_by(client: LspClient, project: Path) -> None:
+    assert complete_at(client, project, "scorecard s { | }") == ["by", "period", "kpis", "cap", "description",
+                                                                  "owner", "label"]
+    labels = complete_at(client, project, "scorecard s { by: | }")
+    assert {"agent", "product"} <= set(labels) and "revenue" not in labels
+
+
+def test_scorecard_kpis_offer_metrics_then_settings_then_targets(client: LspClient, project: Path) -> None:
+    keys = complete_at(client, project, "scorecard s {\n  kpis {\n    |\n  }\n}")
+    assert {"revenue", "connect_rate", "refund_rate"} <= set(keys) and "agent" not in keys
+    assert complete_at(client, project, "scorecard s {\n  kpis {\n    revenue: |\n  }\n}") == ["weight", "target",
+                                                                                              "range"]
+    targets = complete_at(client, project, "scorecard s {\n  kpis {\n    revenue: weight 40%, target |\n  }\n}")
+    assert {"revenue_2026", "revenue_2026_agents", "revenue_2027"} <= set(targets) and "revenue" not in targets
+
+
 def test_target_split_offers_dimensions(client: LspClient, project: Path) -> None:
     labels = complete_at(client, project, "target t { split: | }")
     assert {"product", "channel", "city"} <= set(labels) and "revenue" not in labels

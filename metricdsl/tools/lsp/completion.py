@@ -15,10 +15,12 @@ from metricdsl.semantic.vocabulary import (
     AGGREGATES,
     CALENDAR_PROPERTIES,
     DIMENSION_PROPERTIES,
+    KPI_WORDS,
     METRIC_FUNCTIONS,
     METRIC_PROPERTIES,
     QUERY_PROPERTIES,
     ROW_FUNCTIONS,
+    SCORECARD_PROPERTIES,
     SOURCE_PROPERTIES,
     TARGET_PROPERTIES,
 )
@@ -32,13 +34,15 @@ PROPERTY_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?!:)")
 MEMBER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]*)$")
 CALENDAR_ARGUMENT = re.compile(r"\btime_progress\(\s*\w*$")  # the cursor is on time_progress's calendar
 PLANNED_ARGUMENT = re.compile(r"\bplanned\(\s*[A-Za-z0-9_]*$")  # planned(T) takes a target
-BLOCK_PROPERTIES = {"query": QUERY_PROPERTIES, "calendar": CALENDAR_PROPERTIES, "target": TARGET_PROPERTIES}
+BLOCK_PROPERTIES = {"query": QUERY_PROPERTIES, "calendar": CALENDAR_PROPERTIES, "target": TARGET_PROPERTIES,
+                    "scorecard": SCORECARD_PROPERTIES}
+KPIS_BLOCK = re.compile(r"\bkpis[ \t\r\n]*\{[^}]*$")
 
 
 @dataclass(frozen=True)
 class Completion:
     label: str
-    kind: str  # metric dimension source column time keyword function property
+    kind: str  # metric dimension source column time keyword function property target
     detail: str | None = None
 
 
@@ -78,6 +82,8 @@ def in_declaration(state: ProjectState, kind: str, text: str) -> list[Completion
     in_block = text.count("{") > text.count("}")
     keys = PROPERTY_KEY.findall(text)
     key = keys[-1] if keys and in_block else None
+    if kind == "scorecard" and KPIS_BLOCK.search(text):
+        return kpi_completions(state, text)
     if kind in BLOCK_PROPERTIES:
         return block_completions(state, kind, key) if in_block else []
     if kind == "metric":
@@ -122,8 +128,20 @@ def value_completions(state: ProjectState, kind: str, key: str | None) -> list[C
         return {"metrics": metrics, "by": grouping, "where": grouping, "order": metrics + grouping}.get(key)
     if kind == "target":
         return {**dict.fromkeys(METRIC_REFERENCE_KEYS["target"], metrics), "split": dimensions}.get(key)
+    if kind == "scorecard":
+        return {"by": dimensions}.get(key)
     return None
 
+
+def kpi_completions(state: ProjectState, text: str) -> list[Completion]:
+    """Inside a scorecard's `kpis { … }`: a KPI is `metric: weight 40%, target T` or `… range lo .. hi`."""
+    line = text.rsplit("\n", 1)[-1]
+    if re.search(r"\btarget[ \t]+[A-Za-z0-9_]*$", line):
+        return [Completion(name, "target", site.decl.label) for name, site in sorted(state.of_kind(ast.BlockDecl).items())
+                if isinstance(site.decl, ast.BlockDecl) and site.decl.kind == "target"]
+    if PROPERTY_KEY.search(line):
+        return keywords(KPI_WORDS)
+    return names(state, ast.MetricDecl, "metric")
 
 def names(state: ProjectState, kind: type, label: str) -> list[Completion]:
     return [Completion(name, label, getattr(d.decl, "label", None)) for name, d in sorted(state.of_kind(kind).items())]

@@ -98,6 +98,12 @@ def source_columns(decl: ast.SourceDecl) -> dict[str, ast.Property]:
     return {}
 
 
+def scorecard_kpis(decl: ast.BlockDecl) -> list[ast.Property]:
+    """The KPI entries of a scorecard's `kpis { … }` (a metric each)."""
+    return [p for e in decl.block.entries if isinstance(e, ast.NestedBlock) and e.name == "kpis"
+            for p in e.block.properties()]
+
+
 def definition(resolved: Resolved) -> tuple[str, Span] | None:
     if resolved.site is None:
         return None
@@ -127,6 +133,8 @@ def _references_in(decl: ast.Declaration, name: str) -> Iterator[Span]:
         if decl.metric == name:
             yield decl.name_span
         yield from _metric_names(decl.expr, name)
+    elif isinstance(decl, ast.BlockDecl) and decl.kind == "scorecard":
+        yield from (kpi.key_span for kpi in scorecard_kpis(decl) if kpi.key == name)
     elif isinstance(decl, ast.BlockDecl) and decl.kind in METRIC_REFERENCE_KEYS:
         for prop in decl.block.properties():
             if prop.key in METRIC_REFERENCE_KEYS[decl.kind]:
@@ -187,6 +195,8 @@ def document_symbols(state: ProjectState, path: str) -> list[Symbol]:
         children: tuple[Symbol, ...] = ()
         if isinstance(decl, ast.SourceDecl):
             children = tuple(Symbol(n, "column", None, p.span, p.key_span) for n, p in source_columns(decl).items())
+        elif isinstance(decl, ast.BlockDecl) and decl.kind == "scorecard":
+            children = tuple(Symbol(p.key, "kpi", None, p.span, p.key_span) for p in scorecard_kpis(decl))
         symbols.append(Symbol(decl.name, kind_of(decl), getattr(decl, "label", None), _whole(decl), decl.name_span,
                               children))
     return symbols

@@ -6,7 +6,7 @@ from __future__ import annotations
 from metricdsl.source import SourceFile
 from metricdsl.syntax import ast
 from metricdsl.syntax.text import declared_text, span_text
-from metricdsl.tools.lsp.features import Resolved, kind_of, source_columns
+from metricdsl.tools.lsp.features import Resolved, kind_of, scorecard_kpis, source_columns
 from metricdsl.tools.lsp.index import ProjectState
 
 SOURCE_FACTS = ("table", "time", "key")
@@ -32,6 +32,8 @@ def hover_markdown(state: ProjectState, resolved: Resolved) -> str | None:
         return f"**dimension** `{decl.name}`{_label(decl.label)}\n\n```metric\n{declared_text(source, decl)}\n```" + where
     if isinstance(decl, ast.SourceDecl):
         return source_hover(decl, source) + where
+    if isinstance(decl, ast.BlockDecl) and decl.kind == "scorecard":
+        return scorecard_hover(decl, source) + where
     return f"**{kind_of(decl)}** `{decl.name}`{_label(getattr(decl, 'label', None))}" + where
 
 
@@ -76,3 +78,15 @@ def column_hover(decl: ast.SourceDecl, name: str, source: SourceFile) -> str:
     column = source_columns(decl).get(name.split(".", 1)[1])
     kind = span_text(source, column.items[0].span) if column and column.items else "undeclared"
     return f"**column** `{name}`: `{kind}`\n\nof source `{decl.name}`{_label(decl.label)}"
+
+
+def scorecard_hover(decl: ast.BlockDecl, source: SourceFile) -> str:
+    """The scorecard's members and period, and each KPI as written (weight, target or range)."""
+    values = block_values(decl.block, source)
+    facts = [f"{key}: `{values[key]}`" for key in ("by", "period", "cap") if key in values]
+    kpis = [f"- `{kpi.key}`: {', '.join(span_text(source, item.span) for item in kpi.items)}"
+            for kpi in scorecard_kpis(decl)]
+    lines = [f"**scorecard** `{decl.name}`{_label(decl.label)}", "", " · ".join(facts), "", *kpis]
+    if "description" in values:
+        lines += ["", values["description"]]
+    return "\n".join(lines)

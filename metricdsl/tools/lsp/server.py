@@ -223,7 +223,8 @@ class Session:
         self.state.refresh()
         kinds = {"source": t.SymbolKind.Class, "dimension": t.SymbolKind.Field, "metric": t.SymbolKind.Function,
                  "decompose": t.SymbolKind.Operator, "query": t.SymbolKind.Interface, "calendar": t.SymbolKind.Event,
-                 "target": t.SymbolKind.Object, "column": t.SymbolKind.Property}
+                 "target": t.SymbolKind.Object, "column": t.SymbolKind.Property, "scorecard": t.SymbolKind.Struct,
+                 "kpi": t.SymbolKind.Field}
 
         def convert(symbol: Symbol) -> Any:
             return t.DocumentSymbol(name=symbol.name, kind=kinds.get(symbol.kind, t.SymbolKind.Variable),
