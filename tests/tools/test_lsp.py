@@ -132,7 +132,7 @@ def test_completion_after_source_time_and_in_expressions(client: LspClient, proj
     formula = {i["label"]: i["kind"] for i in _completion(client, project, end, 11, "metric y =  \n")}
     assert formula["revenue"] == 3 and formula["sum"] == 2 and formula["where"] == 14
     targets = [i["label"] for i in _completion(client, project, end, 19, "metric t = planned()\n")]
-    assert targets == ["revenue_2026", "revenue_2027"]
+    assert targets == ["revenue_2026", "revenue_2026_agents", "revenue_2027"]
     top = {i["label"] for i in _completion(client, project, end, 0, "\n")}
     assert {"metric", "source", "query"} <= top
 
