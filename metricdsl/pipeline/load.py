@@ -11,7 +11,7 @@ from metricdsl.ir import model as m
 from metricdsl.semantic import check
 from metricdsl.source import DecodeFailure, SourceFile, display_path, find_files, read_source
 from metricdsl.syntax import ast
-from metricdsl.syntax.parse import parse_file
+from metricdsl.syntax.parse import parse_file, use_parser_cache
 
 
 @dataclass
@@ -75,12 +75,21 @@ def parse_cached(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     remembered = astjson.decode(stored) if stored is not None else None
     if remembered is not None:
         return remembered
+    use_stored_parser()
     parsed = parse_file(source)
     try:
         store.put_bytes(entry, astjson.encode(parsed))
     except (TypeError, ValueError, RecursionError):
         pass  # a tree the cache cannot hold is only parsed again next time
     return parsed
+
+
+def use_stored_parser() -> None:
+    """Load the parser from the signed store (and save it there once built) when the store is in use."""
+    from metricdsl.pipeline import store
+
+    if store.enabled():
+        use_parser_cache(store)
 
 
 def check_sources(root: Path, inputs: list[SourceFile | Diagnostic], prove: bool = True) -> LoadedProject:
