@@ -11,7 +11,6 @@ from metricdsl.ir import model as m
 from metricdsl.semantic import check
 from metricdsl.source import DecodeFailure, SourceFile, display_path, find_files, read_source
 from metricdsl.syntax import ast
-from metricdsl.syntax.parse import parse_file, use_parser_cache
 
 
 @dataclass
@@ -84,9 +83,18 @@ def parse_cached(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     return parsed
 
 
+def parse_file(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
+    """The parser's parse_file, imported when a file is parsed: a project whose trees are all stored
+    is checked without importing the parser (nor lark)."""
+    from metricdsl.syntax.parse import parse_file as parse
+
+    return parse(source)
+
+
 def use_stored_parser() -> None:
     """Load the parser from the signed store (and save it there once built) when the store is in use."""
     from metricdsl.pipeline import store
+    from metricdsl.syntax.parse import use_parser_cache
 
     if store.enabled():
         use_parser_cache(store)

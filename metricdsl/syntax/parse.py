@@ -508,5 +508,5 @@ def parse_text(text: str, path: str = "<text>") -> tuple[ast.FileAST, list[Diagn
     return parse_file(SourceFile(path, text))
 
 
-# KEYWORDS stays importable here for the checker (metricdsl.semantic), which reads it from this module.
+# KEYWORDS stays importable here, beside the parser that reserves them.
 __all__ = ["KEYWORDS", "parse_file", "parse_text"]
