@@ -74,7 +74,6 @@ def parse_cached(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     remembered = astjson.decode(stored) if stored is not None else None
     if remembered is not None:
         return remembered
-    use_stored_parser()
     parsed = parse_file(source)
     try:
         store.put_bytes(entry, astjson.encode(parsed))
@@ -88,16 +87,20 @@ def parse_file(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     is checked without importing the parser (nor lark)."""
     from metricdsl.syntax.parse import parse_file as parse
 
+    use_saved_parser()
     return parse(source)
 
 
-def use_stored_parser() -> None:
-    """Load the parser from the signed store (and save it there once built) when the store is in use."""
+def use_saved_parser() -> None:
+    """Load the parser from the signed store, and save it there once built.
+
+    Also under METRICDSL_NO_CACHE=1: the saved parser is derived from the grammar file alone (like
+    bytecode from source), so it cannot make a result stale, and building it costs more than the
+    rest of a cold compile."""
     from metricdsl.pipeline import store
     from metricdsl.syntax.parse import use_parser_cache
 
-    if store.enabled():
-        use_parser_cache(store)
+    use_parser_cache(store)
 
 
 def check_sources(root: Path, inputs: list[SourceFile | Diagnostic], prove: bool = True) -> LoadedProject:
