@@ -361,9 +361,11 @@ def fmt_command(project: Path, check_only: bool) -> None:
     Example:  metricdsl fmt specs
               metricdsl fmt specs --check      # in CI: exit 1 if a file is not formatted
     """
+    from metricdsl.pipeline.load import use_saved_parser
     from metricdsl.source import SourceFile, display_path
     from metricdsl.syntax.fmt import format_project, write_results
 
+    use_saved_parser()
     if not project.exists():
         fail(f"project path `{project}` does not exist")
     results = format_project(project)

@@ -9,7 +9,6 @@ from metricdsl.pipeline.request import QueryRequest
 from metricdsl.semantic import check_query
 from metricdsl.source import SourceFile
 from metricdsl.syntax import ast
-from metricdsl.syntax.parse import parse_file
 
 ADHOC_NAME = "adhoc"
 ADHOC_FILE = "<command line>"
@@ -35,6 +34,8 @@ def adhoc_text(request: QueryRequest) -> str:
 def adhoc_query(project: m.Project, request: QueryRequest) -> m.Query:
     if not request.metrics:
         raise CheckFailed([Diagnostic("E108", "name at least one metric (--metrics a,b or --query NAME)", None)])
+    from metricdsl.syntax.parse import parse_file  # here, not above: a named query needs no parser (nor lark)
+
     source = SourceFile(ADHOC_FILE, adhoc_text(request))
     tree, problems = parse_file(source)
     declarations = [d for d in tree.declarations if isinstance(d, ast.BlockDecl)]

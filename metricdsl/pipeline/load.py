@@ -11,7 +11,6 @@ from metricdsl.ir import model as m
 from metricdsl.semantic import check
 from metricdsl.source import DecodeFailure, SourceFile, display_path, find_files, read_source
 from metricdsl.syntax import ast
-from metricdsl.syntax.parse import parse_file
 
 
 @dataclass
@@ -81,6 +80,27 @@ def parse_cached(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
     except (TypeError, ValueError, RecursionError):
         pass  # a tree the cache cannot hold is only parsed again next time
     return parsed
+
+
+def parse_file(source: SourceFile) -> tuple[ast.FileAST, list[Diagnostic]]:
+    """The parser's parse_file, imported when a file is parsed: a project whose trees are all stored
+    is checked without importing the parser (nor lark)."""
+    from metricdsl.syntax.parse import parse_file as parse
+
+    use_saved_parser()
+    return parse(source)
+
+
+def use_saved_parser() -> None:
+    """Load the parser from the signed store, and save it there once built.
+
+    Also under METRICDSL_NO_CACHE=1: the saved parser is derived from the grammar file alone (like
+    bytecode from source), so it cannot make a result stale, and building it costs more than the
+    rest of a cold compile."""
+    from metricdsl.pipeline import store
+    from metricdsl.syntax.parse import use_parser_cache
+
+    use_parser_cache(store)
 
 
 def check_sources(root: Path, inputs: list[SourceFile | Diagnostic], prove: bool = True) -> LoadedProject:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from pathlib import Path
 
 from metricdsl.diagnostics import did_you_mean
 from metricdsl.ir.targets import CalendarSpec, DateRange
@@ -54,16 +55,39 @@ def _country(report: Reporter, prop: ast.Property) -> str | None:
 def supported_countries() -> set[str]:
     """The country codes of the holidays package (ISO alpha-2 and alpha-3, and aliases such as UK).
 
-    Read from its registry, which names them without importing the 250 country modules (0.3 s);
-    `list_supported_countries()`, which imports them all, is the fallback."""
+    Read from the literal `COUNTRIES` table of its registry module's source, which names them
+    without importing the package (its calendars alone cost more than the rest of a cold
+    `metricdsl sql`); `list_supported_countries()`, which imports all 250 country modules, is the
+    fallback when the table cannot be read that way."""
+    codes = _registry_countries()
+    if codes:
+        return codes
+    import holidays
+
+    return set(holidays.list_supported_countries())
+
+
+def _registry_countries() -> set[str]:
+    """`holidays.registry.COUNTRIES` as the codes it lists, read with `ast`; empty when not found."""
+    import ast
+    import importlib.util
+
     try:
-        from holidays.registry import COUNTRIES
-
-        return {code for names in COUNTRIES.values() for code in names[1:] if code.isupper()}
-    except (ImportError, AttributeError, TypeError):
-        import holidays
-
-        return set(holidays.list_supported_countries())
+        spec = importlib.util.find_spec("holidays")
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            return set()
+        tree = ast.parse(Path(origin).with_name("registry.py").read_text(encoding="utf-8"))
+    except (ImportError, OSError, ValueError, SyntaxError):
+        return set()
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "COUNTRIES":
+            try:
+                table = ast.literal_eval(node.value) if node.value is not None else {}
+                return {code for names in table.values() for code in names[1:] if code.isupper()}
+            except (ValueError, TypeError, AttributeError):
+                return set()
+    return set()
 
 
 def _date_range(report: Reporter, item: ast.Item) -> DateRange | None:

@@ -9,7 +9,7 @@ from metricdsl.diagnostics import Note, did_you_mean
 from metricdsl.semantic.context import Scope, Symbol, SymbolKind
 from metricdsl.source import Span
 from metricdsl.syntax import ast
-from metricdsl.syntax.parse import KEYWORDS
+from metricdsl.syntax.keywords import KEYWORDS
 
 BLOCK_KINDS: dict[str, SymbolKind] = {"query": "query", "calendar": "calendar", "target": "target",
                                       "scorecard": "scorecard"}

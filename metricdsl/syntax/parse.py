@@ -31,6 +31,7 @@ from metricdsl.diagnostics import Diagnostic
 from metricdsl.source import SourceFile, Span
 from metricdsl.syntax import ast
 from metricdsl.syntax.keywords import DECLARATION_START, DECLARED_NAME, KEYWORDS
+from metricdsl.syntax.saved_parser import ParserCache, build, load_or_build
 from metricdsl.syntax.syntax_errors import syntax_diagnostic
 
 
@@ -38,15 +39,19 @@ def grammar_path() -> Path:
     return Path(__file__).parent / "metric.lark"
 
 
+_PARSER_CACHES: list[ParserCache] = []
+
+
+def use_parser_cache(cache: ParserCache) -> None:
+    """Load the parser from `cache`, and save it there once built, instead of building it in every process."""
+    if not _PARSER_CACHES:
+        _PARSER_CACHES.append(cache)
+
+
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        cache=True,
-    )
+    grammar = grammar_path().read_text(encoding="utf-8")
+    return load_or_build(grammar, _PARSER_CACHES[0]) if _PARSER_CACHES else build(grammar)
 
 
 MAX_NESTING = 50  # levels of nested expressions (an associative chain counts once); see the module doc
@@ -515,5 +520,5 @@ def parse_text(text: str, path: str = "<text>") -> tuple[ast.FileAST, list[Diagn
     return parse_file(SourceFile(path, text))
 
 
-# KEYWORDS stays importable here for the checker (metricdsl.semantic), which reads it from this module.
+# KEYWORDS stays importable here, beside the parser that reserves them.
 __all__ = ["KEYWORDS", "parse_file", "parse_text"]

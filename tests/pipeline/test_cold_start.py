@@ -1,0 +1,72 @@
+"""What a cold `metricdsl sql` imports (README, Performance): nothing it does not need.
+
+Each test runs the command in a fresh interpreter and reads its `sys.modules` afterwards, on the
+example project (it declares calendars, so `holidays` would be tempting to import while checking).
+No timing is asserted; `python -m benchmarks.bench_cli` measures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support.paths import REPO_ROOT, SPECS_DIR
+
+# Packages a plain SQL compile must not load: output formatting, calendars, workbooks, engines, proofs.
+HEAVY = ("rich", "holidays", "openpyxl", "duckdb", "psycopg", "sympy", "dateutil")
+
+PROBE = """
+import json, sys
+from metricdsl.cli import main
+try:
+    main(sys.argv[2:], standalone_mode=False)
+finally:
+    with open(sys.argv[1], "w") as stream:
+        json.dump(sorted(sys.modules), stream)
+"""
+
+
+def modules_after(arguments: list[str], cache: Path, out: Path) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "METRICDSL_CACHE_DIR": str(cache)}
+    env.pop("METRICDSL_NO_CACHE", None)
+    result = subprocess.run([sys.executable, "-c", PROBE, str(out), *arguments], env=env, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("-- metricdsl query:"), result.stdout[:200]
+    return set(json.loads(out.read_text(encoding="utf-8")))
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(name for name in modules if name.split(".")[0] in HEAVY)
+
+
+@pytest.mark.parametrize("arguments", [
+    ["--query", "monthly_kpi"],
+    ["--metrics", "revenue,aov", "--by", "time.month", "--period", "2026", "--dialect", "postgres"],
+], ids=["named query", "ad-hoc query on postgres"])
+def test_a_cold_sql_imports_no_heavy_package(arguments: list[str], tmp_path: Path) -> None:
+    cache = tmp_path / "cache"  # empty: no saved parser, no parsed files, no SQL
+    command = ["sql", str(SPECS_DIR), *arguments, "--no-cache"]
+    assert heavy(modules_after(command, cache, tmp_path / "cold.json")) == []
+    warm = modules_after(command, cache, tmp_path / "warm.json")  # the parser and the parsed files are saved now
+    assert heavy(warm) == []
+    if "--query" in arguments:  # every tree comes from the store: no parser is needed (an ad-hoc query parses)
+        assert not any(name.split(".")[0] == "lark" for name in warm)
+
+
+def test_the_next_cold_compile_loads_the_saved_parser(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    command = ["sql", str(SPECS_DIR), "--query", "monthly_kpi", "--no-cache"]
+    modules_after(command, cache, tmp_path / "first.json")
+    saved = list(cache.glob("grammar-*"))
+    assert len(saved) == 1, "the first run saves the parser"
+    before = saved[0].stat()
+    for parsed in cache.glob("ast-*"):
+        parsed.unlink()  # every file is parsed again
+    modules_after(command, cache, tmp_path / "second.json")
+    after = saved[0].stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), "the parser was built again"
