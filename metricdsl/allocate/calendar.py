@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from functools import cached_property
 from importlib.metadata import version
-
-import holidays
+from typing import TYPE_CHECKING
 
 from metricdsl.errors import CalendarError
 from metricdsl.ir.targets import CalendarSpec
+
+if TYPE_CHECKING:
+    import holidays  # imported when a calendar first needs a year: `metricdsl sql` stays light
 
 SATURDAY = 5
 
@@ -102,6 +104,8 @@ only for these can a year be "not published yet" (W003)."""
 
 
 def _country_holidays(country: str, year: int) -> holidays.HolidayBase:
+    import holidays
+
     try:
         return holidays.country_holidays(country, years=year)
     except NotImplementedError as error:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import sqlglot
-from golden.cases import Case, all_cases, load
+from golden.cases import Case, executable_cases, load
 from sqlglot.errors import ErrorLevel
 
 from metricdsl.api import compile_sql
@@ -27,7 +27,7 @@ from metricdsl.runtime.warehouse import QueryResult, Warehouse
 from metricdsl.sql.dialects.impala import impala_dialect, supports_multiple_count_distinct
 
 VERSIONS = ("3.4", "3.0")
-CASES = all_cases()
+CASES = executable_cases()
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from golden.cases import Case, all_cases
+from golden.cases import Case, executable_cases
 from support.spark import load_into_spark, row_differences, spark_rows
 
-CASES = all_cases()
+CASES = executable_cases()
 _DUCKDB: dict[Path, Any] = {}
 
 
