@@ -23,6 +23,7 @@ from metricdsl.cli.options import (
     check_as_of,
     check_schema,
     compile_or_exit,
+    connect_or_exit,
     execute_or_exit,
     exit_on_check_failure,
     fail,
@@ -262,9 +263,6 @@ def run(ctx: click.Context, project: Path, query: str | None, scorecard: str | N
     if scorecard is not None:
         run_scorecard_command(ctx, project, scorecard, db, data, replace, as_of, fmt, show_sql)
         return
-    from metricdsl.errors import WarehouseError
-    from metricdsl.runtime.warehouse import connect
-
     check_as_of(as_of, placeholder_allowed=False)
     check_schema(into)
     if into is not None:
@@ -274,11 +272,7 @@ def run(ctx: click.Context, project: Path, query: str | None, scorecard: str | N
     request = request_from(query, metrics, by, where, period, order, limit, as_of)
     replace_needs_data(replace, data)
     model = load_or_exit(project)
-    try:
-        warehouse = connect(db)
-    except WarehouseError as error:
-        fail(str(error))
-    with warehouse:
+    with connect_or_exit(db) as warehouse:
         if into is not None:
             written = run_job_or_exit(warehouse, model, project, data, db, request, into, show_sql, replace)
             click.echo(f"wrote {written} row(s) to {into}.{query} for as_of {as_of or 'CURRENT_DATE'}")

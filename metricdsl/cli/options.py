@@ -111,6 +111,17 @@ def tolerance_value(ctx: click.Context, param: click.Parameter, value: float) ->
     return value
 
 
+def connect_or_exit(db: str | None) -> Warehouse:
+    """The warehouse `--db` names (default: an in-memory DuckDB), or one line and exit 1."""
+    from metricdsl.errors import WarehouseError
+    from metricdsl.runtime.warehouse import connect
+
+    try:
+        return connect(db)
+    except WarehouseError as error:
+        fail(str(error))
+
+
 def warehouse_failure(error: Exception) -> NoReturn:
     """A WarehouseError as the CLI says it: the CSV diagnostics of a failed load, else one line."""
     from metricdsl.errors import DataLoadFailed, PlanMissing

@@ -55,19 +55,13 @@ def score_command(names: tuple[str, ...], db: str | None, data: Path | None, rep
 def run_scorecard(project: Path, name: str, db: str | None, data: Path | None, replace: bool, as_of: str | None,
                   fmt: str, show_sql: bool) -> None:
     """Compile the scorecard for the database, run it and print the scores."""
-    from metricdsl.cli.options import execute_or_exit
-    from metricdsl.errors import WarehouseError
+    from metricdsl.cli.options import connect_or_exit, execute_or_exit
     from metricdsl.runtime.scores import render_scores
-    from metricdsl.runtime.warehouse import connect
 
     check_as_of(as_of, placeholder_allowed=False)
     replace_needs_data(replace, data)
     model = load_or_exit(project)
-    try:
-        warehouse = connect(db)
-    except WarehouseError as error:
-        fail(str(error))
-    with warehouse:
+    with connect_or_exit(db) as warehouse:
         compiled = compiled_or_exit(model, name, warehouse.dialect, "3.4", as_of)
         text = compiled.text()
         if show_sql:
