@@ -40,12 +40,24 @@ metric revenue_28d = cumulative(revenue, 28 days)
 metric revenue_qtd = cumulative(revenue, quarter)
 metric buyers_7d = cumulative(buyers, 7 days)
 dimension region = floor(orders.customer_id / 100)
+calendar cn2026 { country: CN }
+target revenue_2026 {
+  metric: revenue
+  period: 2026
+  baseline: 2025
+  growth: +20%
+  spread: month by workdays(cn2026)
+  store: bench.ti_plan
+}
+metric revenue_target = planned(revenue_2026)
+metric achievement = revenue / planned(revenue_2026)
 
 query monthly_yoy_ytd { metrics: revenue, revenue_ly, revenue_yoy, revenue_ytd, buyers_ytd
   by: time.month  period: 2026 }
 query daily_rolling_28d { metrics: revenue, revenue_28d  by: time.day  period: 2026-01-01 .. 2026-06-30 }
 query daily_rolling_buyers { metrics: buyers, buyers_7d  by: time.day  period: 2026-01-01 .. 2026-03-31 }
 query daily_qtd { metrics: revenue, revenue_qtd  by: time.day  period: 2026-01-01 .. 2026-06-30 }
+query monthly_plan { metrics: revenue, revenue_target, achievement  by: time.month  period: 2026 }
 query rolling_by_region { metrics: revenue, revenue_28d  by: time.day, region  period: 2026-01-01 .. 2026-03-31 }
 """
 
@@ -95,6 +107,13 @@ SELECT cal.d, COALESCE(days.revenue, 0),
        SUM(COALESCE(days.revenue, 0)) OVER (PARTITION BY DATE_TRUNC('quarter', cal.d) ORDER BY cal.d
                                             ROWS UNBOUNDED PRECEDING)
 FROM cal LEFT JOIN days ON days.d = cal.d ORDER BY cal.d""",
+    "monthly_plan": f"""
+WITH m AS (SELECT CAST(DATE_TRUNC('month', order_date) AS DATE) AS d, SUM(amount) AS revenue FROM bench.ti_orders
+           WHERE {PAID} AND order_date >= DATE '2026-01-01' AND order_date < DATE '2027-01-01' GROUP BY 1),
+p AS (SELECT start AS d, SUM(target) AS target FROM bench.ti_plan
+      WHERE grain = 'month' AND member IS NULL AND start >= DATE '2026-01-01' AND start < DATE '2027-01-01' GROUP BY 1)
+SELECT p.d, COALESCE(m.revenue, 0), p.target, CAST(m.revenue AS DOUBLE PRECISION) / NULLIF(p.target, 0)
+FROM p LEFT JOIN m ON m.d = p.d ORDER BY p.d""",
     "rolling_by_region": f"""
 WITH days AS (SELECT FLOOR(CAST(customer_id AS DOUBLE PRECISION) / 100) AS region, order_date AS d, SUM(amount) AS revenue
               FROM bench.ti_orders WHERE {PAID} AND order_date >= DATE '2025-12-05' AND order_date < DATE '2026-04-01'
