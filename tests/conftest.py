@@ -53,6 +53,17 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def strict_ir() -> Iterator[None]:
+    """Every IR node built in this process is validated strictly (the CLI run in a subprocess builds
+    them unvalidated, as users run it: see `metricdsl.ir.model.Frozen`)."""
+    from metricdsl.ir.model import validate_construction
+
+    validate_construction(True)
+    yield
+    validate_construction(False)
+
+
 @pytest.fixture(scope="session")
 def duckdb_url() -> str:
     return "duckdb:///:memory:"

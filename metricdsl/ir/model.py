@@ -7,7 +7,7 @@ exists, dimensions carry their expression. Nothing downstream looks at the synta
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,7 +19,45 @@ NUMERIC_TYPES = frozenset({"int", "bigint", "double", "decimal", "number"})
 
 
 class Frozen(BaseModel):
+    """An IR node. The compiler builds nodes from values it has already checked, so building one does
+    not validate: pydantic would otherwise build every model's validator in each process, about a
+    third of a cold `metricdsl sql`. `model_validate` (IR read from JSON) still validates, and the test
+    suite turns on strict validation of every node built (`validate_construction`), so a value of the
+    wrong type still fails there."""
+
     model_config = ConfigDict(frozen=True, defer_build=True)
+
+    def __init__(self, **data: Any) -> None:
+        if _construction.strict:
+            self.__pydantic_validator__.validate_python(data, self_instance=self, strict=True)
+        else:
+            _fill(self, data)
+
+
+class _Construction:
+    strict = False
+
+
+_construction = _Construction()
+
+
+def validate_construction(strict: bool) -> None:
+    """Validate (strictly: no coercion) every IR node built from now on: the test suite's setting."""
+    _construction.strict = strict
+
+
+def _fill(node: Frozen, data: dict[str, Any]) -> None:
+    """What `model_construct` does, into the instance being initialised: the given fields and the defaults."""
+    values = {}
+    for name, field in type(node).__pydantic_fields__.items():
+        if name in data:
+            values[name] = data[name]
+        elif not field.is_required():
+            values[name] = field.get_default(call_default_factory=True, validated_data=values)
+    object.__setattr__(node, "__dict__", values)
+    object.__setattr__(node, "__pydantic_fields_set__", set(data))
+    object.__setattr__(node, "__pydantic_extra__", None)
+    object.__setattr__(node, "__pydantic_private__", None)
 
 
 class Location(Frozen):
