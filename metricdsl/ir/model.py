@@ -33,6 +33,10 @@ class Frozen(BaseModel):
         else:
             _fill(self, data)
 
+    # pydantic calls a model's own __init__ from validation unless it is marked as the base one:
+    # marked, `model_validate` keeps validating (and coercing JSON arrays to tuples).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
 
 class _Construction:
     strict = False

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from metricdsl.diagnostics import Diagnostic, did_you_mean
 from metricdsl.errors import CheckFailed
 from metricdsl.ir import model as m
-from metricdsl.pipeline.adhoc import adhoc_query
 from metricdsl.pipeline.request import QueryRequest, parse_as_of
 
 if TYPE_CHECKING:
@@ -49,6 +48,8 @@ def build_query(project: m.Project, request: QueryRequest) -> m.Query:
                                           None, "give either a query name or metrics and dimensions, not both")])
         named = project.queries[request.query]
         return with_overrides(project, named, request) if request.overrides else named
+    from metricdsl.pipeline.adhoc import adhoc_query
+
     return adhoc_query(project, request)
 
 
@@ -59,6 +60,8 @@ def with_overrides(project: m.Project, named: m.Query, request: QueryRequest) ->
     override gets the diagnostics (and positions) an ad-hoc query would."""
     probe = QueryRequest(metrics=named.metrics, by=named.by_names, where=request.where, period=request.period,
                          order=request.order, limit=request.limit)
+    from metricdsl.pipeline.adhoc import adhoc_query
+
     checked = adhoc_query(project, probe)
     update: dict[str, object] = {}
     if request.where is not None and checked.where is not None:

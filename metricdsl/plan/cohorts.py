@@ -12,7 +12,7 @@ from typing import Protocol
 
 from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
-from metricdsl.plan.nodes import CohortMeasure, MeasureRef, Scan, Shift, Value, Window
+from metricdsl.plan.nodes import CohortMeasure, MeasureKey, MeasureRef, Scan, Shift, Value, Window
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
 
@@ -24,7 +24,7 @@ class PlannerLike(Protocol):
     query: m.Query
     files: set[str]
     scans: dict[ScanKey, Scan]
-    measure_keys: dict[str, MeasureRef]
+    measure_keys: dict[MeasureKey, MeasureRef]
 
     @property
     def grain(self) -> str | None: ...
@@ -45,7 +45,7 @@ def plan_cohort(planner: PlannerLike, expr: m.Cohort, filters: tuple[m.RowExpr, 
         assert expr.other is not None and expr.count is not None and expr.unit is not None
         measure.other_source, measure.other_key, measure.other_condition = _key(planner, expr.other, filters)
         measure.window = (expr.count, expr.unit)
-    identity = f"cohort|{source}|{measure}"
+    identity = ("cohort", source, repr(measure))
     if identity in planner.measure_keys:
         return planner.measure_keys[identity]
     measure.column = planner.unique(owner)

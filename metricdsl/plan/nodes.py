@@ -239,6 +239,9 @@ class MeasureRef:
     zero_when_empty: bool
 
 
+MeasureKey = tuple[object, ...]  # what makes two measures one: kind, source or scan, IR nodes (hashable), …
+
+
 @dataclass(frozen=True)
 class Number:
     value: str

@@ -18,7 +18,7 @@ from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
 from metricdsl.ir.targets import planned_rows
 from metricdsl.ir.walk import walk_row
-from metricdsl.plan.nodes import Measure, MeasureRef, PlannedRead, Scan, Shift, Window, conjunction
+from metricdsl.plan.nodes import Measure, MeasureKey, MeasureRef, PlannedRead, Scan, Shift, Window, conjunction
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
 
@@ -29,7 +29,7 @@ class PlannerLike(Protocol):
     project: m.Project
     query: m.Query
     scans: dict[ScanKey, Scan]
-    measure_keys: dict[str, MeasureRef]
+    measure_keys: dict[MeasureKey, MeasureRef]
 
     def unique(self, base: str) -> str: ...
 
@@ -39,7 +39,7 @@ def plan_planned(planner: PlannerLike, expr: m.Planned, filters: tuple[m.RowExpr
     if shift is not None or window is not None:  # the checker rejects lag/cumulative of planned (E604)
         raise PlanningBug("planned(…) inside lag or cumulative")
     condition = conjunction(filters)
-    identity = f"planned|{expr.target}|{condition.model_dump_json() if condition else ''}"
+    identity = ("planned", expr.target, condition)
     if identity in planner.measure_keys:
         return planner.measure_keys[identity]
     scan = _scan(planner, expr.target, filters)

@@ -18,6 +18,7 @@ from metricdsl.plan.nodes import (
     ZERO_WHEN_EMPTY,
     Compute,
     DistinctHavingMeasure,
+    MeasureKey,
     MeasureRef,
     Number,
     OrderBy,
@@ -46,8 +47,8 @@ ScanKey = tuple[str, Shift | None, Window | None, str]
 class Checkpoint:
     scans: dict[ScanKey, Scan]
     measures: dict[ScanKey, tuple[int, DistinctHavingMeasure | None]]
-    measure_keys: dict[str, MeasureRef]
-    references: dict[tuple[str, tuple[str, ...], Shift | None, Window | None], Value]
+    measure_keys: dict[MeasureKey, MeasureRef]
+    references: dict[tuple[str, tuple[m.RowExpr, ...], Shift | None, Window | None], Value]
     used_names: set[str]
     files: set[str]
     peers: list[TotalPlan]
@@ -59,8 +60,8 @@ class Planner:
         self.project = project
         self.query = query
         self.scans: dict[ScanKey, Scan] = {}
-        self.measure_keys: dict[str, MeasureRef] = {}
-        self.references: dict[tuple[str, tuple[str, ...], Shift | None, Window | None], Value] = {}
+        self.measure_keys: dict[MeasureKey, MeasureRef] = {}
+        self.references: dict[tuple[str, tuple[m.RowExpr, ...], Shift | None, Window | None], Value] = {}
         self.used_names: set[str] = {ref.column for ref in query.by}
         self.files: set[str] = set()
         self.grain = query.grain
@@ -125,7 +126,7 @@ class Planner:
                   owner: str) -> Value:
         """A referenced metric, planned once per (filters, shift, window): a metric used twice per level
         of a chain is one shared value, so the plan stays linear in the number of distinct sub-metrics."""
-        key = (name, tuple(f.model_dump_json() for f in filters), shift, window)
+        key = (name, filters, shift, window)
         if key not in self.references:
             metric = self.project.metrics[name]
             self.files.add(metric.location.file)
@@ -161,7 +162,7 @@ class Planner:
                 owner: str) -> MeasureRef:
         condition = conjunction(filters)
         scan = self.scan_for(agg.source, shift, window)
-        identity = f"{scan.name}|{agg.model_dump_json()}|{condition.model_dump_json() if condition else ''}"
+        identity = (scan.name, agg, condition)
         if identity in self.measure_keys:
             return self.measure_keys[identity]
         column = self.unique(owner)
@@ -173,8 +174,7 @@ class Planner:
     def having_measure(self, expr: m.DistinctHaving, filters: tuple[m.RowExpr, ...], shift: Shift | None,
                        window: Window | None, owner: str) -> MeasureRef:
         condition = conjunction(filters)
-        identity = f"having|{expr.source}|{shift}|{window}|{expr.model_dump_json()}|" + (
-            condition.model_dump_json() if condition else "")
+        identity = ("having", expr.source, shift, window, expr, condition)
         if identity in self.measure_keys:
             return self.measure_keys[identity]
         scan = self.scan_for(expr.source, shift, window, kind="having")

@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import dataclasses
 
+from metricdsl.ir import model as m
 from metricdsl.plan.nodes import RESERVED_RELATION_NAMES, Measure, QueryPlan, Scan, fresh_name
 
 DISTINCT_FUNCS = frozenset({"count_distinct"})
 
 
-def distinct_class(measure: Measure) -> str | None:
+DistinctClass = tuple[m.RowExpr | None, m.RowExpr | None]  # argument, condition
+
+
+def distinct_class(measure: Measure) -> DistinctClass | None:
     """The class of a DISTINCT aggregate (argument and condition), or None for other aggregates."""
     if measure.func not in DISTINCT_FUNCS:
         return None
-    arg = measure.arg.model_dump_json() if measure.arg is not None else ""
-    condition = measure.condition.model_dump_json() if measure.condition is not None else ""
-    return f"{arg}|{condition}"
+    return measure.arg, measure.condition
 
 
 def distinct_groups(scan: Scan) -> list[list[Measure]]:
@@ -35,7 +37,7 @@ def distinct_groups(scan: Scan) -> list[list[Measure]]:
     The first group keeps every non-distinct measure and the first class; each further class
     gets a group of its own. Measure order is kept within each group.
     """
-    class_index: dict[str, int] = {}
+    class_index: dict[DistinctClass, int] = {}
     groups: list[list[Measure]] = [[]]
     for measure in scan.measures:
         key = distinct_class(measure)

@@ -8,6 +8,7 @@ reads, not by `check`.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def _country(report: Reporter, prop: ast.Property) -> str | None:
     return code
 
 
-def supported_countries() -> set[str]:
+@functools.cache
+def supported_countries() -> frozenset[str]:
     """The country codes of the holidays package (ISO alpha-2 and alpha-3, and aliases such as UK).
 
     Read from the literal `COUNTRIES` table of its registry module's source, which names them
@@ -61,10 +63,10 @@ def supported_countries() -> set[str]:
     fallback when the table cannot be read that way."""
     codes = _registry_countries()
     if codes:
-        return codes
+        return frozenset(codes)
     import holidays
 
-    return set(holidays.list_supported_countries())
+    return frozenset(holidays.list_supported_countries())
 
 
 def _registry_countries() -> set[str]:

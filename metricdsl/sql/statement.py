@@ -75,10 +75,8 @@ def covers(unshifted: Scan, lagged: Scan) -> bool:
     """Does the unshifted scan read every row the lagged one reads (so its buckets span them)?"""
     if unshifted.source != lagged.source or unshifted.having or unshifted.cohort or unshifted.balance:
         return False
-    def key(condition: m.RowExpr | None) -> str:
-        return "" if condition is None else condition.model_dump_json()
-    reads = {key(c) for c in unshifted.conditions}
-    return "" in reads or {key(c) for c in lagged.conditions} <= reads
+    reads = set(unshifted.conditions)
+    return None in reads or set(lagged.conditions) <= reads
 
 
 class StatementBuilder:
@@ -336,8 +334,8 @@ class StatementBuilder:
         if self.plan.where is not None:
             parts.append(paren(rows(self.plan.where)))
         if conditions and all(c is not None for c in conditions):
-            unique = {c.model_dump_json(): c for c in conditions if c is not None}
-            parts.append(paren(any_of([rows(c) for c in unique.values()])))
+            unique = dict.fromkeys(c for c in conditions if c is not None)
+            parts.append(paren(any_of([rows(c) for c in unique])))
         return exp.and_(*parts, wrap=False, copy=False) if parts else None
 
     def from_with_joins(self, select: exp.Select, base: str, rows: RowCompiler, scan: Scan | None = None) -> exp.Select:

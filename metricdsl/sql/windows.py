@@ -102,7 +102,7 @@ class Layout:
     `plain`: measures of unshifted scans riding on the buckets, as expressions of one bucket's partials.
     """
 
-    partials: dict[str, Partial] = field(default_factory=dict)  # by identity (func, argument, condition)
+    partials: dict[tuple[str, m.RowExpr | None, m.RowExpr | None], Partial] = field(default_factory=dict)
     windowed: dict[str, Callable[[], exp.Expr]] = field(default_factory=dict)
     plain: dict[str, Callable[[], exp.Expr]] = field(default_factory=dict)
     window_partials: list[str] = field(default_factory=list)
@@ -125,10 +125,12 @@ def bucket_aligned(period: m.Period | m.RelativePeriod | None, grain: str) -> bo
             and next_bucket(last, grain) == period.end + datetime.timedelta(days=1))
 
 
-def distinct_identity(measure: Measure) -> str:
+DistinctIdentity = tuple[m.RowExpr | None, m.RowExpr | None]  # key, condition
+
+
+def distinct_identity(measure: Measure) -> DistinctIdentity:
     """What a distinct count counts: its key and condition."""
-    return "|".join([measure.arg.model_dump_json() if measure.arg is not None else "",
-                     measure.condition.model_dump_json() if measure.condition is not None else ""])
+    return measure.arg, measure.condition
 
 
 def can_ride(scan: Scan, window: Scan) -> bool:
@@ -179,7 +181,7 @@ class WindowedScan:
         if layout.partials:  # distinct counts alone need no buckets: their keys say where rows are
             self.ctes.append((buckets, self.bucket_select(layout)))
         to_date = self.window.count is None
-        pairs: dict[str, tuple[str, str]] = {}  # a rolling distinct count's (bucket, key) pairs: CTE, key
+        pairs: dict[DistinctIdentity, tuple[str, str]] = {}  # a rolling distinct count's (bucket, key) pairs: CTE, key
         for measure in [] if to_date else layout.distinct:
             keys, key = self.fresh(f"{self.scan.name}_{measure.column}_keys"), self.fresh("distinct_key")
             self.ctes.append((keys, self.triples_select(measure, key)))
@@ -276,8 +278,7 @@ class WindowedScan:
         funcs = ["sum", "count"] if measure.func == "avg" else [measure.func]
         found = []
         for func in funcs:
-            identity = "|".join([func, measure.arg.model_dump_json() if measure.arg is not None else "",
-                                 measure.condition.model_dump_json() if measure.condition is not None else ""])
+            identity = (func, measure.arg, measure.condition)
             if identity not in layout.partials:
                 layout.partials[identity] = Partial(self.fresh(f"{measure.column}_{func}"), func, measure)
             found.append(layout.partials[identity])
@@ -335,7 +336,7 @@ class WindowedScan:
         select = self.raw_select([*keys, *partials], conditions, rows)
         return select.group_by(*[e.copy() for e, _ in keys])
 
-    def add_rider(self, rider: Scan, layout: Layout, buckets: str, pairs: dict[str, tuple[str, str]]) -> None:
+    def add_rider(self, rider: Scan, layout: Layout, buckets: str, pairs: dict[DistinctIdentity, tuple[str, str]]) -> None:
         """An unshifted scan's measures over its period's buckets, read from the window's buckets
         (distinct counts: from the window's (bucket, key) pairs, one relation each)."""
         period = literal_period(self.host.plan)

@@ -64,9 +64,12 @@ def test_fmt_normalises_the_spacing_of_a_relative_period() -> None:
 
 
 def test_the_ir_round_trips_through_json() -> None:
+    import datetime
+
     from metricdsl.ir import model as m
 
     query = m.Query(name="q", metrics=("revenue",), period=m.RelativePeriod(which="last", count=3, unit="month"))
     assert m.Query.model_validate_json(query.model_dump_json()) == query
-    literal = query.model_copy(update={"period": m.Period(start="2026-01-01", end="2026-12-31")})
+    period = m.Period(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31))
+    literal = query.model_copy(update={"period": period})
     assert m.Query.model_validate_json(literal.model_dump_json()) == literal

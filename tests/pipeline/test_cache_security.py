@@ -1,4 +1,5 @@
-"""The caches trust nothing they read back: planted entries are ignored, no pickle is ever loaded.
+"""The caches trust nothing they read back: planted entries are ignored, and the one pickle read
+back (the checked project) is read by an unpickler that builds IR nodes and nothing else.
 
 The threat: a cache folder that someone else can write (a CI cache shared between branches). Entry
 names are computable hashes, so an attacker can plant an entry under the exact name the next
@@ -93,9 +94,29 @@ def test_a_planted_pickle_in_the_parse_cache_runs_nothing(project: Path, tmp_pat
     assert again.model == fresh.model
 
 
-def test_no_module_of_the_compiler_uses_pickle() -> None:
-    for path in (REPO_ROOT / "metricdsl").rglob("*.py"):
-        assert "pickle" not in path.read_text(encoding="utf-8"), path
+def test_a_planted_checked_project_runs_nothing(project: Path, tmp_path: Path) -> None:
+    """Unsigned, the entry is a miss; signed with the user's own key (the worst case), the unpickler
+    still refuses what is not an IR node."""
+    from metricdsl.pipeline.cache import checked_project
+
+    marker = tmp_path / "pwned"
+    fresh = checked_project(project)
+    (entry,) = [p.name for p in store.cache_dir().glob("project-*")]
+    (store.cache_dir() / entry).write_bytes(pickle.dumps(Boom(marker)))
+    assert checked_project(project) == fresh
+    store.put_bytes(entry, pickle.dumps(Boom(marker)))
+    assert checked_project(project) == fresh
+    assert not marker.exists(), "a planted pickle ran code"
+    store.put_bytes(entry, pickle.dumps({"not": "a project"}))
+    assert checked_project(project) == fresh
+
+
+def test_only_the_checked_project_is_unpickled_and_only_by_the_ir_unpickler() -> None:
+    users = sorted(str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "metricdsl").rglob("*.py")
+                   if "pickle" in p.read_text(encoding="utf-8"))
+    assert users == ["metricdsl/pipeline/cache.py"]
+    text = (REPO_ROOT / "metricdsl" / "pipeline" / "cache.py").read_text(encoding="utf-8")
+    assert "pickle.load" not in text and "pickle.Unpickler.load" not in text
 
 
 def test_the_key_file_is_private_and_reused(project: Path, tmp_path: Path) -> None:

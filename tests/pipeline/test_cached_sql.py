@@ -42,9 +42,10 @@ def test_a_hit_returns_the_same_text_without_compiling(project: Path, monkeypatc
 
 
 def sql_entries(project: Path) -> list[str]:
-    """The SQL entries of the store (the parsed files, `ast-…`, and the parser, `grammar-…`, are kept apart)."""
+    """The SQL entries of the store (the parsed files `ast-…`, the parser `grammar-…` and the checked
+    project `project-…` are kept apart)."""
     cache = project.parent / "cache"
-    return [p.name for p in cache.iterdir() if not p.name.startswith(("ast-", "grammar-", "."))] if cache.is_dir() else []
+    return [p.name for p in cache.iterdir() if not p.name.startswith(("ast-", "grammar-", "project-", "."))] if cache.is_dir() else []
 
 
 def test_without_the_cache_no_sql_is_stored(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,3 +100,50 @@ def test_failures_tell_the_project_from_the_query(project: Path) -> None:
         cached_sql(project, MONTHLY)
     assert project_failure.value.loaded is not None
     assert [d.code for d in project_failure.value.loaded.errors] == ["E101"]
+
+
+def project_entries(project: Path) -> list[Path]:
+    return sorted((project.parent / "cache").glob("project-*"))
+
+
+def refuse_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    from metricdsl.pipeline import load
+
+    def load_project(*args: object, **options: object) -> None:
+        raise AssertionError("checked the project again although no file changed")
+
+    monkeypatch.setattr(load, "load_project", load_project)
+
+
+NEW_QUERY = QueryRequest(metrics=("revenue", "aov"), by=("time.month", "channel"), period="2026")
+
+
+def test_a_new_query_on_an_unchanged_project_reads_the_checked_project(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("METRICDSL_NO_CACHE", "1")
+    expected = {d: cached_sql(project, NEW_QUERY, d) for d in ("duckdb", "impala")}  # nothing stored
+    monkeypatch.delenv("METRICDSL_NO_CACHE")
+    assert project_entries(project) == []
+    cached_sql(project, MONTHLY)
+    assert len(project_entries(project)) == 1
+    refuse_to_check(monkeypatch)
+    for dialect, text in expected.items():
+        assert cached_sql(project, NEW_QUERY, dialect, use_cache=False) == text
+
+
+def test_an_edit_checks_the_project_again(project: Path) -> None:
+    before = cached_sql(project, NEW_QUERY, use_cache=False)
+    metrics = project / "metrics.metric"
+    metrics.write_text(metrics.read_text(encoding="utf-8").replace("'paid'", "'refunded'", 1), encoding="utf-8")
+    after = cached_sql(project, NEW_QUERY, use_cache=False)
+    assert "'refunded'" in after and "'refunded'" not in before
+    assert len(project_entries(project)) == 2
+
+
+def test_a_project_with_errors_is_never_stored(project: Path) -> None:
+    (project / "broken.metric").write_text("metric x = sum(nowhere.amount)\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(CheckFailed) as failure:
+            cached_sql(project, MONTHLY, use_cache=False)
+        assert failure.value.loaded is not None and [d.code for d in failure.value.loaded.errors] == ["E101"]
+    assert project_entries(project) == []

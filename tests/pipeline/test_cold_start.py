@@ -65,8 +65,63 @@ def test_the_next_cold_compile_loads_the_saved_parser(tmp_path: Path) -> None:
     saved = list(cache.glob("grammar-*"))
     assert len(saved) == 1, "the first run saves the parser"
     before = saved[0].stat()
-    for parsed in cache.glob("ast-*"):
-        parsed.unlink()  # every file is parsed again
+    for parsed in [*cache.glob("ast-*"), *cache.glob("project-*")]:
+        parsed.unlink()  # every file is parsed and the project checked again
     modules_after(command, cache, tmp_path / "second.json")
     after = saved[0].stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), "the parser was built again"
+
+
+def test_a_compile_of_an_unchanged_project_neither_parses_nor_checks(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = ["sql", str(SPECS_DIR), "--query", "monthly_kpi", "--no-cache"]
+    modules_after(first, cache, tmp_path / "first.json")
+    another = ["sql", str(SPECS_DIR), "--query", "revenue_by_product", "--dialect", "postgres", "--no-cache"]
+    loaded = modules_after(another, cache, tmp_path / "second.json")
+    assert not [name for name in loaded if name.startswith(("metricdsl.semantic", "metricdsl.syntax", "lark"))]
+
+
+VALIDATORS = """
+import json, sys
+from pydantic import BaseModel
+from pydantic._internal._mock_val_ser import MockValSer
+from metricdsl.cli import main
+try:
+    main(sys.argv[2:], standalone_mode=False)
+finally:
+    def every(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from every(sub)
+    built = sorted({f"{c.__module__}.{c.__name__}" for c in every(BaseModel)
+                    if c.__module__.startswith("metricdsl.") and not isinstance(c.__pydantic_validator__, MockValSer)})
+    with open(sys.argv[1], "w") as stream:
+        json.dump(built, stream)
+"""
+
+
+# The `target`, `calendar` and `scorecard` declarations are checked by validating their models
+# (`metricdsl.ir.targets`, `metricdsl.ir.scorecards`): their validators are built while checking.
+CHECKED_BY_VALIDATION = ("metricdsl.ir.targets.", "metricdsl.ir.scorecards.")
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["project checked", "checked project read back"])
+def test_a_compile_builds_no_validator_of_the_ir(cached: bool, tmp_path: Path) -> None:
+    """IR nodes are built without validation (metricdsl.ir.model.Frozen): building pydantic's
+    validators of the IR cost about a third of a cold compile. Read back, a checked project builds
+    no validator at all."""
+    cache = tmp_path / "cache"
+    command = ["sql", str(SPECS_DIR), "--query", "monthly_kpi", "--no-cache"]
+    if cached:
+        modules_after(command, cache, tmp_path / "first.json")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "METRICDSL_CACHE_DIR": str(cache)}
+    env.pop("METRICDSL_NO_CACHE", None)
+    out = tmp_path / "built.json"
+    result = subprocess.run([sys.executable, "-c", VALIDATORS, str(out), *command], env=env, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    built = json.loads(out.read_text(encoding="utf-8"))
+    if cached:
+        assert built == []
+    else:
+        assert built and [name for name in built if not name.startswith(CHECKED_BY_VALIDATION)] == []
