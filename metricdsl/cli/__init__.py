@@ -417,8 +417,11 @@ def lsp_command() -> None:
     \b
     Example:  metricdsl lsp
     """
+    import gc
+
     from metricdsl.tools.lsp import serve
 
+    gc.enable()  # a long-lived process: see metricdsl/__main__.py
     serve()
 
 
