@@ -51,6 +51,8 @@ target revenue_2026 {
 }
 metric revenue_target = planned(revenue_2026)
 metric achievement = revenue / planned(revenue_2026)
+metric progress = time_progress(cn2026)
+metric pace = revenue / time_progress(cn2026)
 
 query monthly_yoy_ytd { metrics: revenue, revenue_ly, revenue_yoy, revenue_ytd, buyers_ytd
   by: time.month  period: 2026 }
@@ -58,6 +60,7 @@ query daily_rolling_28d { metrics: revenue, revenue_28d  by: time.day  period: 2
 query daily_rolling_buyers { metrics: buyers, buyers_7d  by: time.day  period: 2026-01-01 .. 2026-03-31 }
 query daily_qtd { metrics: revenue, revenue_qtd  by: time.day  period: 2026-01-01 .. 2026-06-30 }
 query monthly_plan { metrics: revenue, revenue_target, achievement  by: time.month  period: 2026 }
+query monthly_progress { metrics: revenue, pace, progress  by: time.month  period: 2026 }
 query rolling_by_region { metrics: revenue, revenue_28d  by: time.day, region  period: 2026-01-01 .. 2026-03-31 }
 """
 
@@ -68,6 +71,25 @@ def series(first: str, last: str, step: str) -> str:
 
 
 PAID = "status = 'paid'"
+AS_OF = {"monthly_progress": datetime.date(2026, 10, 9)}  # compiled with --as-of: the period stops there
+
+
+def month_progress(as_of: datetime.date) -> str:
+    """A calendar table as a warehouse would keep it (month, working days through the as-of date, working
+    days), here as literal rows computed from the same holidays (CN, with make-up workdays)."""
+    from metricdsl.allocate.calendar import WorkCalendar
+    from metricdsl.ir.targets import CalendarSpec
+
+    calendar = WorkCalendar(CalendarSpec(name="cn2026", country="CN"))
+    rows = []
+    for month in range(1, as_of.month + 1):
+        first = datetime.date(2026, month, 1)
+        last = (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        through = calendar.workdays(first, min(last, as_of))
+        rows.append(f"(DATE '{first}', {through}, {calendar.workdays(first, last)})")
+    return "SELECT * FROM (VALUES " + ", ".join(rows) + ") AS c(d, through, workdays)"
+
+
 HAND_WRITTEN = {
     "monthly_yoy_ytd": f"""
 WITH m AS (SELECT CAST(DATE_TRUNC('month', order_date) AS DATE) AS d, SUM(amount) AS revenue FROM bench.ti_orders
@@ -114,6 +136,16 @@ p AS (SELECT start AS d, SUM(target) AS target FROM bench.ti_plan
       WHERE grain = 'month' AND member IS NULL AND start >= DATE '2026-01-01' AND start < DATE '2027-01-01' GROUP BY 1)
 SELECT p.d, COALESCE(m.revenue, 0), p.target, CAST(m.revenue AS DOUBLE PRECISION) / NULLIF(p.target, 0)
 FROM p LEFT JOIN m ON m.d = p.d ORDER BY p.d""",
+    "monthly_progress": f"""
+WITH m AS (SELECT CAST(DATE_TRUNC('month', order_date) AS DATE) AS d, SUM(amount) AS revenue FROM bench.ti_orders
+           WHERE {PAID} AND order_date >= DATE '2026-01-01' AND order_date <= DATE '{AS_OF["monthly_progress"]}'
+           GROUP BY 1),
+c AS ({month_progress(AS_OF["monthly_progress"])}),
+p AS (SELECT d, CASE WHEN workdays = 0 THEN 1 ELSE CAST(through AS DOUBLE PRECISION) / workdays END AS progress
+      FROM c)
+SELECT p.d, COALESCE(m.revenue, 0), CAST(COALESCE(m.revenue, 0) AS DOUBLE PRECISION) / NULLIF(p.progress, 0),
+       p.progress
+FROM p LEFT JOIN m ON m.d = p.d ORDER BY p.d""",
     "rolling_by_region": f"""
 WITH days AS (SELECT FLOOR(CAST(customer_id AS DOUBLE PRECISION) / 100) AS region, order_date AS d, SUM(amount) AS revenue
               FROM bench.ti_orders WHERE {PAID} AND order_date >= DATE '2025-12-05' AND order_date < DATE '2026-04-01'
@@ -134,7 +166,8 @@ def compiled(dialect: str) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "bench.metric").write_text(SPEC, encoding="utf-8")
         project = load_project(Path(folder))
-        return {name: compile_sql(project, query=name, dialect=dialect) for name in HAND_WRITTEN}
+        return {name: compile_sql(project, query=name, dialect=dialect,
+                                  as_of=str(AS_OF[name]) if name in AS_OF else None) for name in HAND_WRITTEN}
 
 
 def same(a: Sequence[Any], b: Sequence[Any]) -> bool:
