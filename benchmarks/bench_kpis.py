@@ -1,4 +1,5 @@
-"""The KPI shapes of LANGUAGE.md §5 (retention, new, converted, closing, total share, rank, median):
+"""The KPI shapes of LANGUAGE.md §5 (retention, new, converted, closing, total share, rank, median)
+and a scorecard (§9: points per member from two KPIs, weighted into a score):
 generated SQL against a hand-written query for each, on the same generated tables in one run, on
 DuckDB and PostgreSQL.
 
@@ -63,7 +64,17 @@ query closing { metrics: aum_close, by: time.month, product, period: 2025 }
 query share { metrics: revenue_share, by: time.month, channel, period: 2025 }
 query ranked { metrics: revenue_rank, by: time.month, channel, period: 2025 }
 query median { metrics: median_amount, by: time.month, channel, period: 2025 }
+scorecard channels {
+  by: channel
+  period: 2025
+  kpis {
+    revenue: weight 60%, range 0 .. 50000000
+    buyers:  weight 40%, range 0 .. 400000
+  }
+  cap: 120
+}
 """
+SCORECARDS = ("channels",)  # compiled as `metricdsl sql --scorecard`
 
 MONTH = "CAST(DATE_TRUNC('month', {}) AS DATE)"
 HAND_WRITTEN = {
@@ -99,6 +110,13 @@ HAND_WRITTEN = {
         SELECT {MONTH.format('sold_on')} AS m, channel,
                RANK() OVER (PARTITION BY {MONTH.format('sold_on')} ORDER BY SUM(amount) DESC)
         FROM bench.sales WHERE sold_on >= DATE '2025-01-01' AND sold_on < DATE '2026-01-01' GROUP BY 1, 2""",
+    "channels": """
+        WITH k AS (SELECT channel, SUM(amount) AS revenue, COUNT(DISTINCT customer) AS buyers FROM bench.sales
+                   WHERE sold_on >= DATE '2025-01-01' AND sold_on < DATE '2026-01-01' GROUP BY 1),
+             p AS (SELECT channel, revenue, buyers,
+                          LEAST(GREATEST(CAST(revenue AS DOUBLE PRECISION) * 100 / 50000000, 0), 120) AS rp,
+                          LEAST(GREATEST(CAST(buyers AS DOUBLE PRECISION) * 100 / 400000, 0), 120) AS bp FROM k)
+        SELECT channel, revenue, rp, rp * 0.6, buyers, bp, bp * 0.4, rp * 0.6 + bp * 0.4 FROM p""",
     "median": f"""
         SELECT {MONTH.format('sold_on')} AS m, channel, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY amount)
         FROM bench.sales WHERE sold_on >= DATE '2025-01-01' AND sold_on < DATE '2026-01-01' GROUP BY 1, 2""",
@@ -165,11 +183,13 @@ def same_rows(generated: list[tuple[Any, ...]], hand: list[tuple[Any, ...]]) -> 
 
 def compiled(dialect: str) -> dict[str, str]:
     from metricdsl.api import compile_sql, load_project
+    from metricdsl.pipeline.scorecard import compile_scorecard
 
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "bench.metric").write_text(SPEC, encoding="utf-8")
         project = load_project(folder)
-        return {name: compile_sql(project, query=name, dialect=dialect) for name in HAND_WRITTEN}
+        return {name: compile_scorecard(project, name, dialect).text() if name in SCORECARDS
+                else compile_sql(project, query=name, dialect=dialect) for name in HAND_WRITTEN}
 
 
 def compare(engine: str, run: Callable[[str], list[Any]], dialect: str, repeat: int) -> list[float]:
