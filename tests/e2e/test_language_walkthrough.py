@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support.paths import REPO_ROOT
+from support.paths import REPO_ROOT, bare_environment
 
 LANGUAGE_MD = REPO_ROOT / "docs" / "language.md"
 FILE_BLOCK = re.compile(r"^File `([^`]+)`[^\n]*:\n\n```\w*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -51,7 +51,7 @@ def test_the_walkthrough_runs_verbatim_in_an_empty_folder(tmp_path: Path) -> Non
         assert words[0] == "metricdsl", command
         result = subprocess.run([sys.executable, "-m", "metricdsl", *words[1:]], cwd=tmp_path, capture_output=True,
                                 text=True, timeout=120, check=False,
-                                env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
+                                env=bare_environment())
         assert result.returncode == 0, (command, result.stderr)
         assert [line.rstrip() for line in result.stdout.splitlines()] == expected, command
     assert (tmp_path / "warehouse.duckdb").is_file()

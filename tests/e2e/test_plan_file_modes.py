@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.paths import REPO_ROOT, SPECS_DIR
+from support.paths import SPECS_DIR, bare_environment
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o002])
@@ -19,7 +19,7 @@ def test_plan_files_follow_the_umask(umask: int, tmp_path: Path) -> None:
         [sys.executable, "-m", "metricdsl", "plan", str(SPECS_DIR), "--target", "revenue_2027", "--format", "xlsx",
          "--out", "plan.xlsx", "--mermaid", "tree.mmd"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
-        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"}, preexec_fn=lambda: os.umask(umask))
+        env=bare_environment(), preexec_fn=lambda: os.umask(umask))
     assert result.returncode == 0, result.stderr
     for name in ("plan.xlsx", "tree.mmd"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.paths import REPO_ROOT, SPECS_DIR
+from support.paths import REPO_ROOT, SPECS_DIR, bare_environment
 
 PLANNING_MD = REPO_ROOT / "docs" / "planning.md"
 BLOCK = re.compile(r"^```\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -89,7 +89,7 @@ def test_the_command_prints_what_the_page_shows(index: int, command: str, projec
     words = shlex.split(command, comments=True)
     result = subprocess.run([sys.executable, "-m", "metricdsl", *words[1:]], cwd=project, capture_output=True,
                             text=True, timeout=300, check=False,
-                            env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
+                            env=bare_environment())
     actual = [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]
     assert result.returncode == 0, (command, result.stderr)
     if expected:

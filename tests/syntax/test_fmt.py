@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.paths import REPO_ROOT
+from support.paths import REPO_ROOT, bare_environment
 
 PROJECTS = [REPO_ROOT / "specs", *sorted(p for p in (REPO_ROOT / "tests" / "corpus").iterdir() if p.is_dir())]
 METRIC_FILES = sorted(f for project in PROJECTS for f in project.rglob("*.metric"))
@@ -221,7 +221,7 @@ def test_meaning_is_preserved(project: Path, tmp_path: Path, monkeypatch: pytest
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "metricdsl", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"}, timeout=120, check=False)
+                          env=bare_environment(), timeout=120, check=False)
 
 
 def test_cli_check_then_write(tmp_path: Path) -> None:

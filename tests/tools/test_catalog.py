@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.paths import REPO_ROOT
+from support.paths import REPO_ROOT, bare_environment
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                   "--dump-dom"]
@@ -40,7 +40,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("catalog")
     result = subprocess.run([sys.executable, "-m", "metricdsl", "docs", "specs", "--out", str(out)], cwd=REPO_ROOT,
                             capture_output=True, text=True, timeout=120, check=False,
-                            env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
+                            env=bare_environment())
     assert result.returncode == 0, result.stderr
     return out
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support.paths import REPO_ROOT
+from support.paths import bare_environment
 
 
 def test_sarif_structure_and_locations(tmp_path: Path) -> None:
@@ -18,7 +18,7 @@ def test_sarif_structure_and_locations(tmp_path: Path) -> None:
         encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "metricdsl", "check", "a.metric", "--format", "sarif"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
-                            env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
+                            env=bare_environment())
     assert result.returncode == 1
     log = json.loads(result.stdout)
     assert log["version"] == "2.1.0" and "sarif" in log["$schema"]
