@@ -82,6 +82,19 @@ def choice_value(report: Reporter, prop: ast.Property, choices: Sequence[str]) -
     return value
 
 
+def required_period(report: Reporter, prop: ast.Property | None, owner: str, key: str, owner_span: Span,
+                    described: str) -> m.Period | None:
+    """The period of a declaration's required `key:` (E108 when missing, E109 when not a year or a date
+    range); `owner` names the declaration and `described` the property in the messages."""
+    if prop is None:
+        report.error("E108", f"{owner} needs `{key}:`", owner_span, "add e.g. `period: 2027` (a year or a date range)")
+        return None
+    period = parse_period(prop.items[0]) if len(prop.items) == 1 else None
+    if period is None:
+        report.error("E109", f"{described} is a year (2027) or a date range (2027-01-01 .. 2027-06-30)", prop.span)
+    return period
+
+
 def parse_period(item: ast.Item) -> m.Period | None:
     """`2026`, `2026-01-01 .. 2026-06-30`, `2025 .. 2026`, or one date; None for anything else."""
     if item.kind == "plain":

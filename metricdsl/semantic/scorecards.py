@@ -25,7 +25,7 @@ from metricdsl.ir import model as m
 from metricdsl.ir.scorecards import DEFAULT_CAP, Scorecard, ScorecardKpi
 from metricdsl.ir.targets import TargetSpec
 from metricdsl.semantic.context import Scope
-from metricdsl.semantic.properties import parse_period, properties, single_name, text_value
+from metricdsl.semantic.properties import properties, required_period, single_name, text_value
 from metricdsl.semantic.queries import QueryChecker
 from metricdsl.semantic.vocabulary import KPI_WORDS, SCORECARD_BLOCKS, SCORECARD_PROPERTIES
 from metricdsl.source import Span
@@ -100,15 +100,8 @@ class ScorecardChecker:
         return named
 
     def period(self, prop: ast.Property | None) -> m.Period | None:
-        if prop is None:
-            self.report.error("E108", f"scorecard `{self.decl.name}` needs `period:`", self.decl.name_span,
-                              "add e.g. `period: 2027` (a year or a date range)")
-            return None
-        period = parse_period(prop.items[0]) if len(prop.items) == 1 else None
-        if period is None:
-            self.report.error("E109", "a scorecard's `period:` is a year (2027) or a date range "
-                              "(2027-01-01 .. 2027-06-30)", prop.span)
-        return period
+        return required_period(self.report, prop, f"scorecard `{self.decl.name}`", "period", self.decl.name_span,
+                               "a scorecard's `period:`")
 
     def cap(self, prop: ast.Property) -> str:
         number = _number(prop.items[0].expr) if len(prop.items) == 1 and prop.items[0].kind == "plain" else None

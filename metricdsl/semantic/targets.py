@@ -27,7 +27,7 @@ from metricdsl.ir import model as m
 from metricdsl.ir.targets import CalendarSpec, DriverSpec, Grain, TargetSpec, TreeEdge
 from metricdsl.ir.walk import semi_additive
 from metricdsl.semantic.context import Scope
-from metricdsl.semantic.properties import parse_period, plain_names, properties, single_name
+from metricdsl.semantic.properties import plain_names, properties, required_period, single_name
 from metricdsl.semantic.reach import check_reachable
 from metricdsl.semantic.vocabulary import TARGET_PROPERTIES
 from metricdsl.source import Span
@@ -106,14 +106,7 @@ class TargetChecker:
         return None
 
     def period(self, prop: ast.Property | None, key: str) -> m.Period | None:
-        if prop is None:
-            self.report.error("E108", f"target `{self.name}` needs `{key}:`", self.decl.name_span,
-                              "add e.g. `period: 2027` (a year or a date range)")
-            return None
-        period = parse_period(prop.items[0]) if len(prop.items) == 1 else None
-        if period is None:
-            self.report.error("E109", f"`{key}:` is a year (2027) or a date range (2027-01-01 .. 2027-06-30)", prop.span)
-        return period
+        return required_period(self.report, prop, f"target `{self.name}`", key, self.decl.name_span, f"`{key}:`")
 
     def amount(self, value: ast.Property | None, growth: ast.Property | None) -> dict[str, float] | None:
         if value is None and growth is None:
