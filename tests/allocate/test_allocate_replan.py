@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from support.workbooks import recalculate
 
 from metricdsl.allocate import Baseline, CalendarSpec, PlanResult, TargetSpec
 from metricdsl.allocate.engine import month_buckets
@@ -207,17 +208,7 @@ def test_report_and_csv_show_locked_and_respread_apart() -> None:
 
 # --- the workbook ------------------------------------------------------------------------------
 
-formulas = pytest.importorskip("formulas")
-
-
-def recalculate(path: Path) -> dict[tuple[str, str], Any]:
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    values: dict[tuple[str, str], Any] = {}
-    for key, cell in solution.items():
-        sheet, address = key.split("]", 1)[1].rsplit("!", 1)
-        if ":" not in address:
-            values[(sheet.strip("'").upper(), address)] = cell.value[0, 0]
-    return values
+pytest.importorskip("formulas")
 
 
 def number(value: Any) -> float:

@@ -9,6 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from support.workbooks import Values, recalculate
 
 from metricdsl.allocate import Baseline, CalendarSpec, DateRange, DriverSpec, PlanResult, TargetSpec, TreeEdge, allocate
 from metricdsl.allocate.engine import month_buckets
@@ -16,10 +17,9 @@ from metricdsl.allocate.mermaid import driver_tree_mermaid
 from metricdsl.allocate.report import plan_report, to_csv
 from metricdsl.allocate.workbook import write_workbook
 
-formulas = pytest.importorskip("formulas")
+pytest.importorskip("formulas")
 
 SEASON = [0.06, 0.05, 0.08, 0.08, 0.09, 0.09, 0.08, 0.08, 0.09, 0.09, 0.10, 0.11]
-Values = dict[tuple[str, str], Any]
 
 
 def split_plan() -> tuple[TargetSpec, PlanResult]:
@@ -85,17 +85,6 @@ def plain_plan() -> tuple[TargetSpec, PlanResult]:
         for bucket, share in zip(month_buckets(date(2026, 1, 1), date(2026, 12, 31)), SEASON, strict=True)
     }
     return spec, allocate(spec, Baseline(total=10_000.0, member_months=months))
-
-
-def recalculate(path: Path) -> Values:
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    values: Values = {}
-    for key, cell in solution.items():
-        reference = key.split("]", 1)[1]
-        sheet, address = reference.rsplit("!", 1)
-        if ":" not in address:
-            values[(sheet.strip("'").upper(), address)] = cell.value[0, 0]
-    return values
 
 
 def column_of(path: Path) -> Callable[[str, str], str]:

@@ -8,10 +8,10 @@ import datetime
 import zipfile
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
+from support.workbooks import recalculate
 
 from metricdsl.allocate import Baseline, CalendarSpec, DriverSpec, PlanResult, TargetSpec, TreeEdge, allocate
 from metricdsl.allocate.engine import month_buckets
@@ -19,7 +19,7 @@ from metricdsl.allocate.workbook import CAP_NOTE, write_workbook
 from metricdsl.allocate.xlsx_values import excel_round, largest_remainder
 from metricdsl.ir.formats import NumberFormat, parse_format
 
-formulas = pytest.importorskip("formulas")
+pytest.importorskip("formulas")
 
 HOSTILE = ["=1+1", "@SUM(A1:A2)", "+cmd|' /C calc'!A0", "-2+3", "普通产品"]
 FORMATS = {"revenue": parse_format("¥#,##0"), "conversion": parse_format("0.00%"), "buyers": parse_format("#,##0")}
@@ -50,16 +50,6 @@ def hostile_plan() -> tuple[TargetSpec, PlanResult]:
     baseline = Baseline(total=sum(members.values()), members=members, member_months=months,
                         drivers={"aov": 500.0, "buyers": 30_000.0, "reach": 600_000.0, "conversion": 0.05})
     return spec, allocate(spec, baseline)
-
-
-def recalculate(path: Path) -> dict[tuple[str, str], Any]:
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    values: dict[tuple[str, str], Any] = {}
-    for key, cell in solution.items():
-        sheet, address = key.split("]", 1)[1].rsplit("!", 1)
-        if ":" not in address:
-            values[(sheet.strip("'").upper(), address)] = cell.value[0, 0]
-    return values
 
 
 @pytest.fixture(scope="module")
