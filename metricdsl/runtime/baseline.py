@@ -119,7 +119,7 @@ def rows_of(query: BaselineQuery, result: QueryResult) -> list[BaselineRow]:
     for row in result.rows:
         member = member_text(row[index[split_column]]) if split_column else None
         month = (_month_of(row[index["time_month"]]) if "time.month" in query.by
-                 else _day_of(row[index["time_day"]]) if DAY in query.by else None)
+                 else as_date(row[index["time_day"]]) if DAY in query.by else None)
         rows += [BaselineRow(query.kind, member, month, metric, number_or_none(row[index[metric]])) for metric in query.metrics]
     return rows
 
@@ -152,7 +152,8 @@ def _month_of(value: object) -> datetime.date:
     return datetime.date.fromisoformat(str(value)[:7] + "-01")
 
 
-def _day_of(value: object) -> datetime.date:
+def as_date(value: object) -> datetime.date:
+    """A DATE column's value as a date, whatever the driver returns (date, datetime or text)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

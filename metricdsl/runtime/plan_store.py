@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from metricdsl.allocate.models import PlanResult, TargetSpec
 from metricdsl.errors import WarehouseError
+from metricdsl.runtime.baseline import as_date
 from metricdsl.runtime.warehouse import Warehouse
 from metricdsl.sql.types import table_ref
 
@@ -146,10 +147,3 @@ def read_plan(warehouse: Warehouse, spec: TargetSpec) -> list[PlanRow]:
     return rows
 
 
-def as_date(value: object) -> date:
-    """A DATE column's value as a date, whatever the driver returns (date, datetime or text)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

@@ -28,9 +28,9 @@ from metricdsl.allocate.models import TargetSpec
 from metricdsl.ir import model as m
 from metricdsl.pipeline.compile import compile_sql
 from metricdsl.pipeline.request import QueryRequest
-from metricdsl.runtime.baseline import member_text, number_or_none
+from metricdsl.runtime.baseline import as_date, member_text, number_or_none
 from metricdsl.runtime.output import csv_rows
-from metricdsl.runtime.plan_store import PlanRow, as_date
+from metricdsl.runtime.plan_store import PlanRow
 from metricdsl.runtime.warehouse import Warehouse
 
 DAY = "time.day"
