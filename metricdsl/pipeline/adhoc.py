@@ -34,7 +34,9 @@ def adhoc_text(request: QueryRequest) -> str:
 def adhoc_query(project: m.Project, request: QueryRequest) -> m.Query:
     if not request.metrics:
         raise CheckFailed([Diagnostic("E108", "name at least one metric (--metrics a,b or --query NAME)", None)])
-    from metricdsl.syntax.parse import parse_file  # here, not above: a named query needs no parser (nor lark)
+    # here, not above: a named query needs no parser (nor lark); through load's parse_file, which
+    # loads the saved parser (the checked project may come from the store, so load has not run)
+    from metricdsl.pipeline.load import parse_file
 
     source = SourceFile(ADHOC_FILE, adhoc_text(request))
     tree, problems = parse_file(source)

@@ -125,3 +125,30 @@ def test_a_compile_builds_no_validator_of_the_ir(cached: bool, tmp_path: Path) -
         assert built == []
     else:
         assert built and [name for name in built if not name.startswith(CHECKED_BY_VALIDATION)] == []
+
+
+SAVED_PARSER_PROBE = """
+import json, sys
+from metricdsl.cli import main
+try:
+    main(sys.argv[2:], standalone_mode=False)
+finally:
+    from metricdsl.syntax import parse
+    with open(sys.argv[1], "w") as stream:
+        json.dump({"parsed": parse.parser.cache_info().currsize, "saved parser used": bool(parse._PARSER_CACHES)}, stream)
+"""
+
+
+def test_an_ad_hoc_query_on_a_checked_project_loads_the_saved_parser(tmp_path: Path) -> None:
+    """The checked project comes from the store, so loading never ran; the ad-hoc query's own parse
+    must still load the saved parser instead of building it from the grammar."""
+    cache = tmp_path / "cache"
+    modules_after(["sql", str(SPECS_DIR), "--query", "monthly_kpi", "--no-cache"], cache, tmp_path / "first.json")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "METRICDSL_CACHE_DIR": str(cache)}
+    env.pop("METRICDSL_NO_CACHE", None)
+    out = tmp_path / "parser.json"
+    command = ["sql", str(SPECS_DIR), "--metrics", "revenue", "--by", "time.month", "--no-cache"]
+    result = subprocess.run([sys.executable, "-c", SAVED_PARSER_PROBE, str(out), *command], env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8")) == {"parsed": 1, "saved parser used": True}
