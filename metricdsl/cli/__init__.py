@@ -528,9 +528,11 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
     if not (emit_sql or emit_save_sql) or dialect != "impala":
         refuse(ctx, ["impala_version"], "without --emit-sql/--emit-save-sql --dialect impala")
     replace_needs_data(replace, data)
+    if baseline_files and (db or data):
+        fail("give either a database (--db/--data) or --baseline files, not both", 2)
     model = load_or_exit(project)
     spec = target_or_exit(model, target_name)
-    save_flags_or_exit(spec, save, emit_save_sql, emit_sql, db, fmt, out)
+    save_flags_or_exit(spec, save, emit_save_sql, emit_sql, db, fmt, out, mermaid)
     if through is not None:
         replan_flags_or_exit(project, spec, through)
     if emit_sql:
@@ -545,8 +547,6 @@ def plan(ctx: click.Context, project: Path, target_name: str, db: str | None, da
         return
     if fmt == "xlsx" and out is None:
         fail("--format xlsx writes a workbook: add --out FILE.xlsx", 2)
-    if baseline_files and (db or data):
-        fail("give either a database (--db/--data) or --baseline files, not both", 2)
     from metricdsl.ir.formats import unit_formats
     from metricdsl.runtime.output import status
 

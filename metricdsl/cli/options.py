@@ -201,7 +201,7 @@ def request_from(query: str | None, metrics: Sequence[str], by: Sequence[str], w
 
 
 def save_flags_or_exit(spec: Any, save: bool, emit_save_sql: bool, emit_sql: bool, db: str | None, fmt: str,
-                       out: Path | None) -> None:
+                       out: Path | None, mermaid: Path | None = None) -> None:
     """`--save` / `--emit-save-sql`: never silently ignored, never half applicable."""
     if not (save or emit_save_sql):
         return
@@ -212,10 +212,14 @@ def save_flags_or_exit(spec: Any, save: bool, emit_save_sql: bool, emit_sql: boo
         fail(f"--emit-sql prints the baseline SQL; it does not go with {flag}", 2)
     if spec.store is None:
         fail(f"target {spec.name} has no `store:` table to save its plan in (add e.g. `store: kpi.plan_{spec.name}`)", 2)
-    if save and db is None:
+    from metricdsl.runtime.warehouse import is_embedded
+
+    if save and is_embedded(db):
         fail("--save writes into a database: add --db URL (the in-memory DuckDB is gone when plan ends)", 2)
     if emit_save_sql and (fmt != "table" or out is not None):
         fail("--emit-save-sql prints SQL; it does not go with --format or --out", 2)
+    if emit_save_sql and mermaid is not None:
+        fail("--emit-save-sql prints SQL; it does not go with --mermaid", 2)
 
 
 def save_sql_text(spec: Any, result: Any, dialect: str, impala_version: str) -> str:

@@ -77,6 +77,7 @@ def scorecard_sql(ctx: click.Context, project: Path, name: str, as_of: str | Non
                   impala_version: str) -> None:
     """`metricdsl sql --scorecard NAME`: the scorecard's SQL on stdout."""
     refuse(ctx, QUERY_FLAGS, "with --scorecard (a scorecard has its own KPIs, dimension and period)")
+    refuse(ctx, ["no_cache"], "with --scorecard (a scorecard's SQL is not cached)")
     check_as_of(as_of)
     click.echo(compiled_or_exit(load_or_exit(project), name, dialect, impala_version, as_of).text(), nl=False)
 

@@ -109,6 +109,12 @@ def test_emit_save_sql_runs_on_duckdb_and_postgres(engine: Any, load: Any, diale
     (["--emit-save-sql", "--format", "json"], "error: --emit-save-sql prints SQL; it does not go with --format or --out"),
     (["--emit-sql", "--save"], "error: --emit-sql prints the baseline SQL"),
     (["--emit-sql", "--save", "--db", "duckdb:///x.duckdb"], "error: --db does not apply with --emit-sql"),
+    (["--save", "--db", "duckdb:///:memory:", "--data", str(SPECS_DIR / "data")],
+     "error: --save writes into a database: add --db URL"),
+    (["--emit-save-sql", "--mermaid", "tree.mmd", "--data", str(SPECS_DIR / "data")],
+     "error: --emit-save-sql prints SQL; it does not go with --mermaid"),
+    (["--emit-save-sql", "--baseline", "b.csv", "--db", "duckdb:///x.duckdb"],
+     "error: give either a database (--db/--data) or --baseline files, not both"),
 ])
 def test_save_flags_are_never_ignored(args: list[str], message: str) -> None:
     result = run("plan", str(SPECS_DIR), "--target", TARGET, *args)

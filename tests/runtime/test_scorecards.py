@@ -266,6 +266,7 @@ def test_score_on_the_embedded_duckdb_plans_first(project_dir: Path) -> None:
     (["sql", "--scorecard", "agents_2026", "--period", "2025"], "--period does not apply with --scorecard"),
     (["sql", "--scorecard", "agents_2026", "--query", "monthly_kpi"], "--query does not apply with --scorecard"),
     (["run", "--scorecard", "agents_2026", "--into", "kpi"], "--into does not apply with --scorecard"),
+    (["sql", "--scorecard", "agents_2026", "--no-cache"], "--no-cache does not apply with --scorecard"),
     (["score", "agents_2026", "--as-of", "{{ ds }}"], "is a placeholder"),
     (["score"], "give the scorecard's name"),
 ])
