@@ -68,7 +68,7 @@ def replan(spec: TargetSpec, baseline: Baseline, actuals: Actuals, calendar: Wor
     horizon = lock_horizon(spec, actuals.through)
     members = _members(spec, plan)
     days = _days_by_member(actuals, horizon, members, spec, warnings)
-    months = {member: _month_parts(spec, plan, calendar, member, days[member], horizon) for member in members}
+    months = {member: _month_parts(spec, plan, member, days[member], horizon) for member in members}
     locked = {member: sum((part.actual for part in months[member]), Decimal(0)) for member in members}
     remaining = _remaining_units(spec, plan, members, locked, warnings)
     spread = _respread(spec, months, remaining)
@@ -125,7 +125,7 @@ class Part:
         return self.month.locked or any(self.locked_weeks)
 
 
-def _month_parts(spec: TargetSpec, plan: PlanResult, calendar: WorkCalendar, member: str | None,
+def _month_parts(spec: TargetSpec, plan: PlanResult, member: str | None,
                  days: dict[date, Decimal], horizon: date | None) -> list[Part]:
     weeks_of: dict[date, list[SpreadRow]] = defaultdict(list)
     for row in plan.spread:
@@ -142,7 +142,7 @@ def _month_parts(spec: TargetSpec, plan: PlanResult, calendar: WorkCalendar, mem
         locked_span = [week for week, done in zip(weeks, locked_weeks, strict=True) if done]
         actual = _sum_days(days, row.start, row.end) if month_locked else sum(
             (value for value, done in zip(week_actuals, locked_weeks, strict=True) if done), Decimal(0))
-        locked_workdays = sum(calendar.workdays(week.start, week.end) for week in locked_span)
+        locked_workdays = sum(week.workdays for week in locked_span)  # the engine counted them with this calendar
         parts.append(Part(row.model_copy(update={"locked": month_locked}), weeks, locked_weeks, week_actuals, actual,
                           _open_weight(row, month_locked, locked_workdays)))
     return parts
