@@ -67,7 +67,7 @@ def check(files: Sequence[ast.FileAST], prove: bool = True) -> Checked:
         sources=scope.sources, dimensions=scope.dimensions, metrics=scope.metrics, queries=queries,
         decompositions=tuple(decompositions), join_paths=scope.joins.unique_paths(),
         calendars=calendars, targets=scope.targets,
-        scorecards=check_scorecards(scope, declared.scorecards, scope.targets),
+        scorecards=check_scorecards(scope, declared.scorecards),
     )
     return Checked(model, scope.report.diagnostics)
 

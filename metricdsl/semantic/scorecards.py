@@ -23,7 +23,6 @@ from metricdsl.diagnostics import Note, did_you_mean
 from metricdsl.grains import is_time_name
 from metricdsl.ir import model as m
 from metricdsl.ir.scorecards import DEFAULT_CAP, Scorecard, ScorecardKpi
-from metricdsl.ir.targets import TargetSpec
 from metricdsl.semantic.context import Scope
 from metricdsl.semantic.properties import properties, required_period, single_name, text_value
 from metricdsl.semantic.queries import QueryChecker
@@ -36,19 +35,19 @@ SCORINGS = {"target", "range"}
 KPI_HELP = "write e.g. `revenue: weight 40%, target revenue_2027` or `conversion: weight 30%, range 0.20 .. 0.30`"
 
 
-def check_scorecards(scope: Scope, decls: Sequence[ast.BlockDecl], targets: dict[str, TargetSpec]) -> dict[str, Scorecard]:
+def check_scorecards(scope: Scope, decls: Sequence[ast.BlockDecl]) -> dict[str, Scorecard]:
     """The scorecards that check, by name."""
     return {decl.name: card for decl in decls
-            if (card := ScorecardChecker(scope, targets, decl).check()) is not None}
+            if (card := ScorecardChecker(scope, decl).check()) is not None}
 
 
 class ScorecardChecker:
     """Checks one `scorecard` block; every method reports its own errors."""
 
-    def __init__(self, scope: Scope, targets: dict[str, TargetSpec], decl: ast.BlockDecl) -> None:
+    def __init__(self, scope: Scope, decl: ast.BlockDecl) -> None:
         self.scope = scope
         self.report = scope.report
-        self.targets = targets
+        self.targets = scope.targets  # checked before the scorecards
         self.decl = decl
 
     def check(self) -> Scorecard | None:
