@@ -12,7 +12,7 @@ from typing import Protocol
 
 from metricdsl.errors import PlanningBug
 from metricdsl.ir import model as m
-from metricdsl.plan.nodes import CohortMeasure, MeasureKey, MeasureRef, Scan, Shift, Value, Window
+from metricdsl.plan.nodes import CohortMeasure, MeasureKey, MeasureRef, Scan, Shift, Value, Window, conjunction
 
 ScanKey = tuple[str, Shift | None, Window | None, str]
 
@@ -45,7 +45,8 @@ def plan_cohort(planner: PlannerLike, expr: m.Cohort, filters: tuple[m.RowExpr, 
         assert expr.other is not None and expr.count is not None and expr.unit is not None
         measure.other_source, measure.other_key, measure.other_condition = _key(planner, expr.other, filters)
         measure.window = (expr.count, expr.unit)
-    identity = ("cohort", source, repr(measure))
+    identity = ("cohort", source, measure.op, measure.key, measure.condition, measure.shift, measure.other_source,
+                measure.other_key, measure.other_condition, measure.window)
     if identity in planner.measure_keys:
         return planner.measure_keys[identity]
     measure.column = planner.unique(owner)
@@ -68,8 +69,5 @@ def _key(planner: PlannerLike, expr: m.MetricExpr,
     if isinstance(expr, m.Filtered):
         return _key(planner, expr.expr, (*filters, expr.condition))
     if isinstance(expr, m.AggLeaf) and expr.agg.func == "count_distinct" and expr.agg.arg is not None:
-        condition = None
-        for part in filters:
-            condition = part if condition is None else m.Apply(op="and", args=(condition, part))
-        return expr.agg.source, expr.agg.arg, condition
+        return expr.agg.source, expr.agg.arg, conjunction(filters)
     raise PlanningBug("not a key metric")  # the checker reports it (E417)
