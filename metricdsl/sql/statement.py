@@ -45,8 +45,6 @@ from metricdsl.sql.balances import balance_scan
 from metricdsl.sql.cohorts import cohort_scan
 from metricdsl.sql.peers import attach_totals, rank_sql
 from metricdsl.sql.percentiles import exact_percentile_scan
-from metricdsl.sql.planned import planned_scan
-from metricdsl.sql.progress import attach_progress
 from metricdsl.sql.rows import (
     ARITH,
     SIMPLE_FUNCS,
@@ -126,7 +124,7 @@ class StatementBuilder:
                 self.joined |= windows.joined
             else:
                 self.add_scan(scan)
-        source = self.computed(attach_progress(self, attach_totals(self, self.combine())))
+        source = self.computed(self.with_progress(attach_totals(self, self.combine())))
         final = self.final_select(source)
         reused = self.reused_ctes()
         for name, query in self.ctes:
@@ -259,9 +257,19 @@ class StatementBuilder:
         select = self.from_with_joins(calendar.bucket_range(exp.select(), bucket), scan.source, rows)
         return select.where(where) if where is not None else select
 
+    def with_progress(self, source: str) -> str:
+        """`source` with a column per time_progress(cal) of the query (sql/progress.py), if it has any."""
+        if not self.plan.progress:
+            return source
+        from metricdsl.sql.progress import attach_progress  # here: it brings the calendars, few queries use it
+
+        return attach_progress(self, source)
+
     # ---- scans -----------------------------------------------------------------------------
     def scan(self, scan: Scan) -> exp.Select:
         if scan.planned is not None:
+            from metricdsl.sql.planned import planned_scan  # here: it brings the calendars, few queries read a plan
+
             return planned_scan(self, scan)
         if scan.having is not None:
             return self.having_scan(scan, scan.having)
