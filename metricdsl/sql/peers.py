@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from metricdsl.ir import model as m
 from metricdsl.plan.nodes import WITH_TOTALS, QueryPlan, RankOf, TotalPlan, Value
-from metricdsl.sql.rows import col, ident
+from metricdsl.sql.rows import col, detached_ctes, ident
 from metricdsl.sql.target import Target
 
 
@@ -65,13 +65,10 @@ def _hoist(builder: BuilderLike, total: TotalPlan, taken: set[str]) -> str:
     """Add the total's statement to the main one: its CTEs renamed, then its final select."""
     assert total.plan is not None
     statement = type(builder)(builder.project, total.plan, builder.target).build()
-    with_ = statement.args.get("with_") or statement.args.get("with")
-    ctes = list(with_.expressions) if with_ is not None else []
-    renames = {cte.alias: _fresh(f"{total.column}_{cte.alias}", taken) for cte in ctes}
-    statement.set("with_", None)
-    statement.set("with", None)
-    for cte in ctes:
-        builder.ctes.append((renames[cte.alias], _renamed(cte.this, renames)))
+    ctes = detached_ctes(statement)
+    renames = {name: _fresh(f"{total.column}_{name}", taken) for name, _ in ctes}
+    for name, query in ctes:
+        builder.ctes.append((renames[name], _renamed(query, renames)))
     statement.set("order", None)
     relation = _fresh(total.column, taken)
     builder.ctes.append((relation, _renamed(statement, renames)))

@@ -64,6 +64,14 @@ def any_of(parts: list[exp.Expr]) -> exp.Expr:
     return exp.or_(*[paren(part) for part in parts], wrap=False, copy=False)
 
 
+def detached_ctes(statement: exp.Select) -> list[tuple[str, exp.Expr]]:
+    """Take the statement's WITH off it: its CTEs as (name, query), for another statement's WITH."""
+    with_ = statement.args.get("with_") or statement.args.get("with")
+    statement.set("with_", None)
+    statement.set("with", None)
+    return [(cte.alias, cte.this) for cte in with_.expressions] if with_ is not None else []
+
+
 def stacked(selects: list[exp.Select]) -> exp.Query:
     """The selects combined with UNION ALL (one select stands alone)."""
     return exp.union(*selects, distinct=False, copy=False) if len(selects) > 1 else selects[0]

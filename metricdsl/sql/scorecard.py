@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from metricdsl.ir.scorecards import SCORE_COLUMN, Scorecard, ScorecardKpi
 from metricdsl.plan.nodes import fresh_name
-from metricdsl.sql.rows import code_points, col, ident, paren, safe_divide
+from metricdsl.sql.rows import code_points, col, detached_ctes, ident, paren, safe_divide
 from metricdsl.sql.target import Target
 
 HUNDRED = Decimal(100)
@@ -42,7 +42,7 @@ def scorecard_statement(card: Scorecard, actuals: exp.Select, plans: Sequence[Pl
                         member_is_string: bool) -> exp.Select:
     """The scorecard's SELECT: `actuals` is the KPI query (columns: the member, then one per metric)."""
     actuals.set("order", None)  # the KPI query's own order: the score orders the rows
-    ctes = _hoisted(actuals)
+    ctes = detached_ctes(actuals)
     taken = {name for name, _ in ctes}
     values = fresh_name("kpi_values", taken)
     ctes.append((values, actuals))
@@ -50,7 +50,7 @@ def scorecard_statement(card: Scorecard, actuals: exp.Select, plans: Sequence[Pl
     plan_columns: dict[str, exp.Expr] = {}
     for plan in plans:
         name = fresh_name("kpi_plan", taken, bare=False)
-        ctes.extend(_hoisted(plan.statement))
+        ctes.extend(detached_ctes(plan.statement))
         ctes.append((name, plan.statement))
         relation = _join_plan(relation, plan, name, values, card.by)
         plan_columns[plan.metric] = col(plan.column, name)
@@ -77,15 +77,6 @@ def scorecard_statement(card: Scorecard, actuals: exp.Select, plans: Sequence[Pl
     for name, query in ctes:
         final = final.with_(ident(name), as_=query, copy=False)
     return final
-
-
-def _hoisted(statement: exp.Select) -> list[tuple[str, exp.Expr]]:
-    """Take the statement's CTEs off it (they go to the top of the scorecard's WITH)."""
-    with_ = statement.args.get("with_") or statement.args.get("with")
-    if with_ is None:
-        return []
-    statement.set("with_" if "with_" in statement.args else "with", None)
-    return [(cte.alias, cte.this) for cte in with_.expressions]
 
 
 def _join_plan(relation: exp.Select, plan: PlanValues, name: str, values: str, by: str) -> exp.Select:
