@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from benchmarks.common import postgres_database, timed
 
 SPEC = """
 source sales {
@@ -161,12 +161,6 @@ def make_tables(run: Callable[[str], Any], rows: int, postgres: bool = False) ->
                              accounts_range=numbers.format(accounts), days=days))
 
 
-def timed(run: Callable[[str], list[Any]], sql: str) -> float:
-    start = time.perf_counter()
-    run(sql)
-    return time.perf_counter() - start
-
-
 def plain(value: Any) -> Any:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return round(float(value), 6)
@@ -225,17 +219,10 @@ def run_duckdb(rows: int, repeat: int) -> list[float]:
 def run_postgres(rows: int, repeat: int) -> list[float]:
     import psycopg
 
-    admin = os.environ.get("METRICDSL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-    database = "metricdsl_bench_kpis"
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {database}")
-            connection.execute(f"CREATE DATABASE {database}")
-    except psycopg.OperationalError as error:
-        print(f"PostgreSQL skipped: no server at {admin} ({str(error).strip().splitlines()[0]})")
-        return []
-    try:
-        with psycopg.connect(admin.rsplit("/", 1)[0] + "/" + database, autocommit=True) as connection:
+    with postgres_database("metricdsl_bench_kpis") as url:
+        if url is None:
+            return []
+        with psycopg.connect(url, autocommit=True) as connection:
             def run(sql: str) -> list[Any]:
                 with connection.cursor() as cursor:
                     cursor.execute(sql.encode())
@@ -247,9 +234,6 @@ def run_postgres(rows: int, repeat: int) -> list[float]:
             print(f"PostgreSQL: sales {counts[0]:,}, calls {counts[1]:,}, balances {counts[2]:,} rows; "
                   f"median of {repeat}")
             return compare("PostgreSQL", run, "postgres", repeat)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {database}")
 
 
 def main() -> None:

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import postgres_database, timed
 from benchmarks.ti_data import load_duckdb, load_postgres
 
 SPEC = """
@@ -187,12 +186,6 @@ def same(a: Sequence[Any], b: Sequence[Any]) -> bool:
     return True
 
 
-def timed(run: Callable[[str], list[Any]], sql: str) -> float:
-    start = time.perf_counter()
-    run(sql)
-    return time.perf_counter() - start
-
-
 def compare(engine: str, run: Callable[[str], list[Any]], dialect: str, repeat: int) -> list[tuple[str, float]]:
     ratios = []
     for name, generated in compiled(dialect).items():
@@ -223,13 +216,9 @@ def run_duckdb(rows: int, repeat: int) -> list[tuple[str, float]]:
 def run_postgres(rows: int, repeat: int) -> list[tuple[str, float]]:
     import psycopg
 
-    admin = os.environ.get("METRICDSL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-    database = "metricdsl_bench_ti"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {database}")
-        connection.execute(f"CREATE DATABASE {database}")
-    try:
-        url = admin.rsplit("/", 1)[0] + "/" + database
+    with postgres_database("metricdsl_bench_ti") as url:
+        if url is None:
+            return []
         with psycopg.connect(url) as connection:
             load_postgres(connection, rows)
 
@@ -240,9 +229,6 @@ def run_postgres(rows: int, repeat: int) -> list[tuple[str, float]]:
 
             label = f"PG {rows // 1_000_000}M" if rows >= 1_000_000 else f"PG {rows}"
             return compare(label, run, "postgres", repeat)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {database}")
 
 
 def main() -> None:
