@@ -40,6 +40,7 @@ from functools import cached_property
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -153,26 +154,21 @@ class _Sheets:
         sheet.append([value.formula if isinstance(value, F) else value for value in values])
         row = sheet.max_row
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row, column)
-            if isinstance(value, F):
-                self.cached[(sheet.title, cell.coordinate)] = value.value
-            elif isinstance(value, str):
-                cell.data_type = "s"  # text, never a live formula (a member called "=1+1" stays "=1+1")
-            elif isinstance(value, date):
-                cell.number_format = DATE
-            number_format = formats.get(get_column_letter(column))
-            if number_format is not None:
-                cell.number_format = number_format
+            self.typed(sheet, sheet.cell(row, column), value, formats.get(get_column_letter(column)))
         return row
 
     def put(self, sheet: Worksheet, address: str, value: object, number_format: str | None = None) -> None:
         """One cell at a fixed address, as `append` writes it."""
         cell = sheet[address]
         cell.value = value.formula if isinstance(value, F) else value
+        self.typed(sheet, cell, value, number_format)
+
+    def typed(self, sheet: Worksheet, cell: Cell | MergedCell, value: object, number_format: str | None) -> None:
+        """A written cell's type and format: a formula's cached value, text as text, dates as dates."""
         if isinstance(value, F):
-            self.cached[(sheet.title, address)] = value.value
+            self.cached[(sheet.title, cell.coordinate)] = value.value
         elif isinstance(value, str):
-            cell.data_type = "s"
+            cell.data_type = "s"  # text, never a live formula (a member called "=1+1" stays "=1+1")
         elif isinstance(value, date):
             cell.number_format = DATE
         if number_format is not None:
