@@ -45,6 +45,15 @@ def collect_names(scope: Scope, files: Sequence[ast.FileAST]) -> Declarations:
     return found
 
 
+def name_argument(scope: Scope, call: ast.Call, usage: str) -> ast.Name | None:
+    """The one plain name a function such as planned(T) or time_progress(cal) takes, else E110 with `usage`."""
+    arg = call.args[0] if len(call.args) == 1 else None
+    if not isinstance(arg, ast.Name) or len(arg.parts) != 1:
+        scope.report.error("E110", usage, call.span)
+        return None
+    return arg
+
+
 def unknown_source(scope: Scope, name: str, span: Span) -> None:
     if name in scope.symbols.broken:
         return

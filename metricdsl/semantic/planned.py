@@ -19,6 +19,7 @@ from metricdsl.ir import model as m
 from metricdsl.ir.targets import TargetSpec, planned_rows
 from metricdsl.ir.walk import metric_children, reads, walk_metric, walk_row
 from metricdsl.semantic.context import Scope
+from metricdsl.semantic.names import name_argument
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
@@ -29,9 +30,8 @@ WRAPPER_NAMES = {m.Lag: "lag/growth", m.Cumulative: "cumulative", m.Balance: "cl
 
 def planned_function(scope: Scope, expr: ast.Call) -> m.MetricExpr | None:
     """planned(T): T a declared target with a `store:` table."""
-    arg = expr.args[0] if len(expr.args) == 1 else None
-    if not isinstance(arg, ast.Name) or len(arg.parts) != 1:
-        scope.report.error("E110", "`planned` takes one target: planned(revenue_2027)", expr.span)
+    arg = name_argument(scope, expr, "`planned` takes one target: planned(revenue_2027)")
+    if arg is None:
         return None
     name, symbols = arg.dotted, scope.symbols
     if not symbols.is_a(name, "target"):

@@ -9,6 +9,7 @@ from metricdsl.diagnostics import did_you_mean
 from metricdsl.ir import model as m
 from metricdsl.ir.walk import reads, walk_metric
 from metricdsl.semantic.context import Scope
+from metricdsl.semantic.names import name_argument
 from metricdsl.source import Span
 from metricdsl.syntax import ast
 
@@ -18,9 +19,8 @@ NOT_OVER = (m.Lag, m.Cumulative, m.Total, m.Rank, m.Balance, m.Cohort)
 
 def progress_function(scope: Scope, expr: ast.Call) -> m.MetricExpr | None:
     """time_progress(cal): one argument, the name of a declared calendar."""
-    arg = expr.args[0] if len(expr.args) == 1 else None
-    if not isinstance(arg, ast.Name) or len(arg.parts) != 1:
-        scope.report.error("E110", "`time_progress` takes one calendar: time_progress(cn)", expr.span)
+    arg = name_argument(scope, expr, "`time_progress` takes one calendar: time_progress(cn)")
+    if arg is None:
         return None
     name = arg.dotted
     if scope.symbols.is_a(name, "calendar"):
