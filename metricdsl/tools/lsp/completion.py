@@ -101,12 +101,11 @@ def metric_completions(state: ProjectState, text: str, in_block: bool) -> list[C
     if in_block:
         return properties(METRIC_PROPERTIES) + names(state, ast.DimensionDecl, "dimension")
     if CALENDAR_ARGUMENT.search(text):
-        return calendar_names(state)
+        return block_names(state, "calendar")
     if re.search(r"\b(where|having)\b", text):
         return names(state, ast.DimensionDecl, "dimension") + source_names(state) + functions(AGGREGATES)
     if PLANNED_ARGUMENT.search(text):
-        return [Completion(name, "target", site.decl.label) for name, site in sorted(state.shared.items())
-                if isinstance(site.decl, ast.BlockDecl) and site.decl.kind == "target"]
+        return block_names(state, "target")
     return (names(state, ast.MetricDecl, "metric") + source_names(state) + functions((*AGGREGATES, *METRIC_FUNCTIONS))
             + keywords(("where", "having")))
 
@@ -137,8 +136,7 @@ def kpi_completions(state: ProjectState, text: str) -> list[Completion]:
     """Inside a scorecard's `kpis { … }`: a KPI is `metric: weight 40%, target T` or `… range lo .. hi`."""
     line = text.rsplit("\n", 1)[-1]
     if re.search(r"\btarget[ \t]+[A-Za-z0-9_]*$", line):
-        return [Completion(name, "target", site.decl.label) for name, site in sorted(state.of_kind(ast.BlockDecl).items())
-                if isinstance(site.decl, ast.BlockDecl) and site.decl.kind == "target"]
+        return block_names(state, "target")
     if PROPERTY_KEY.search(line):
         return keywords(KPI_WORDS)
     return names(state, ast.MetricDecl, "metric")
@@ -147,9 +145,10 @@ def names(state: ProjectState, kind: type, label: str) -> list[Completion]:
     return [Completion(name, label, getattr(d.decl, "label", None)) for name, d in sorted(state.of_kind(kind).items())]
 
 
-def calendar_names(state: ProjectState) -> list[Completion]:
-    return [Completion(name, "calendar", d.decl.label) for name, d in sorted(state.of_kind(ast.BlockDecl).items())
-            if isinstance(d.decl, ast.BlockDecl) and d.decl.kind == "calendar"]
+def block_names(state: ProjectState, kind: str) -> list[Completion]:
+    """The declared calendars, targets, … (blocks of `kind`), for a name written where one is expected."""
+    return [Completion(name, kind, d.decl.label) for name, d in sorted(state.of_kind(ast.BlockDecl).items())
+            if isinstance(d.decl, ast.BlockDecl) and d.decl.kind == kind]
 
 
 def source_names(state: ProjectState) -> list[Completion]:
