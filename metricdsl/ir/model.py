@@ -280,6 +280,11 @@ class Source(Frozen):
     joins: tuple[Join, ...] = ()
     location: Location
 
+    @property
+    def time_is_date(self) -> bool:
+        """The time column is declared `date`: it is its own day, no truncation per row needed."""
+        return (self.columns or {}).get(self.time_column or "") == "date"
+
 
 class Dimension(Frozen):
     name: str

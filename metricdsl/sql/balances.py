@@ -68,8 +68,6 @@ def balance_scan(builder: ScanBuilder, scan: Scan) -> exp.Select:
 
 def day_of(builder: ScanBuilder, scan: Scan, rows: RowCompiler) -> exp.Expr:
     """The rows' day: a DATE time column as it is (truncating it would cost a call per raw row)."""
-    source = builder.project.sources[scan.source]
-    declared = (source.columns or {}).get(source.time_column or "")
-    if scan.shift is None and declared == "date":
+    if scan.shift is None and builder.project.sources[scan.source].time_is_date:
         return rows.time()
     return truncate("day", rows.time())

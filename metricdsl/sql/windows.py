@@ -315,10 +315,9 @@ class WindowedScan:
         """The row's bucket of the query's grain (unshifted), or moved by the scan's offset.
 
         A declared `date` time column is its own day bucket (no per-row truncation)."""
-        source = self.host.project.sources[self.scan.source]
         time = RowCompiler(self.host.project, self.scan.source).time()
-        declared = (source.columns or {}).get(source.time_column or "")
-        bucket = time if self.grain == "day" and declared == "date" else truncate(self.grain, time)
+        day = self.grain == "day" and self.host.project.sources[self.scan.source].time_is_date
+        bucket = time if day else truncate(self.grain, time)
         return calendar.shifted(bucket, self.scan.shift) if moved and self.scan.shift is not None else bucket
 
     def group_keys(self, rows: RowCompiler, bucket: exp.Expr) -> list[tuple[exp.Expr, str]]:
