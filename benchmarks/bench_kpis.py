@@ -18,7 +18,6 @@ and dropped; when the server does not answer the PostgreSQL half is skipped with
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import statistics
 import tempfile
@@ -27,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import postgres_database, timed
+from benchmarks.common import engine_arguments, postgres_database, timed
 
 SPEC = """
 source sales {
@@ -237,12 +236,7 @@ def run_postgres(rows: int, repeat: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=3_000_000, help="DuckDB sales rows (default 3M)")
-    parser.add_argument("--pg-rows", type=int, default=2_000_000, help="PostgreSQL sales rows (default 2M)")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-postgres", action="store_true")
-    args = parser.parse_args()
+    args = engine_arguments(__doc__, 3_000_000, 2_000_000, 5, "sales rows")
     print(f"{'engine':10s} {'shape':10s} {'hand-written':>13s} {'generated':>12s} {'ratio':>7s}")
     ratios = run_duckdb(args.rows, args.repeat)
     if not args.no_postgres:

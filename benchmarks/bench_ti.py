@@ -11,7 +11,6 @@ ratio of the medians (target: at most 1.5x). PostgreSQL is 127.0.0.1:5432 (user 
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import statistics
 import tempfile
@@ -20,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import postgres_database, timed
+from benchmarks.common import engine_arguments, postgres_database, timed
 from benchmarks.ti_data import load_duckdb, load_postgres
 
 SPEC = """
@@ -232,12 +231,7 @@ def run_postgres(rows: int, repeat: int) -> list[tuple[str, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=5_000_000, help="DuckDB rows (default 5M)")
-    parser.add_argument("--pg-rows", type=int, default=2_000_000, help="PostgreSQL rows (default 2M)")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-postgres", action="store_true")
-    args = parser.parse_args()
+    args = engine_arguments(__doc__, 5_000_000, 2_000_000, 3)
     ratios = run_duckdb(args.rows, args.repeat)
     if not args.no_postgres:
         ratios += run_postgres(args.pg_rows, args.repeat)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -36,3 +37,14 @@ def postgres_database(name: str) -> Iterator[str | None]:
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def engine_arguments(doc: str | None, rows: int, pg_rows: int, repeat: int, what: str = "rows") -> argparse.Namespace:
+    """The command line of a benchmark on DuckDB and PostgreSQL: --rows, --pg-rows, --repeat, --no-postgres."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=rows, help=f"DuckDB {what} (default {rows // 1_000_000}M)")
+    parser.add_argument("--pg-rows", type=int, default=pg_rows,
+                        help=f"PostgreSQL {what} (default {pg_rows // 1_000_000}M)")
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--no-postgres", action="store_true")
+    return parser.parse_args()
