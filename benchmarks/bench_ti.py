@@ -6,7 +6,8 @@ The table (benchmarks/ti_data.py) holds two years of orders. For each query the 
 hand-written query that aggregates once and then uses window functions are first checked to return
 the same rows (numbers to 1e-9 relative), then run alternately `--repeat` times; the report is the
 ratio of the medians (target: at most 1.5x). PostgreSQL is 127.0.0.1:5432 (user postgres) unless
-`METRICDSL_BENCH_PG` gives another URL; a database `metricdsl_bench_ti` is created and dropped.
+`METRICDSL_BENCH_PG` gives another URL; a database `metricdsl_bench_ti` is created and dropped, and
+the PostgreSQL half is skipped with a message when no server answers.
 """
 
 from __future__ import annotations
